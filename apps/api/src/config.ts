@@ -1,0 +1,210 @@
+import { z } from 'zod';
+
+/**
+ * The API's configuration: the only module that reads process.env (style rule 15). Spec (d) settings plus
+ * the ones the embedded defaults replace. Outside production every provider setting may be missing and an
+ * embedded default is used; with NODE_ENV=production every required setting must be present and valid, and
+ * every problem is reported at once.
+ */
+const url = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' });
+const trimSlash = (s: string) => s.replace(/\/+$/, '');
+const optionalString = z
+  .string()
+  .transform((s) => s.trim())
+  .optional()
+  .transform((s) => (s ? s : undefined));
+
+const EnvSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: z.coerce
+    .number({ error: 'must be an integer 1..65535' })
+    .int('must be an integer 1..65535')
+    .min(1)
+    .max(65535)
+    .default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CORS_ORIGIN: url.transform(trimSlash).optional(),
+  CLIENT_BASE_URL: url.transform(trimSlash).optional(),
+  ADMIN_BASE_URL: url.transform(trimSlash).optional(),
+  PUBLIC_API_URL: url.transform(trimSlash).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  SUPABASE_URL: url.transform(trimSlash).optional(),
+  SUPABASE_PUBLIC_KEY: optionalString,
+  SUPABASE_SECRET_KEY: optionalString,
+  SUPABASE_STORAGE_BUCKET: optionalString,
+  SUPABASE_JWT_SECRET: optionalString,
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  STRIPE_SUCCESS_URL: url.optional(),
+  STRIPE_CANCEL_URL: url.optional(),
+  STRIPE_CHECK_SESSION_RESERVATION_TTL: z.coerce
+    .number()
+    .refine((v) => v === 600000, 'must be exactly 600000 (the reservation TTL is fixed at 10 minutes)')
+    .optional(),
+  STRIPE_API_BASE: url.optional(),
+  RESEND_API_KEY: optionalString,
+  RESEND_BASE_URL: url.optional(),
+  RESEND_FROM_EMAIL: z.email().optional(),
+  ORDER_NOTIFICATION_EMAIL: z.email().optional(),
+  CONTACT_EMAIL: z.email().optional(),
+  ORDER_TOKEN_PEPPER: z.string().min(16, 'must be at least 16 characters').optional(),
+  DEV_JWT_SECRET: optionalString,
+  STORAGE_DIR: optionalString,
+  SENTRY_DSN: optionalString,
+  SENTRY_RELEASE: optionalString,
+});
+
+type Env = z.infer<typeof EnvSchema>;
+
+/** Required in production (spec (d)); elsewhere their absence selects an embedded default. */
+const PRODUCTION_REQUIRED = [
+  'CORS_ORIGIN',
+  'CLIENT_BASE_URL',
+  'DATABASE_URL',
+  'SUPABASE_URL',
+  'SUPABASE_PUBLIC_KEY',
+  'SUPABASE_SECRET_KEY',
+  'SUPABASE_STORAGE_BUCKET',
+  'STRIPE_SECRET_KEY',
+  'STRIPE_WEBHOOK_SECRET',
+  'STRIPE_SUCCESS_URL',
+  'STRIPE_CANCEL_URL',
+  'RESEND_API_KEY',
+  'RESEND_FROM_EMAIL',
+  'ORDER_NOTIFICATION_EMAIL',
+  'CONTACT_EMAIL',
+  'ORDER_TOKEN_PEPPER',
+] as const satisfies readonly (keyof Env)[];
+
+export const DEV_DEFAULTS = {
+  clientBaseUrl: 'http://localhost:5173',
+  orderTokenPepper: 'dev-only-order-token-pepper-not-secret',
+  stripeWebhookSecret: 'whsec_popbox_dev_simulator',
+  devJwtSecret: 'popbox-dev-admin-jwt-secret-not-for-production',
+  email: { from: 'shop@popbox.local', orders: 'orders@popbox.local', contact: 'hello@popbox.local' },
+  storageDir: '.data/storage',
+};
+
+export interface AppConfig {
+  production: boolean;
+  port: number;
+  logLevel: Env['LOG_LEVEL'];
+  corsOrigin: string;
+  clientBaseUrl: string;
+  adminBaseUrl: string;
+  apiBaseUrl: string;
+  databaseUrl: string;
+  orderTokenPepper: string;
+  checkout: { successUrl: string; cancelUrl: string };
+  payments:
+    | { kind: 'stripe'; secretKey: string; webhookSecret: string; apiBase?: string | undefined }
+    | { kind: 'simulator'; webhookSecret: string };
+  email:
+    | {
+        kind: 'resend';
+        apiKey: string;
+        baseUrl?: string | undefined;
+        from: string;
+        orderNotificationTo: string;
+        contactTo: string;
+      }
+    | { kind: 'dev-mailbox'; from: string; orderNotificationTo: string; contactTo: string };
+  storage:
+    { kind: 'supabase'; url: string; secretKey: string; bucket: string } | { kind: 'local'; dir: string };
+  auth:
+    { kind: 'supabase'; url: string; jwtSecret?: string | undefined } | { kind: 'dev'; jwtSecret: string };
+  sentry: { dsn?: string | undefined; release?: string | undefined };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
+  // Blank values count as unset.
+  const raw = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  );
+  const parsed = EnvSchema.safeParse(raw);
+  const problems: string[] = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  const production = (raw.NODE_ENV ?? '') === 'production';
+  if (production) {
+    for (const key of PRODUCTION_REQUIRED) {
+      if (!raw[key]) problems.push(`${key}: required in production`);
+    }
+  }
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
+  const env = parsed.data;
+  if (!env.DATABASE_URL)
+    throw new ConfigError(['DATABASE_URL: required (use `pnpm dev` for an embedded database)']);
+
+  const clientBaseUrl = env.CLIENT_BASE_URL ?? DEV_DEFAULTS.clientBaseUrl;
+  const apiBaseUrl = env.PUBLIC_API_URL ?? `http://localhost:${env.PORT}`;
+  const emailAddresses = {
+    from: env.RESEND_FROM_EMAIL ?? DEV_DEFAULTS.email.from,
+    orderNotificationTo: env.ORDER_NOTIFICATION_EMAIL ?? DEV_DEFAULTS.email.orders,
+    contactTo: env.CONTACT_EMAIL ?? DEV_DEFAULTS.email.contact,
+  };
+
+  return {
+    production,
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    corsOrigin: env.CORS_ORIGIN ?? clientBaseUrl,
+    clientBaseUrl,
+    adminBaseUrl: env.ADMIN_BASE_URL ?? `${clientBaseUrl}/admin`,
+    apiBaseUrl,
+    databaseUrl: env.DATABASE_URL,
+    orderTokenPepper: env.ORDER_TOKEN_PEPPER ?? DEV_DEFAULTS.orderTokenPepper,
+    checkout: {
+      successUrl:
+        env.STRIPE_SUCCESS_URL ?? `${clientBaseUrl}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
+      cancelUrl: env.STRIPE_CANCEL_URL ?? `${clientBaseUrl}/cart`,
+    },
+    payments: env.STRIPE_SECRET_KEY
+      ? {
+          kind: 'stripe',
+          secretKey: env.STRIPE_SECRET_KEY,
+          webhookSecret: env.STRIPE_WEBHOOK_SECRET ?? DEV_DEFAULTS.stripeWebhookSecret,
+          apiBase: env.STRIPE_API_BASE,
+        }
+      : { kind: 'simulator', webhookSecret: env.STRIPE_WEBHOOK_SECRET ?? DEV_DEFAULTS.stripeWebhookSecret },
+    email: env.RESEND_API_KEY
+      ? { kind: 'resend', apiKey: env.RESEND_API_KEY, baseUrl: env.RESEND_BASE_URL, ...emailAddresses }
+      : { kind: 'dev-mailbox', ...emailAddresses },
+    storage:
+      env.SUPABASE_URL && env.SUPABASE_SECRET_KEY && env.SUPABASE_STORAGE_BUCKET
+        ? {
+            kind: 'supabase',
+            url: env.SUPABASE_URL,
+            secretKey: env.SUPABASE_SECRET_KEY,
+            bucket: env.SUPABASE_STORAGE_BUCKET,
+          }
+        : { kind: 'local', dir: env.STORAGE_DIR ?? DEV_DEFAULTS.storageDir },
+    auth: env.SUPABASE_URL
+      ? { kind: 'supabase', url: env.SUPABASE_URL, jwtSecret: env.SUPABASE_JWT_SECRET }
+      : { kind: 'dev', jwtSecret: env.DEV_JWT_SECRET ?? DEV_DEFAULTS.devJwtSecret },
+    sentry: { dsn: env.SENTRY_DSN, release: env.SENTRY_RELEASE },
+  };
+}
+
+/** Settings of the dev admin-token CLI (no database needed). */
+export function loadDevAuthConfig(source: Record<string, string | undefined> = process.env) {
+  return {
+    production: source.NODE_ENV === 'production',
+    secret: source.DEV_JWT_SECRET?.trim() || DEV_DEFAULTS.devJwtSecret,
+    adminUserId: source.DEV_ADMIN_USER_ID?.trim() || SEEDED_ADMIN.id,
+    adminEmail: source.DEV_ADMIN_EMAIL?.trim() || SEEDED_ADMIN.email,
+  };
+}
+
+/** The admin user the demo seed creates. */
+export const SEEDED_ADMIN = { id: '00000000-0000-4000-8000-00000000a001', email: 'admin@popbox.local' };

@@ -1,0 +1,127 @@
+import { TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+import { ERROR_STATUS, GENERIC_5XX_MESSAGE, type ErrorCode } from '@popbox/contracts/errors';
+import { isDomainError } from '@popbox/domain';
+import { isUniqueViolation } from '@popbox/db';
+
+/** One error, as every surface presents it (F1). */
+export interface ApiError {
+  code: ErrorCode;
+  status: number;
+  message: string;
+  details?: unknown;
+}
+
+const TRPC_KEY_TO_CODE: Partial<Record<TRPCError['code'], ErrorCode>> = {
+  PARSE_ERROR: 'MALFORMED_JSON',
+  BAD_REQUEST: 'BAD_REQUEST',
+  UNAUTHORIZED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'ROUTE_NOT_FOUND',
+  METHOD_NOT_SUPPORTED: 'ROUTE_NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  TOO_MANY_REQUESTS: 'RATE_LIMITED',
+  BAD_GATEWAY: 'UPSTREAM_FAILED',
+  SERVICE_UNAVAILABLE: 'DEPENDENCY_UNAVAILABLE',
+};
+
+const STATUS_TO_TRPC_KEY: Record<number, TRPCError['code']> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE_CONTENT',
+  429: 'TOO_MANY_REQUESTS',
+  500: 'INTERNAL_SERVER_ERROR',
+  502: 'BAD_GATEWAY',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+export function trpcKeyForStatus(status: number): TRPCError['code'] {
+  return STATUS_TO_TRPC_KEY[status] ?? 'INTERNAL_SERVER_ERROR';
+}
+
+function make(code: ErrorCode, message: string, details?: unknown): ApiError {
+  const status = ERROR_STATUS[code];
+  if (status >= 500) return { code, status, message: GENERIC_5XX_MESSAGE[status] ?? 'Internal server error' };
+  return details === undefined ? { code, status, message } : { code, status, message, details };
+}
+
+/** Field errors keyed by dotted path, e.g. `{ "items.0.quantity": ["Too big: expected number to be <=20"] }`. */
+export function fieldErrors(error: ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.map(String).join('.') : '(root)';
+    (fields[key] ??= []).push(issue.message);
+  }
+  return fields;
+}
+
+export function validationError(error: ZodError, where = 'input'): ApiError {
+  const fields = fieldErrors(error);
+  const summary = Object.entries(fields)
+    .slice(0, 3)
+    .map(([path, messages]) => `${path}: ${messages[0]}`)
+    .join('; ');
+  return make('VALIDATION_FAILED', `Invalid ${where}: ${summary}`, { fields });
+}
+
+interface HttpishError {
+  type?: string;
+  status?: number;
+  statusCode?: number;
+}
+
+/** Maps anything thrown to the public error. Unknown errors become a generic 500. */
+export function toApiError(error: unknown): ApiError {
+  if (isDomainError(error)) return make(error.code, error.message, error.details);
+  if (error instanceof ZodError) return validationError(error);
+  if (error instanceof TRPCError) {
+    if (error.cause && error.cause !== error) {
+      if (isDomainError(error.cause) || error.cause instanceof ZodError) return toApiError(error.cause);
+      if (error.cause.name === 'ZodError' && 'issues' in error.cause) {
+        return validationError(error.cause as unknown as ZodError);
+      }
+      const unique = isUniqueViolation(error.cause);
+      if (unique) return duplicate(unique.constraint);
+    }
+    const code = TRPC_KEY_TO_CODE[error.code];
+    if (code) return make(code, error.message);
+    return make('INTERNAL', error.message);
+  }
+  const unique = isUniqueViolation(error);
+  if (unique) return duplicate(unique.constraint);
+  const httpish = (error ?? {}) as HttpishError;
+  if (httpish.type === 'entity.parse.failed') return make('MALFORMED_JSON', 'Malformed JSON body');
+  if (httpish.type === 'entity.too.large') return make('PAYLOAD_TOO_LARGE', 'Request body too large');
+  if (httpish.type === 'encoding.unsupported' || httpish.type === 'charset.unsupported') {
+    return make('UNSUPPORTED_MEDIA_TYPE', 'Unsupported body encoding');
+  }
+  // http-errors style (express.static, send, body-parser): a client status is the client's mistake.
+  const status = httpish.status ?? httpish.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return make(STATUS_TO_CODE[status] ?? 'BAD_REQUEST', status === 404 ? 'Not found' : 'Bad request');
+  }
+  return make('INTERNAL', 'Internal server error');
+}
+
+const STATUS_TO_CODE: Record<number, ErrorCode> = {
+  400: 'BAD_REQUEST',
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+/** Last-resort mapping of a unique violation the domain did not anticipate: still a 409, never a 500. */
+function duplicate(constraint: string | undefined): ApiError {
+  return make(
+    'DUPLICATE',
+    'A record with the same unique value already exists',
+    constraint ? { constraint } : undefined,
+  );
+}

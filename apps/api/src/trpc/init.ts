@@ -1,0 +1,69 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { OpenApiMeta } from 'trpc-to-openapi';
+import type { Context } from './context.js';
+import { toApiError, trpcKeyForStatus } from '../http/error-mapping.js';
+import { resolveAdmin, resolveGuest } from './actors.js';
+
+/** Procedure meta: the REST mapping plus the success status REST answers with (201 for creations). */
+export type Meta = OpenApiMeta<{ successStatus?: 200 | 201 | 202 }>;
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    errorFormatter({ shape, error, ctx }) {
+      const api = toApiError(error);
+      return {
+        message: api.message,
+        code: shape.code,
+        data: {
+          code: trpcKeyForStatus(api.status),
+          httpStatus: api.status,
+          path: shape.data.path,
+          errorCode: api.code,
+          requestId: ctx?.requestId,
+          details: api.details,
+        },
+      };
+    },
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/**
+ * Turns domain errors into TRPCErrors with the matching HTTP status, so tRPC and REST answer with the
+ * status of spec (e); the formatter then shapes the body. Unexpected errors are logged here once.
+ */
+const errorBoundary = t.middleware(async ({ ctx, next, path }) => {
+  const result = await next();
+  if (!result.ok) {
+    const api = toApiError(result.error);
+    if (api.status >= 500)
+      ctx.log.error({ err: result.error.cause ?? result.error, path }, 'procedure failed');
+    if (result.error.code !== trpcKeyForStatus(api.status)) {
+      throw new TRPCError({
+        code: trpcKeyForStatus(api.status),
+        message: api.message,
+        cause: result.error.cause ?? result.error,
+      });
+    }
+  }
+  return result;
+});
+
+const base = t.procedure.use(errorBoundary);
+
+export const publicProcedure = base;
+
+/** Guest order session (cookie) — spec B10 with F8. */
+export const orderProcedure = base.use(async ({ ctx, next }) => {
+  const actor = await resolveGuest(ctx);
+  return next({ ctx: { ...ctx, actor } });
+});
+
+/** Supabase-authenticated staff with role admin in `users` — spec B12. */
+export const adminProcedure = base.use(async ({ ctx, next }) => {
+  const actor = await resolveAdmin(ctx);
+  return next({ ctx: { ...ctx, actor } });
+});

@@ -1,0 +1,3 @@
+import { router } from '../../init.js';
+
+export const orderRouter = router({});

@@ -1,0 +1,8 @@
+import { router } from '../../init.js';
+import { catalogRouter } from './catalog.router.js';
+import { contentRouter } from './content.router.js';
+
+export const publicRouter = router({
+  catalog: catalogRouter,
+  content: contentRouter,
+});

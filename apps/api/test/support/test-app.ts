@@ -1,0 +1,89 @@
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { createTestDatabase, type TestDatabase } from '@popbox/db/testing';
+import {
+  devTokenVerifier,
+  localStorage,
+  signDevToken,
+  systemClock,
+  systemRandom,
+  type Clock,
+  type Deps,
+} from '@popbox/domain';
+import { createApp, type AppOptions } from '../../src/app.js';
+import { appRouter } from '../../src/trpc/app-router.js';
+import { createCallerFactory } from '../../src/trpc/init.js';
+import { createContextInner, type Actor } from '../../src/trpc/context.js';
+
+const createCaller = createCallerFactory(appRouter);
+type Caller = ReturnType<typeof createCaller>;
+
+export const TEST_JWT_SECRET = 'test-jwt-secret-of-sufficient-length';
+
+export interface TestApp {
+  url: string;
+  deps: Deps;
+  database: TestDatabase;
+  storageDir: string;
+  /** A tRPC caller with the given actor (no HTTP). */
+  caller(actor?: Actor): Caller;
+  adminToken(subject?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A real server on 127.0.0.1 over a fresh, migrated database of its own. */
+export async function startTestApp(
+  opts: { clock?: Clock; deps?: Partial<Deps>; app?: Partial<AppOptions> } = {},
+): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const storageDir = await mkdtemp(join(tmpdir(), 'popbox-storage-'));
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+  const base = { url: '' };
+  const deps: Deps = {
+    db: database.db,
+    clock: opts.clock ?? systemClock,
+    random: systemRandom,
+    logger,
+    storage: localStorage({ dir: storageDir, publicBaseUrl: 'http://media.test/media' }),
+    tokenVerifier: devTokenVerifier(TEST_JWT_SECRET),
+    config: {
+      clientBaseUrl: 'http://shop.test',
+      apiBaseUrl: 'http://api.test',
+      orderTokenPepper: 'test-pepper-test-pepper-test-pepper',
+      secureCookies: false,
+      email: {
+        from: 'shop@popbox.test',
+        orderNotificationTo: 'orders@popbox.test',
+        contactTo: 'hello@popbox.test',
+      },
+      checkout: {
+        successUrl: 'http://shop.test/success?session_id={CHECKOUT_SESSION_ID}',
+        cancelUrl: 'http://shop.test/cart',
+      },
+    },
+    ...opts.deps,
+  };
+  const app = createApp(deps, { logger, corsOrigin: 'http://shop.test', mediaDir: storageDir, ...opts.app });
+  const server: Server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: base.url,
+    deps,
+    database,
+    storageDir,
+    caller: (actor) => createCaller(createContextInner(deps, actor ? { actor } : {})),
+    adminToken: (subject = '00000000-0000-4000-8000-00000000a001') =>
+      signDevToken({ secret: TEST_JWT_SECRET, subject }),
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close();
+      await rm(storageDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/** The fields of node-postgres' DatabaseError that callers map to domain errors. */
+export interface PgErrorInfo {
+  code: string;
+  constraint?: string;
+  table?: string;
+  column?: string;
+  detail?: string;
+}
+
+/**
+ * Finds the PostgreSQL error behind `err`. drizzle wraps driver errors in DrizzleQueryError with the pg
+ * error as `cause`, so the cause chain is walked (bounded, in case of cycles).
+ */
+export function pgError(err: unknown): PgErrorInfo | null {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const candidate = current as Record<string, unknown>;
+    if (typeof candidate.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code)) {
+      return {
+        code: candidate.code,
+        ...optionalString('constraint', candidate.constraint),
+        ...optionalString('table', candidate.table),
+        ...optionalString('column', candidate.column),
+        ...optionalString('detail', candidate.detail),
+      };
+    }
+    current = candidate.cause;
+  }
+  return null;
+}
+
+function optionalString<K extends string>(key: K, value: unknown): Partial<Record<K, string>> {
+  return typeof value === 'string' ? ({ [key]: value } as Record<K, string>) : {};
+}
+
+function byCode(...codes: string[]) {
+  return (err: unknown): PgErrorInfo | null => {
+    const info = pgError(err);
+    return info && codes.includes(info.code) ? info : null;
+  };
+}
+
+/** 23505: the `constraint` name says which field clashed (F10: 409 naming the field). */
+export const isUniqueViolation = byCode('23505');
+/**
+ * 23503, or 23001 (restrict_violation): PostgreSQL 18 reports ON DELETE RESTRICT with 23001 where 15–17
+ * report 23503, and the schema must behave the same on both.
+ */
+export const isForeignKeyViolation = byCode('23503', '23001');
+/** 23514 */
+export const isCheckViolation = byCode('23514');

@@ -1,0 +1,20 @@
+export * as schema from './schema/index.js';
+export * from './schema/index.js';
+export {
+  createDb,
+  type CreateDbOptions,
+  type Database,
+  type Db,
+  type Executor,
+  type Schema,
+  type Tx,
+} from './client.js';
+export {
+  isCheckViolation,
+  isForeignKeyViolation,
+  isUniqueViolation,
+  pgError,
+  type PgErrorInfo,
+} from './errors.js';
+export { migrationStatus, runMigrations, type MigrationStatus } from './migrate.js';
+export { seedDemo, type SeedOptions, type SeedResult } from './seed.js';

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { Executor } from '../client.js';
+import {
+  collections,
+  faqItems,
+  kujiPrizes,
+  legalDocuments,
+  productCollections,
+  productImages,
+  productInventory,
+  products,
+  productTags,
+  tags,
+  users,
+} from '../schema/index.js';
+
+/** Test-data factories (style rule 17): sensible defaults, any column overridable. */
+const unique = () => randomUUID().slice(0, 8);
+
+export async function makeCollection(db: Executor, overrides: Partial<typeof collections.$inferInsert> = {}) {
+  const name = overrides.name ?? `Collection ${unique()}`;
+  const [row] = await db
+    .insert(collections)
+    .values({ name, slug: overrides.slug ?? `c-${unique()}`, ...overrides })
+    .returning();
+  return row!;
+}
+
+export async function makeTag(db: Executor, overrides: Partial<typeof tags.$inferInsert> = {}) {
+  const name = overrides.name ?? `Tag ${unique()}`;
+  const [row] = await db
+    .insert(tags)
+    .values({ name, slug: overrides.slug ?? `t-${unique()}`, tagType: 'category', ...overrides })
+    .returning();
+  return row!;
+}
+
+export interface MakeProductOptions {
+  product?: Partial<typeof products.$inferInsert>;
+  /** Inventory row; `null` for none. Default on_hand 10. */
+  inventory?: Partial<typeof productInventory.$inferInsert> | null;
+  collectionIds?: string[];
+  tagIds?: string[];
+  images?: Array<Partial<typeof productImages.$inferInsert>>;
+}
+
+export async function makeProduct(db: Executor, opts: MakeProductOptions = {}) {
+  const suffix = unique();
+  const [product] = await db
+    .insert(products)
+    .values({
+      name: `Product ${suffix}`,
+      slug: `product-${suffix}`,
+      status: 'active',
+      productType: 'standard',
+      priceCents: 2500,
+      ...opts.product,
+    })
+    .returning();
+  const p = product!;
+  if (opts.inventory !== null) {
+    await db.insert(productInventory).values({ productId: p.id, onHand: 10, ...opts.inventory });
+  }
+  for (const [i, collectionId] of (opts.collectionIds ?? []).entries()) {
+    await db.insert(productCollections).values({ productId: p.id, collectionId, sortOrder: i });
+  }
+  for (const tagId of opts.tagIds ?? []) await db.insert(productTags).values({ productId: p.id, tagId });
+  for (const [i, image] of (opts.images ?? []).entries()) {
+    await db
+      .insert(productImages)
+      .values({ productId: p.id, storageKey: `products/${p.id}/img-${i}.png`, sortOrder: i, ...image });
+  }
+  return p;
+}
+
+export interface PrizeSpec {
+  code: string;
+  tier?: string;
+  quantity: number;
+  remaining?: number;
+  name?: string;
+  sortOrder?: number;
+}
+
+/** A kuji board: product + prizes + inventory (on_hand = non-LO remaining, as the app maintains it). */
+export async function makeKujiProduct(
+  db: Executor,
+  opts: { product?: Partial<typeof products.$inferInsert>; prizes?: PrizeSpec[] } = {},
+) {
+  const prizes = opts.prizes ?? [
+    { code: 'A1', quantity: 1 },
+    { code: 'B1', quantity: 3 },
+    { code: 'C1', quantity: 6 },
+    { code: 'LO', tier: 'LO', quantity: 1 },
+  ];
+  const product = await makeProduct(db, {
+    product: { productType: 'kuji', priceCents: 1200, ...opts.product },
+    inventory: { onHand: 0 },
+  });
+  const rows = [];
+  for (const [i, prize] of prizes.entries()) {
+    const [row] = await db
+      .insert(kujiPrizes)
+      .values({
+        productId: product.id,
+        prizeCode: prize.code.toUpperCase(),
+        prizeTier: (prize.tier ?? prize.code.replace(/\d+$/, '')).toUpperCase(),
+        name: prize.name ?? `Prize ${prize.code}`,
+        initialQuantity: prize.quantity,
+        remainingQuantity: prize.remaining ?? prize.quantity,
+        sortOrder: prize.sortOrder ?? i,
+      })
+      .returning();
+    rows.push(row!);
+  }
+  const onHand = rows.filter((r) => r.prizeTier !== 'LO').reduce((sum, r) => sum + r.remainingQuantity, 0);
+  await db.update(productInventory).set({ onHand }).where(eq(productInventory.productId, product.id));
+  return { product, prizes: rows };
+}
+
+export async function makeUser(db: Executor, overrides: Partial<typeof users.$inferInsert> = {}) {
+  const [row] = await db
+    .insert(users)
+    .values({ id: randomUUID(), email: `staff-${unique()}@popbox.test`, role: 'admin', ...overrides })
+    .returning();
+  return row!;
+}
+
+export async function makeLegalDocument(
+  db: Executor,
+  overrides: Partial<typeof legalDocuments.$inferInsert> = {},
+) {
+  const [row] = await db
+    .insert(legalDocuments)
+    .values({ type: 'terms', content: 'Terms text', version: 1, isActive: true, ...overrides })
+    .returning();
+  return row!;
+}
+
+export async function makeFaqItem(db: Executor, overrides: Partial<typeof faqItems.$inferInsert> = {}) {
+  const [row] = await db
+    .insert(faqItems)
+    .values({
+      question: `Question ${unique()}?`,
+      answer: 'Answer.',
+      sortOrder: 0,
+      isPublished: true,
+      ...overrides,
+    })
+    .returning();
+  return row!;
+}

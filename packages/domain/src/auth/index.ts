@@ -1,0 +1,2 @@
+export * from './token-verifier.js';
+export * from './authenticate-admin.js';

@@ -1,0 +1,72 @@
+import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+
+/** Verifies a staff access token and returns its subject. Throws on any problem. */
+export interface TokenVerifier {
+  verify(token: string): Promise<{ subject: string }>;
+}
+
+export const SUPABASE_AUDIENCE = 'authenticated';
+export const DEV_ISSUER = 'popbox-dev';
+
+/**
+ * Supabase access tokens (B12): JWKS from `{SUPABASE_URL}/auth/v1/.well-known/jwks.json` (jose caches the
+ * keys), or the project's HS256 JWT secret when that is what is configured. Issuer `{SUPABASE_URL}/auth/v1`,
+ * audience `authenticated`, subject required.
+ */
+export function supabaseTokenVerifier(opts: {
+  supabaseUrl: string;
+  jwtSecret?: string | undefined;
+  jwksUrl?: string;
+}): TokenVerifier {
+  const issuer = `${opts.supabaseUrl.replace(/\/+$/, '')}/auth/v1`;
+  const key: Uint8Array | JWTVerifyGetKey = opts.jwtSecret
+    ? new TextEncoder().encode(opts.jwtSecret)
+    : createRemoteJWKSet(new URL(opts.jwksUrl ?? `${issuer}/.well-known/jwks.json`));
+  return {
+    async verify(token) {
+      const { payload } = await jwtVerify(token, key as Uint8Array, {
+        issuer,
+        audience: SUPABASE_AUDIENCE,
+        requiredClaims: ['sub', 'exp'],
+      });
+      return { subject: payload.sub as string };
+    },
+  };
+}
+
+/** Embedded default: HS256 tokens signed with a dev secret (`pnpm admin:token`). */
+export function devTokenVerifier(secret: string): TokenVerifier {
+  const key = new TextEncoder().encode(secret);
+  return {
+    async verify(token) {
+      const { payload } = await jwtVerify(token, key, {
+        issuer: DEV_ISSUER,
+        audience: SUPABASE_AUDIENCE,
+        algorithms: ['HS256'],
+        requiredClaims: ['sub', 'exp'],
+      });
+      return { subject: payload.sub as string };
+    },
+  };
+}
+
+/** Signs a dev token the dev verifier accepts (and tests use for every flavour of bad token). */
+export async function signDevToken(opts: {
+  secret: string;
+  subject: string;
+  email?: string;
+  issuer?: string;
+  audience?: string;
+  expiresInSeconds?: number;
+  now?: Date;
+}): Promise<string> {
+  const now = Math.floor((opts.now ?? new Date()).getTime() / 1000);
+  return new SignJWT({ email: opts.email, role: 'authenticated' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(opts.subject)
+    .setIssuer(opts.issuer ?? DEV_ISSUER)
+    .setAudience(opts.audience ?? SUPABASE_AUDIENCE)
+    .setIssuedAt(now)
+    .setExpirationTime(now + (opts.expiresInSeconds ?? 12 * 60 * 60))
+    .sign(new TextEncoder().encode(opts.secret));
+}

@@ -1,0 +1,40 @@
+import { emailOutbox, type EmailKind, type Executor } from '@popbox/db';
+import { PLACEHOLDER_EMAIL_DOMAIN } from '../shared/constants.js';
+
+export interface OutgoingEmail {
+  kind: EmailKind;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  replyTo?: string | null;
+  orderId?: string | null;
+  /** "Send once" emails carry a key; enqueueing the same key again is a no-op. */
+  dedupeKey?: string | null;
+}
+
+export const isPlaceholderEmail = (email: string | null | undefined) =>
+  !email || email.toLowerCase().endsWith(PLACEHOLDER_EMAIL_DOMAIN);
+
+/**
+ * F7: writes the email into the outbox inside the caller's transaction (pass the `tx`), so it exists exactly
+ * when the state change that causes it commits. The jobs app delivers it. Returns false when a message with
+ * the same dedupe key already exists.
+ */
+export async function enqueueEmail(tx: Executor, email: OutgoingEmail): Promise<boolean> {
+  const rows = await tx
+    .insert(emailOutbox)
+    .values({
+      kind: email.kind,
+      toEmail: email.to,
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      replyTo: email.replyTo ?? null,
+      orderId: email.orderId ?? null,
+      dedupeKey: email.dedupeKey ?? null,
+    })
+    .onConflictDoNothing({ target: emailOutbox.dedupeKey })
+    .returning({ id: emailOutbox.id });
+  return rows.length > 0;
+}

@@ -1,0 +1,3 @@
+export * from './job-runs.js';
+export * from './purge-expired-idempotency-keys.js';
+export * from './readiness.js';

@@ -1,0 +1,26 @@
+/** Fixed business constants (spec (d), F17): one place, not configurable. */
+export const CURRENCY = 'CAD' as const;
+export const SHIPPING_COUNTRY = 'CA' as const;
+export const RESERVATION_TTL_MS = 10 * 60 * 1000;
+export const STRIPE_SESSION_LIFETIME_MS = 30 * 60 * 1000;
+export const CART_MAX_LINES = 50;
+export const CART_MAX_QUANTITY_PER_LINE = 20;
+export const PAGE_SIZE_DEFAULT = 20;
+export const PAGE_SIZE_MAX = 50;
+export const HOME_RAIL_SIZES = { featured: 8, trendingNow: 8, allProductsPreview: 16 } as const;
+export const RECOMMENDATIONS_DEFAULT = 4;
+export const RECOMMENDATIONS_MAX = 12;
+export const AUTOCOMPLETE_DEFAULT = 5;
+export const AUTOCOMPLETE_MAX = 10;
+export const SEARCH_SIMILARITY_THRESHOLD = 0.15;
+export const SEARCH_SIMILARITY_FLOOR = 0.1;
+export const SEARCH_RANK_WEIGHT = 1.0;
+export const SEARCH_SIMILARITY_WEIGHT = 0.5;
+export const GUEST_TOKEN_LIFETIME_MS = 180 * 24 * 60 * 60 * 1000;
+export const UPLOAD_MAX_FILES = 10;
+export const UPLOAD_MAX_BYTES = 5 * 1024 * 1024;
+export const UPLOAD_MIME_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/avif'] as const;
+export const BANNER_MAX_ITEMS = 5;
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+export const FEATURED_COLLECTION_SLUG = 'featured';
+export const PLACEHOLDER_EMAIL_DOMAIN = '@placeholder.popbox.local';

@@ -1,0 +1,37 @@
+import type { Db } from '@popbox/db';
+import type { Clock, Logger, Random } from './ports.js';
+import type { ObjectStorage } from '../ports/storage.js';
+import type { TokenVerifier } from '../auth/token-verifier.js';
+
+/** Settings use cases need; the apps build this from their validated configuration. */
+export interface DomainConfig {
+  /** Storefront base URL (order links), no trailing slash. */
+  clientBaseUrl: string;
+  /** Public base URL of this API (simulator checkout pages, local media). */
+  apiBaseUrl: string;
+  orderTokenPepper: string;
+  secureCookies: boolean;
+  email: {
+    from: string;
+    orderNotificationTo: string;
+    contactTo: string;
+  };
+  checkout: {
+    successUrl: string;
+    cancelUrl: string;
+  };
+}
+
+/**
+ * Everything a use case may touch, built once at boot (composition root) and passed in.
+ * Provider ports are optional here only while their issues land; each use case checks what it needs.
+ */
+export interface Deps {
+  db: Db;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  config: DomainConfig;
+  storage: ObjectStorage;
+  tokenVerifier: TokenVerifier;
+}

@@ -1,0 +1,25 @@
+/**
+ * `pnpm start`: runs the built API and jobs app (after `pnpm build`) without dev tooling.
+ * Each app reads its own configuration from the environment; a signal stops both.
+ */
+import { spawn } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const apps = [
+  ['api', 'apps/api/dist/main.js'],
+  ['jobs', 'apps/jobs/dist/main.js'],
+];
+const children = apps.map(([name, entry]) => {
+  const child = spawn(process.execPath, [resolve(root, entry)], { stdio: 'inherit', env: process.env });
+  child.on('exit', (code, signal) => {
+    console.error(`[start] ${name} exited (${signal ?? code})`);
+    for (const other of children) if (other !== child && other.exitCode === null) other.kill('SIGTERM');
+    process.exitCode = code ?? 1;
+  });
+  return child;
+});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => children.forEach((c) => c.exitCode === null && c.kill(signal)));
+}

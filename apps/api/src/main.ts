@@ -3,6 +3,8 @@ import { createDb } from '@popbox/db';
 import {
   devTokenVerifier,
   localStorage,
+  notWiredEmailSender,
+  notWiredPayments,
   supabaseTokenVerifier,
   systemClock,
   systemRandom,
@@ -40,6 +42,8 @@ export async function main(): Promise<void> {
     random: systemRandom,
     logger,
     storage,
+    payments: notWiredPayments,
+    emailSender: notWiredEmailSender,
     tokenVerifier:
       config.auth.kind === 'dev'
         ? devTokenVerifier(config.auth.jwtSecret)

@@ -11,3 +11,6 @@ export * from './ops/index.js';
 export * from './auth/index.js';
 export * from './email/index.js';
 export * from './audit/record-audit.js';
+export * from './ports/payments.js';
+export * from './ports/email.js';
+export * from './adapters/not-wired.js';

@@ -51,19 +51,17 @@ export function healthRouter(deps: Pick<Deps, 'db'>): Router {
       return;
     }
     const { ok: _ok, ...details } = result;
-    res
-      .status(503)
-      .json(
-        errorBody(
-          {
-            code: 'DEPENDENCY_UNAVAILABLE',
-            status: 503,
-            message: 'Service unavailable',
-            details: { ...details, timeoutMs: READY_TIMEOUT_MS },
-          },
-          String(req.id),
-        ),
-      );
+    res.status(503).json(
+      errorBody(
+        {
+          code: 'DEPENDENCY_UNAVAILABLE',
+          status: 503,
+          message: 'Service unavailable',
+          details: { ...details, timeoutMs: READY_TIMEOUT_MS },
+        },
+        String(req.id),
+      ),
+    );
   });
   return r;
 }

@@ -8,6 +8,8 @@ import { createTestDatabase, type TestDatabase } from '@popbox/db/testing';
 import {
   devTokenVerifier,
   localStorage,
+  notWiredEmailSender,
+  notWiredPayments,
   signDevToken,
   systemClock,
   systemRandom,
@@ -50,6 +52,8 @@ export async function startTestApp(
     random: systemRandom,
     logger,
     storage: localStorage({ dir: storageDir, publicBaseUrl: 'http://media.test/media' }),
+    payments: notWiredPayments,
+    emailSender: notWiredEmailSender,
     tokenVerifier: devTokenVerifier(TEST_JWT_SECRET),
     config: {
       clientBaseUrl: 'http://shop.test',

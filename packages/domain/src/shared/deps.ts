@@ -2,6 +2,8 @@ import type { Db } from '@popbox/db';
 import type { Clock, Logger, Random } from './ports.js';
 import type { ObjectStorage } from '../ports/storage.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
+import type { PaymentsPort } from '../ports/payments.js';
+import type { EmailSender } from '../ports/email.js';
 
 /** Settings use cases need; the apps build this from their validated configuration. */
 export interface DomainConfig {
@@ -22,10 +24,7 @@ export interface DomainConfig {
   };
 }
 
-/**
- * Everything a use case may touch, built once at boot (composition root) and passed in.
- * Provider ports are optional here only while their issues land; each use case checks what it needs.
- */
+/** Everything a use case may touch, built once at boot (composition root) and passed in. */
 export interface Deps {
   db: Db;
   clock: Clock;
@@ -34,4 +33,8 @@ export interface Deps {
   config: DomainConfig;
   storage: ObjectStorage;
   tokenVerifier: TokenVerifier;
+  /** Wired by the checkout issue (Stripe adapter or local simulator). */
+  payments: PaymentsPort;
+  /** Used by the jobs app to deliver the outbox; the API only enqueues. */
+  emailSender: EmailSender;
 }

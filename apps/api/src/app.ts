@@ -14,6 +14,7 @@ import { docsRouter } from './http/docs.js';
 import { healthRouter } from './http/health.js';
 import { errorHandler, notFoundHandler } from './http/send-error.js';
 import { requestIdFor } from './http/request-id.js';
+import { guestAccessPaths, guestAccessRouter } from './http/guest-access-route.js';
 
 export interface AppOptions {
   logger: PinoLogger;
@@ -59,10 +60,11 @@ export function createApp(deps: Deps, opts: AppOptions): Express {
   const createContext = contextFactory(deps);
   app.use('/api/trpc', createExpressMiddleware({ router: appRouter, createContext }));
 
-  const openApiDocument = buildOpenApiDocument(appRouter, opts.plainPaths);
+  const openApiDocument = buildOpenApiDocument(appRouter, [guestAccessPaths, ...(opts.plainPaths ?? [])]);
   app.get('/api/v1/openapi.json', (_req, res) => void res.json(openApiDocument));
   app.use(docsRouter('/api/v1/openapi.json'));
 
+  app.use(guestAccessRouter(deps));
   for (const route of opts.plainRoutes ?? []) app.use(route);
   app.use('/api/v1', restHandler(appRouter, deps));
 

@@ -6,6 +6,7 @@ import type { AppRouter } from '../trpc/app-router.js';
 import { contextFactory } from './trpc-context.js';
 import { errorBody } from './send-error.js';
 import type { Meta } from '../trpc/init.js';
+import type { Context } from '../trpc/context.js';
 
 interface FormattedShape {
   message?: string;
@@ -23,9 +24,11 @@ export function restHandler(router: AppRouter, deps: Deps): RequestHandler {
     router,
     createContext: contextFactory(deps),
     maxBodySize: 1024 * 1024,
-    responseMeta: ({ paths, errors }) => {
+    responseMeta: ({ paths, errors, ctx }) => {
       if (errors.length) return {};
-      const status = paths?.[0] ? procedures[paths[0]]?._def.meta?.successStatus : undefined;
+      // A use case may choose its success status (202 pending); otherwise the procedure's meta decides.
+      const chosen = (ctx as Context | undefined)?.response.status;
+      const status = chosen ?? (paths?.[0] ? procedures[paths[0]]?._def.meta?.successStatus : undefined);
       return status ? { status } : {};
     },
   } as Parameters<typeof createOpenApiNodeHttpHandler<AppRouter, Request, Response>>[0]);

@@ -3,7 +3,7 @@ import { parseCookie } from 'cookie';
 import type { Deps } from '@popbox/domain';
 import type { Context, ResponseControl } from '../trpc/context.js';
 
-function responseControl(res: Response): ResponseControl {
+export function responseControl(res: Response): ResponseControl {
   return {
     setHeader: (name, value) => void res.setHeader(name, value),
     setCookie: (name, value, o) =>

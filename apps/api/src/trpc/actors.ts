@@ -1,12 +1,23 @@
-import { authenticateAdmin, DomainError } from '@popbox/domain';
+import { authenticateAdmin, DomainError, readGuestSession } from '@popbox/domain';
+import { clearGuestCookie, GUEST_COOKIE } from '../http/guest-cookie.js';
 import type { Actor, Context } from './context.js';
 
 type GuestActor = Extract<Actor, { kind: 'guest' }>;
 type AdminActor = Extract<Actor, { kind: 'admin' }>;
 
-/** Resolves the guest order session from the cookie (implemented with the guest-access issue). */
-export async function resolveGuest(_ctx: Context): Promise<GuestActor> {
-  throw new DomainError('ORDER_ACCESS_DENIED', 'Order session required');
+/**
+ * The guest order session (B10 with F8) comes only from the HttpOnly cookie: access tokens in the URL or in
+ * `x-order-token` are never accepted here. Which orders it grants is checked by each use case.
+ */
+export async function resolveGuest(ctx: Context): Promise<GuestActor> {
+  const cookie = ctx.credentials.cookies[GUEST_COOKIE];
+  if (!cookie) throw new DomainError('ORDER_ACCESS_DENIED', 'Order session required');
+  const grants = readGuestSession(ctx.deps, cookie);
+  if (!grants) {
+    clearGuestCookie(ctx.response, ctx.deps);
+    throw new DomainError('ORDER_ACCESS_DENIED', 'Invalid order session');
+  }
+  return { kind: 'guest', grants };
 }
 
 /** Verifies the admin bearer token and the `users` role (spec B12). */

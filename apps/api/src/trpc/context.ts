@@ -1,10 +1,10 @@
 import type { Deps } from '@popbox/domain';
-import type { Logger } from '@popbox/domain';
+import type { Logger, OrderGrant } from '@popbox/domain';
 
 /** Who is calling. Resolved lazily by the tier middlewares in init.ts, never trusted from the client. */
 export type Actor =
   | { kind: 'anonymous' }
-  | { kind: 'guest'; orderIds: string[]; publicIds: string[] }
+  | { kind: 'guest'; grants: OrderGrant[] }
   | { kind: 'admin'; userId: string; email: string };
 
 /** What a procedure may do to the HTTP response without knowing it is HTTP (tests pass a recorder). */

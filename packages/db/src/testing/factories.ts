@@ -3,6 +3,10 @@ import { eq } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import {
   collections,
+  customers,
+  orderItems,
+  orders,
+  tickets,
   faqItems,
   kujiPrizes,
   legalDocuments,
@@ -147,6 +151,93 @@ export async function makeFaqItem(db: Executor, overrides: Partial<typeof faqIte
       sortOrder: 0,
       isPublished: true,
       ...overrides,
+    })
+    .returning();
+  return row!;
+}
+
+export async function makeCustomer(db: Executor, overrides: Partial<typeof customers.$inferInsert> = {}) {
+  const [row] = await db
+    .insert(customers)
+    .values({ email: `buyer-${unique()}@example.test`, firstName: 'Aki', lastName: 'Tanaka', ...overrides })
+    .returning();
+  return row!;
+}
+
+export interface MakeOrderOptions {
+  order?: Partial<typeof orders.$inferInsert>;
+  /** Lines: a product row (from makeProduct / makeKujiProduct) and a quantity. */
+  lines?: Array<{ product: typeof products.$inferSelect; quantity: number }>;
+}
+
+/** An order with its items (no reservations, no payment): a paid order by default, with a customer. */
+export async function makeOrder(db: Executor, opts: MakeOrderOptions = {}) {
+  const status = opts.order?.status ?? 'paid';
+  const customerId =
+    opts.order?.customerId !== undefined
+      ? opts.order.customerId
+      : status === 'pending_payment'
+        ? null
+        : (await makeCustomer(db)).id;
+  const lines = opts.lines ?? [];
+  const subtotal = lines.reduce((sum, l) => sum + l.product.priceCents * l.quantity, 0);
+  const [order] = await db
+    .insert(orders)
+    .values({
+      publicId: `PBX-${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`,
+      status,
+      customerId,
+      subtotalCents: subtotal,
+      shippingCents: 1200,
+      totalCents: subtotal + 1200,
+      checkoutIdempotencyKey: `test-${randomUUID()}`,
+      paidAt: status === 'pending_payment' ? null : new Date(),
+      placedAt: status === 'pending_payment' ? null : new Date(),
+      ...opts.order,
+    })
+    .returning();
+  const items = [];
+  for (const line of lines) {
+    const [item] = await db
+      .insert(orderItems)
+      .values({
+        orderId: order!.id,
+        productId: line.product.id,
+        productName: line.product.name,
+        productType: line.product.productType,
+        unitPriceCents: line.product.priceCents,
+        quantity: line.quantity,
+        lineTotalCents: line.product.priceCents * line.quantity,
+        metadata: { slug: line.product.slug, description: line.product.description },
+      })
+      .returning();
+    items.push(item!);
+  }
+  return { order: order!, items };
+}
+
+/** A kuji ticket of an order item (as finalisation would create it). */
+export async function makeTicket(
+  db: Executor,
+  opts: {
+    order: typeof orders.$inferSelect;
+    item: typeof orderItems.$inferSelect;
+    prize: typeof kujiPrizes.$inferSelect;
+    revealedAt?: Date | null;
+    voidedAt?: Date | null;
+  },
+) {
+  const [row] = await db
+    .insert(tickets)
+    .values({
+      orderId: opts.order.id,
+      orderItemId: opts.item.id,
+      customerId: opts.order.customerId!,
+      kujiProductId: opts.prize.productId,
+      kujiPrizeId: opts.prize.id,
+      ticketNumber: `tkt_${randomUUID().replace(/-/g, '').slice(0, 16)}`,
+      revealedAt: opts.revealedAt ?? null,
+      voidedAt: opts.voidedAt ?? null,
     })
     .returning();
   return row!;

@@ -1,3 +1,6 @@
 import { router } from '../../init.js';
+import { ordersRouter } from './orders.router.js';
 
-export const orderRouter = router({});
+export const orderRouter = router({
+  orders: ordersRouter,
+});

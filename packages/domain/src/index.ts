@@ -14,3 +14,5 @@ export * from './audit/record-audit.js';
 export * from './ports/payments.js';
 export * from './ports/email.js';
 export * from './adapters/not-wired.js';
+export * from './adapters/email/resend-email-sender.js';
+export * from './adapters/email/dev-mailbox-sender.js';

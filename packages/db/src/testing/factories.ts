@@ -3,8 +3,12 @@ import { eq } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import {
   collections,
+  customers,
   faqItems,
+  inventoryReservations,
   kujiPrizes,
+  orderItems,
+  orders,
   legalDocuments,
   productCollections,
   productImages,
@@ -12,6 +16,7 @@ import {
   products,
   productTags,
   tags,
+  tickets,
   users,
 } from '../schema/index.js';
 
@@ -150,4 +155,80 @@ export async function makeFaqItem(db: Executor, overrides: Partial<typeof faqIte
     })
     .returning();
   return row!;
+}
+
+export async function makeCustomer(db: Executor, overrides: Partial<typeof customers.$inferInsert> = {}) {
+  const [row] = await db
+    .insert(customers)
+    .values({ email: `buyer-${unique()}@popbox.test`, firstName: 'Test', ...overrides })
+    .returning();
+  return row!;
+}
+
+/** A bare order row (pending payment unless overridden); no items, reservations or payment. */
+export async function makeOrder(db: Executor, overrides: Partial<typeof orders.$inferInsert> = {}) {
+  const [row] = await db
+    .insert(orders)
+    .values({
+      publicId: `PBX-${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`,
+      checkoutIdempotencyKey: randomUUID(),
+      ...overrides,
+    })
+    .returning();
+  return row!;
+}
+
+/** A reservation row only: callers keep `product_inventory.reserved` in step (or not, on purpose). */
+export async function makeReservation(
+  db: Executor,
+  values: Pick<typeof inventoryReservations.$inferInsert, 'orderId' | 'productId' | 'quantity'> &
+    Partial<typeof inventoryReservations.$inferInsert>,
+) {
+  const [row] = await db
+    .insert(inventoryReservations)
+    .values({ status: 'active', expiresAt: new Date(Date.now() + 10 * 60 * 1000), ...values })
+    .returning();
+  return row!;
+}
+
+/**
+ * `count` tickets of one prize on a paid order of their own (customer, order, order item). Counters are
+ * NOT touched: tests decide whether remaining quantities follow.
+ */
+export async function makeDealtTickets(
+  db: Executor,
+  opts: { productId: string; prizeId: string; count: number; voided?: boolean },
+) {
+  const customer = await makeCustomer(db);
+  const order = await makeOrder(db, { status: 'paid', customerId: customer.id, paidAt: new Date() });
+  const [item] = await db
+    .insert(orderItems)
+    .values({
+      orderId: order.id,
+      productId: opts.productId,
+      productName: 'Kuji draw',
+      productType: 'kuji',
+      unitPriceCents: 1200,
+      quantity: opts.count,
+      lineTotalCents: 1200 * opts.count,
+      metadata: { slug: 'kuji', description: null },
+    })
+    .returning();
+  const rows = [];
+  for (let i = 0; i < opts.count; i++) {
+    const [ticket] = await db
+      .insert(tickets)
+      .values({
+        orderId: order.id,
+        orderItemId: item!.id,
+        customerId: customer.id,
+        kujiProductId: opts.productId,
+        kujiPrizeId: opts.prizeId,
+        ticketNumber: `T-${randomUUID()}`,
+        ...(opts.voided ? { voidedAt: new Date(), voidReason: 'refund' } : {}),
+      })
+      .returning();
+    rows.push(ticket!);
+  }
+  return { order, tickets: rows };
 }

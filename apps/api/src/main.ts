@@ -1,10 +1,11 @@
 import { createServer } from 'node:http';
 import { createDb } from '@popbox/db';
 import {
+  devMailboxSender,
   devTokenVerifier,
   localStorage,
-  notWiredEmailSender,
   notWiredPayments,
+  resendEmailSender,
   supabaseTokenVerifier,
   systemClock,
   systemRandom,
@@ -13,6 +14,7 @@ import {
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { devMailboxPaths, devMailboxRouter } from './http/dev-mailbox.js';
 
 /** Composition root: configuration → adapters → deps → HTTP server, with graceful shutdown (B21). */
 export async function main(): Promise<void> {
@@ -43,7 +45,11 @@ export async function main(): Promise<void> {
     logger,
     storage,
     payments: notWiredPayments,
-    emailSender: notWiredEmailSender,
+    // The API only enqueues (F7); the jobs app delivers with the same kind of sender.
+    emailSender:
+      config.email.kind === 'resend'
+        ? resendEmailSender({ apiKey: config.email.apiKey, baseUrl: config.email.baseUrl })
+        : devMailboxSender({ logger }),
     tokenVerifier:
       config.auth.kind === 'dev'
         ? devTokenVerifier(config.auth.jwtSecret)
@@ -62,6 +68,8 @@ export async function main(): Promise<void> {
     logger,
     corsOrigin: config.corsOrigin,
     mediaDir: config.storage.kind === 'local' ? config.storage.dir : undefined,
+    plainRoutes: config.email.kind === 'dev-mailbox' ? [devMailboxRouter(deps)] : [],
+    plainPaths: config.email.kind === 'dev-mailbox' ? [devMailboxPaths] : [],
   });
 
   const server = createServer(app);

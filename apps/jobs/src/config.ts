@@ -1,6 +1,19 @@
 import { z } from 'zod';
+import { JOB_CATALOG, JOB_NAMES, type JobName } from '@popbox/domain';
 
 /** The jobs app's configuration: the only module here that reads process.env. */
+const int = (min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ error: `must be an integer ${min}..${max}` })
+    .int(`must be an integer ${min}..${max}`)
+    .min(min)
+    .max(max)
+    .default(fallback);
+const cron = z
+  .string()
+  .trim()
+  .refine((v) => v.split(/\s+/).length === 5, 'must be a 5-field cron expression (UTC)');
+
 const EnvSchema = z.object({
   NODE_ENV: z.string().default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -10,8 +23,21 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//)
     .optional(),
-  JOBS_CLEANUP_CRON: z.string().default('17 * * * *'),
+  RESEND_API_KEY: z.string().trim().optional(),
+  RESEND_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional(),
+  RESEND_FROM_EMAIL: z.email().optional(),
+  /** Messages claimed per delivery pass, and passes per scheduled run (a run stops early once drained). */
+  EMAIL_OUTBOX_BATCH_SIZE: int(1, 500, 20),
+  EMAIL_OUTBOX_MAX_BATCHES: int(1, 1000, 10),
+  /** A claim lapses after this long, so a crashed worker's messages are retried by another. */
+  EMAIL_OUTBOX_LEASE_SECONDS: int(30, 3600, 300),
+  EMAIL_RETRY_BASE_SECONDS: int(1, 86_400, 30),
+  EMAIL_RETRY_MAX_SECONDS: int(1, 86_400, 3600),
+  ...Object.fromEntries(JOB_NAMES.map((name) => [JOB_CATALOG[name].scheduleEnv, cron.optional()])),
 });
+
+/** Same embedded default as the API's, so dev mail shows the same sender. */
+const DEV_FROM_EMAIL = 'shop@popbox.local';
 
 export type JobsConfig = ReturnType<typeof loadJobsConfig>;
 
@@ -20,16 +46,40 @@ export function loadJobsConfig(source: Record<string, string | undefined> = proc
     Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ''),
   );
   const parsed = EnvSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n');
-    throw new Error(`Invalid configuration:\n${problems}`);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
+  if (raw.NODE_ENV === 'production') {
+    // No embedded defaults in production (architecture.md): mail goes through Resend.
+    for (const key of ['RESEND_API_KEY', 'RESEND_FROM_EMAIL']) {
+      if (!raw[key]) problems.push(`  - ${key}: required in production`);
+    }
+  }
+  if (!parsed.success || problems.length) {
+    throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
   }
   const env = parsed.data;
+  const from = env.RESEND_FROM_EMAIL ?? DEV_FROM_EMAIL;
+  const schedules = Object.fromEntries(
+    JOB_NAMES.map((name) => [
+      name,
+      (env as Record<string, unknown>)[JOB_CATALOG[name].scheduleEnv] ?? JOB_CATALOG[name].defaultSchedule,
+    ]),
+  ) as Record<JobName, string>;
   return {
     production: env.NODE_ENV === 'production',
     logLevel: env.LOG_LEVEL,
     databaseUrl: env.DATABASE_URL,
     directDatabaseUrl: env.DATABASE_DIRECT_URL ?? env.DATABASE_URL,
-    schedules: { cleanup: env.JOBS_CLEANUP_CRON },
+    schedules,
+    email: env.RESEND_API_KEY
+      ? { kind: 'resend' as const, apiKey: env.RESEND_API_KEY, baseUrl: env.RESEND_BASE_URL, from }
+      : { kind: 'dev-mailbox' as const, from },
+    outbox: {
+      batchSize: env.EMAIL_OUTBOX_BATCH_SIZE,
+      maxBatches: env.EMAIL_OUTBOX_MAX_BATCHES,
+      leaseMs: env.EMAIL_OUTBOX_LEASE_SECONDS * 1000,
+      backoff: { baseMs: env.EMAIL_RETRY_BASE_SECONDS * 1000, maxMs: env.EMAIL_RETRY_MAX_SECONDS * 1000 },
+    },
   };
 }

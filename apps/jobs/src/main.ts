@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { createDb } from '@popbox/db';
-import { systemClock, systemRandom } from '@popbox/domain';
+import { devMailboxSender, resendEmailSender, systemClock, systemRandom } from '@popbox/domain';
 import { loadJobsConfig } from './config.js';
 import { jobDefinitions } from './registry.js';
 import { startWorker } from './worker.js';
@@ -16,13 +16,17 @@ async function main(): Promise<void> {
       : { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname' } } }),
   });
   const database = createDb(config.databaseUrl, { max: 5, applicationName: 'popbox-jobs' });
-  const deps = { db: database.db, clock: systemClock, random: systemRandom, logger };
+  const emailSender =
+    config.email.kind === 'resend'
+      ? resendEmailSender({ apiKey: config.email.apiKey, baseUrl: config.email.baseUrl })
+      : devMailboxSender({ logger });
+  const deps = { db: database.db, clock: systemClock, random: systemRandom, logger, emailSender };
   const worker = await startWorker({
     connectionString: config.directDatabaseUrl,
     deps,
     jobs: jobDefinitions(config),
   });
-  logger.info('jobs worker started');
+  logger.info({ email: config.email.kind }, 'jobs worker started');
 
   let stopping = false;
   const shutdown = async (signal: string) => {

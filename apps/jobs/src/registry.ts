@@ -1,18 +1,45 @@
-import type { Deps, JobResult } from '@popbox/domain';
-
-/** What jobs may touch; provider ports join as their jobs arrive. */
-export type JobDeps = Pick<Deps, 'db' | 'clock' | 'random' | 'logger'>;
+import type { Deps, JobName, JobResult } from '@popbox/domain';
 import type { JobsConfig } from './config.js';
+import { deliverEmailOutboxJob } from './jobs/deliver-email-outbox.js';
 import { purgeIdempotencyKeysJob } from './jobs/purge-idempotency-keys.js';
+import { purgeJobRunsJob } from './jobs/purge-job-runs.js';
+import { reconcileCountersJob } from './jobs/reconcile-counters.js';
 
-/** A job is a file exporting its name, its schedule and a handler (Medusa's pattern). */
+/** What jobs may touch; provider ports join as their jobs arrive (payments with reservation expiry). */
+export type JobDeps = Pick<Deps, 'db' | 'clock' | 'random' | 'logger' | 'emailSender'>;
+
+/**
+ * A job is a file exporting its catalog name and a handler (Medusa's pattern); name, description and
+ * default schedule live in the domain's JOB_CATALOG, which the API reads for GET /admin/jobs.
+ * Adding a job: a catalog entry, its file under jobs/, and one line in JOBS below.
+ */
+export interface JobModule {
+  name: JobName;
+  /** Also queue one run when the worker starts (work that piled up while no worker ran). */
+  runOnStart?: boolean;
+  handler: (deps: JobDeps, config: JobsConfig) => Promise<JobResult>;
+}
+
 export interface JobDefinition {
-  name: string;
+  name: JobName;
   /** Cron (UTC). */
   schedule: string;
+  runOnStart: boolean;
   handler: (deps: JobDeps) => Promise<JobResult>;
 }
 
+export const JOBS: JobModule[] = [
+  deliverEmailOutboxJob,
+  reconcileCountersJob,
+  purgeIdempotencyKeysJob,
+  purgeJobRunsJob,
+];
+
 export function jobDefinitions(config: JobsConfig): JobDefinition[] {
-  return [purgeIdempotencyKeysJob(config)];
+  return JOBS.map((job) => ({
+    name: job.name,
+    schedule: config.schedules[job.name],
+    runOnStart: job.runOnStart ?? false,
+    handler: (deps) => job.handler(deps, config),
+  }));
 }

@@ -1,8 +1,10 @@
 import { PgBoss } from 'pg-boss';
-import { runRecordedJob } from '@popbox/domain';
+import { PG_BOSS_SCHEMA, runRecordedJob, type JobName } from '@popbox/domain';
 import type { JobDefinition, JobDeps } from './registry.js';
 
 export interface Worker {
+  /** Queues one run of a job now (besides its schedule). */
+  trigger(name: JobName): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -19,7 +21,7 @@ export async function startWorker(opts: {
   const { deps } = opts;
   const boss = new PgBoss({
     connectionString: opts.connectionString,
-    schema: 'pgboss',
+    schema: PG_BOSS_SCHEMA,
     application_name: 'popbox-jobs',
   });
   boss.on('error', (err) => deps.logger.error({ err }, 'pg-boss error'));
@@ -30,7 +32,9 @@ export async function startWorker(opts: {
     await boss.work(job.name, async () => runRecordedJob(deps, job.name, () => job.handler(deps)));
     deps.logger.info({ job: job.name, schedule: job.schedule }, 'job scheduled');
   }
+  for (const job of opts.jobs) if (job.runOnStart) await boss.send(job.name);
   return {
+    trigger: async (name) => void (await boss.send(name)),
     stop: () => boss.stop({ graceful: true, timeout: 10_000 }),
   };
 }

@@ -17,3 +17,6 @@ export * from './adapters/not-wired.js';
 export * from './orders/index.js';
 export * from './catalog/primary-images.js';
 export * from './checkout/get-checkout-success.js';
+export * from './adapters/email/resend-email-sender.js';
+export * from './adapters/email/dev-mailbox-sender.js';
+export * from './shared/keyset.js';

@@ -6,9 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { createTestDatabase, type TestDatabase } from '@popbox/db/testing';
 import {
+  devMailboxSender,
   devTokenVerifier,
   localStorage,
-  notWiredEmailSender,
   notWiredPayments,
   signDevToken,
   systemClock,
@@ -17,6 +17,7 @@ import {
   type Deps,
 } from '@popbox/domain';
 import { createApp, type AppOptions } from '../../src/app.js';
+import { devMailboxPaths, devMailboxRouter } from '../../src/http/dev-mailbox.js';
 import { appRouter } from '../../src/trpc/app-router.js';
 import { createCallerFactory } from '../../src/trpc/init.js';
 import { createContextInner, type Actor } from '../../src/trpc/context.js';
@@ -53,7 +54,7 @@ export async function startTestApp(
     logger,
     storage: localStorage({ dir: storageDir, publicBaseUrl: 'http://media.test/media' }),
     payments: notWiredPayments,
-    emailSender: notWiredEmailSender,
+    emailSender: devMailboxSender({ logger }),
     tokenVerifier: devTokenVerifier(TEST_JWT_SECRET),
     config: {
       clientBaseUrl: 'http://shop.test',
@@ -72,7 +73,16 @@ export async function startTestApp(
     },
     ...opts.deps,
   };
-  const app = createApp(deps, { logger, corsOrigin: 'http://shop.test', mediaDir: storageDir, ...opts.app });
+  // As in main.ts: the dev mailbox page exists only while the dev-mailbox adapter is the sender.
+  const devMailbox = deps.emailSender.kind === 'dev-mailbox';
+  const app = createApp(deps, {
+    logger,
+    corsOrigin: 'http://shop.test',
+    mediaDir: storageDir,
+    ...opts.app,
+    plainRoutes: [...(devMailbox ? [devMailboxRouter(deps)] : []), ...(opts.app?.plainRoutes ?? [])],
+    plainPaths: [...(devMailbox ? [devMailboxPaths] : []), ...(opts.app?.plainPaths ?? [])],
+  });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

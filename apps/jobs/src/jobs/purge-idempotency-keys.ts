@@ -1,9 +1,7 @@
 import { purgeExpiredIdempotencyKeys } from '@popbox/domain';
-import type { JobsConfig } from '../config.js';
-import type { JobDefinition } from '../registry.js';
+import type { JobModule } from '../registry.js';
 
-export const purgeIdempotencyKeysJob = (config: JobsConfig): JobDefinition => ({
+export const purgeIdempotencyKeysJob: JobModule = {
   name: 'purge-idempotency-keys',
-  schedule: config.schedules.cleanup,
   handler: (deps) => purgeExpiredIdempotencyKeys(deps),
-});
+};

@@ -4,11 +4,11 @@ import type { Executor } from '../client.js';
 import {
   collections,
   customers,
+  faqItems,
+  inventoryReservations,
+  kujiPrizes,
   orderItems,
   orders,
-  tickets,
-  faqItems,
-  kujiPrizes,
   legalDocuments,
   productCollections,
   productImages,
@@ -16,6 +16,7 @@ import {
   products,
   productTags,
   tags,
+  tickets,
   users,
 } from '../schema/index.js';
 
@@ -241,4 +242,59 @@ export async function makeTicket(
     })
     .returning();
   return row!;
+}
+
+/** A reservation row only: callers keep `product_inventory.reserved` in step (or not, on purpose). */
+export async function makeReservation(
+  db: Executor,
+  values: Pick<typeof inventoryReservations.$inferInsert, 'orderId' | 'productId' | 'quantity'> &
+    Partial<typeof inventoryReservations.$inferInsert>,
+) {
+  const [row] = await db
+    .insert(inventoryReservations)
+    .values({ status: 'active', expiresAt: new Date(Date.now() + 10 * 60 * 1000), ...values })
+    .returning();
+  return row!;
+}
+
+/**
+ * `count` tickets of one prize on a paid order of their own (customer, order, order item). Counters are
+ * NOT touched: tests decide whether remaining quantities follow.
+ */
+export async function makeDealtTickets(
+  db: Executor,
+  opts: { productId: string; prizeId: string; count: number; voided?: boolean },
+) {
+  const customer = await makeCustomer(db);
+  const { order } = await makeOrder(db, { order: { status: 'paid', customerId: customer.id } });
+  const [item] = await db
+    .insert(orderItems)
+    .values({
+      orderId: order.id,
+      productId: opts.productId,
+      productName: 'Kuji draw',
+      productType: 'kuji',
+      unitPriceCents: 1200,
+      quantity: opts.count,
+      lineTotalCents: 1200 * opts.count,
+      metadata: { slug: 'kuji', description: null },
+    })
+    .returning();
+  const rows = [];
+  for (let i = 0; i < opts.count; i++) {
+    const [ticket] = await db
+      .insert(tickets)
+      .values({
+        orderId: order.id,
+        orderItemId: item!.id,
+        customerId: customer.id,
+        kujiProductId: opts.productId,
+        kujiPrizeId: opts.prizeId,
+        ticketNumber: `T-${randomUUID()}`,
+        ...(opts.voided ? { voidedAt: new Date(), voidReason: 'refund' } : {}),
+      })
+      .returning();
+    rows.push(ticket!);
+  }
+  return { order, tickets: rows };
 }

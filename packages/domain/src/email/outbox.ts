@@ -11,6 +11,8 @@ export interface OutgoingEmail {
   orderId?: string | null;
   /** "Send once" emails carry a key; enqueueing the same key again is a no-op. */
   dedupeKey?: string | null;
+  /** Delivery attempts before the message is `failed`; the table's default (8) when omitted. */
+  maxAttempts?: number;
 }
 
 export const isPlaceholderEmail = (email: string | null | undefined) =>
@@ -33,6 +35,7 @@ export async function enqueueEmail(tx: Executor, email: OutgoingEmail): Promise<
       replyTo: email.replyTo ?? null,
       orderId: email.orderId ?? null,
       dedupeKey: email.dedupeKey ?? null,
+      ...(email.maxAttempts ? { maxAttempts: email.maxAttempts } : {}),
     })
     .onConflictDoNothing({ target: emailOutbox.dedupeKey })
     .returning({ id: emailOutbox.id });

@@ -16,6 +16,9 @@ export interface EmailSender {
   send(message: EmailMessage): Promise<{ id: string }>;
 }
 
+/** Provider message ids of the dev mailbox adapter; the mailbox page lists outbox rows sent with one. */
+export const DEV_MAILBOX_ID_PREFIX = 'dev-mailbox:';
+
 export class EmailDeliveryError extends Error {
   override readonly name = 'EmailDeliveryError';
   constructor(

@@ -1,6 +1,8 @@
 import { router } from '../../init.js';
+import { opsRouter } from './ops.router.js';
 import { sessionRouter } from './session.router.js';
 
 export const adminRouter = router({
   session: sessionRouter,
+  ops: opsRouter,
 });

@@ -1,0 +1,156 @@
+import { and, asc, eq, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { emailOutbox, orders, type Executor } from '@popbox/db';
+import type { OrderEmailMarker } from './outbox-delivery.rules.js';
+
+/** A claimed message: what the sender needs, plus the claim token (`attempts`) that guards the outcome. */
+export type ClaimedEmail = Pick<
+  typeof emailOutbox.$inferSelect,
+  | 'id'
+  | 'kind'
+  | 'toEmail'
+  | 'replyTo'
+  | 'subject'
+  | 'html'
+  | 'text'
+  | 'orderId'
+  | 'attempts'
+  | 'maxAttempts'
+  | 'lockedUntil'
+>;
+
+const claimedColumns = {
+  id: emailOutbox.id,
+  kind: emailOutbox.kind,
+  toEmail: emailOutbox.toEmail,
+  replyTo: emailOutbox.replyTo,
+  subject: emailOutbox.subject,
+  html: emailOutbox.html,
+  text: emailOutbox.text,
+  orderId: emailOutbox.orderId,
+  attempts: emailOutbox.attempts,
+  maxAttempts: emailOutbox.maxAttempts,
+  lockedUntil: emailOutbox.lockedUntil,
+};
+
+/** Due = queued and its retry time has come, or claimed by a worker whose lease lapsed (it crashed). */
+const isDue = (now: Date) =>
+  or(
+    and(eq(emailOutbox.status, 'queued'), lte(emailOutbox.nextAttemptAt, now)),
+    and(eq(emailOutbox.status, 'sending'), lt(emailOutbox.lockedUntil, now)),
+  );
+
+/**
+ * Claims up to `limit` due messages in one statement (its own short transaction): rows locked by another
+ * worker's claim are skipped, so concurrent workers never claim the same message. Each claim counts as an
+ * attempt, so a message that crashes its worker every time still ends in `failed`.
+ */
+export async function claimDueEmails(
+  db: Executor,
+  opts: { now: Date; lockedUntil: Date; limit: number },
+): Promise<ClaimedEmail[]> {
+  const due = db
+    .select({ id: emailOutbox.id })
+    .from(emailOutbox)
+    .where(and(isDue(opts.now), lt(emailOutbox.attempts, emailOutbox.maxAttempts)))
+    .orderBy(asc(emailOutbox.nextAttemptAt), asc(emailOutbox.id))
+    .limit(opts.limit)
+    .for('update', { skipLocked: true });
+  return db
+    .update(emailOutbox)
+    .set({
+      status: 'sending',
+      lockedUntil: opts.lockedUntil,
+      attempts: sql`${emailOutbox.attempts} + 1`,
+    })
+    .where(inArray(emailOutbox.id, due))
+    .returning(claimedColumns);
+}
+
+/**
+ * A lapsed claim that already used the last attempt is not retried: its worker died mid-send, so it is
+ * closed as `failed` (the admin can resend). Returns the closed rows for the order markers.
+ */
+export async function failExhaustedLapsedClaims(db: Executor, opts: { now: Date; error: string }) {
+  return db
+    .update(emailOutbox)
+    .set({ status: 'failed', lockedUntil: null, lastError: opts.error })
+    .where(
+      and(
+        eq(emailOutbox.status, 'sending'),
+        lt(emailOutbox.lockedUntil, opts.now),
+        gte(emailOutbox.attempts, emailOutbox.maxAttempts),
+      ),
+    )
+    .returning({ id: emailOutbox.id, kind: emailOutbox.kind, orderId: emailOutbox.orderId });
+}
+
+/** The outcome is written only while our claim still holds (same status and attempt number). */
+const stillOurs = (email: Pick<ClaimedEmail, 'id' | 'attempts'>) =>
+  and(
+    eq(emailOutbox.id, email.id),
+    eq(emailOutbox.status, 'sending'),
+    eq(emailOutbox.attempts, email.attempts),
+  );
+
+export async function markEmailSent(
+  db: Executor,
+  email: ClaimedEmail,
+  opts: { providerMessageId: string; sentAt: Date },
+): Promise<boolean> {
+  const rows = await db
+    .update(emailOutbox)
+    .set({
+      status: 'sent',
+      providerMessageId: opts.providerMessageId,
+      sentAt: opts.sentAt,
+      lockedUntil: null,
+      lastError: null,
+    })
+    .where(stillOurs(email))
+    .returning({ id: emailOutbox.id });
+  return rows.length > 0;
+}
+
+export async function markEmailRetry(
+  db: Executor,
+  email: ClaimedEmail,
+  opts: { error: string; nextAttemptAt: Date },
+): Promise<boolean> {
+  const rows = await db
+    .update(emailOutbox)
+    .set({ status: 'queued', lastError: opts.error, nextAttemptAt: opts.nextAttemptAt, lockedUntil: null })
+    .where(stillOurs(email))
+    .returning({ id: emailOutbox.id });
+  return rows.length > 0;
+}
+
+export async function markEmailFailed(
+  db: Executor,
+  email: ClaimedEmail,
+  opts: { error: string },
+): Promise<boolean> {
+  const rows = await db
+    .update(emailOutbox)
+    .set({ status: 'failed', lastError: opts.error, lockedUntil: null })
+    .where(stillOurs(email))
+    .returning({ id: emailOutbox.id });
+  return rows.length > 0;
+}
+
+/** B18 markers on the order: sent time (clearing the error) or the last error text. */
+export async function setOrderEmailMarker(
+  db: Executor,
+  orderId: string,
+  marker: OrderEmailMarker,
+  outcome: { sentAt: Date } | { error: string },
+): Promise<void> {
+  const set =
+    'sentAt' in outcome
+      ? marker === 'confirmation'
+        ? { confirmationEmailSentAt: outcome.sentAt, confirmationEmailError: null }
+        : { orderNotificationSentAt: outcome.sentAt, orderNotificationError: null }
+      : marker === 'confirmation'
+        ? { confirmationEmailError: outcome.error }
+        : { orderNotificationError: outcome.error };
+  await db.update(orders).set(set).where(eq(orders.id, orderId));
+}

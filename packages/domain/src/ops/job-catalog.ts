@@ -1,0 +1,44 @@
+/**
+ * F15: the one list of background jobs — name, what it does, its default schedule and the setting that
+ * overrides it. The jobs app registers a handler for every entry (apps/jobs/src/registry.ts); the API reads
+ * it to show each job's schedule and runs without importing the jobs app.
+ */
+export interface JobCatalogEntry {
+  description: string;
+  /** Cron (UTC); pg-boss cron has minute granularity. */
+  defaultSchedule: string;
+  /** Environment variable of the jobs app that overrides the schedule. */
+  scheduleEnv: string;
+}
+
+export const JOB_CATALOG = {
+  'deliver-email-outbox': {
+    description: 'Delivers queued transactional emails with retries and backoff (F7)',
+    defaultSchedule: '* * * * *',
+    scheduleEnv: 'JOBS_EMAIL_OUTBOX_CRON',
+  },
+  'reconcile-counters': {
+    description: 'Compares stock and kuji counters with their sources and records drift (F14)',
+    defaultSchedule: '*/15 * * * *',
+    scheduleEnv: 'JOBS_RECONCILIATION_CRON',
+  },
+  'purge-idempotency-keys': {
+    description: 'Removes idempotency records past their 24-hour retention (F3)',
+    defaultSchedule: '17 * * * *',
+    scheduleEnv: 'JOBS_CLEANUP_CRON',
+  },
+  'purge-job-runs': {
+    description: 'Removes job run records older than the retention window',
+    defaultSchedule: '41 3 * * *',
+    scheduleEnv: 'JOBS_PURGE_JOB_RUNS_CRON',
+  },
+} as const satisfies Record<string, JobCatalogEntry>;
+
+export type JobName = keyof typeof JOB_CATALOG;
+export const JOB_NAMES = Object.keys(JOB_CATALOG) as JobName[];
+
+/** How long job_runs rows are kept (the outbox job alone records one run a minute). */
+export const JOB_RUN_RETENTION_MS = 14 * 24 * 60 * 60 * 1000;
+
+/** The Postgres schema pg-boss keeps its queues and schedules in (shared by the jobs app and the API). */
+export const PG_BOSS_SCHEMA = 'pgboss';

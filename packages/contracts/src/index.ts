@@ -2,3 +2,4 @@ export * from './errors.js';
 export * from './common.js';
 export * from './content.js';
 export * from './orders.js';
+export * from './kuji.js';

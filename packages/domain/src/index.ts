@@ -17,3 +17,5 @@ export * from './adapters/not-wired.js';
 export * from './orders/index.js';
 export * from './catalog/primary-images.js';
 export * from './checkout/get-checkout-success.js';
+export * from './shared/locks.js';
+export * from './kuji/index.js';

@@ -11,7 +11,12 @@ export const ZTicketCollection = z.object({
 
 export const ZRevealTicketInput = z.strictObject({ publicId: z.string().min(1).max(40), ticketId: ZUuid });
 
-export const ZManifestEntry = z.object({ prizeId: ZUuid, code: z.string(), tier: z.string(), count: z.int() });
+export const ZManifestEntry = z.object({
+  prizeId: ZUuid,
+  code: z.string(),
+  tier: z.string(),
+  count: z.int(),
+});
 
 export const ZKujiFairnessInput = z.strictObject({ slug: z.string().min(1).max(220) });
 export const ZKujiFairness = z.object({

@@ -33,7 +33,11 @@ const BOARD = [
 ];
 
 async function verifyBoard(db: TestDatabase['db'], productId: string) {
-  const epochs = await db.select().from(kujiDeckEpochs).where(eq(kujiDeckEpochs.productId, productId)).orderBy(asc(kujiDeckEpochs.epoch));
+  const epochs = await db
+    .select()
+    .from(kujiDeckEpochs)
+    .where(eq(kujiDeckEpochs.productId, productId))
+    .orderBy(asc(kujiDeckEpochs.epoch));
   const results = [];
   for (const epoch of epochs) {
     const dealt = await db
@@ -94,12 +98,16 @@ describe('kuji box storm: 20 buyers deal 80 cards concurrently', () => {
       .from(tickets)
       .where(eq(tickets.kujiProductId, product.id));
     expect(dealt).toHaveLength(80);
-    expect(new Set(dealt.map((t) => t.position))).toEqual(new Set(Array.from({ length: 80 }, (_, i) => i + 1)));
+    expect(new Set(dealt.map((t) => t.position))).toEqual(
+      new Set(Array.from({ length: 80 }, (_, i) => i + 1)),
+    );
     for (const prize of prizes.filter((p) => p.prizeTier !== 'LO')) {
       expect(dealt.filter((t) => t.prizeId === prize.id)).toHaveLength(prize.initialQuantity);
     }
     // Each order holds exactly as many tickets as it bought.
-    orders.forEach(({ order }, i) => expect(dealt.filter((t) => t.orderId === order.id)).toHaveLength(quantities[i]!));
+    orders.forEach(({ order }, i) =>
+      expect(dealt.filter((t) => t.orderId === order.id)).toHaveLength(quantities[i]!),
+    );
 
     const winners = outcomes.flatMap((o, i) => (o.ok && o.wonLastOne ? [orders[i]!.order.id] : []));
     const holderOf80 = dealt.find((t) => t.position === 80)!.orderId;
@@ -123,7 +131,13 @@ describe('kuji box storm: 20 buyers deal 80 cards concurrently', () => {
     const { product } = await makeKujiProduct(db, { prizes: [{ code: 'A1', quantity: 3 }] });
     const { order, items } = await makeOrder(db, { lines: [{ product, quantity: 4 }] });
     const outcome = await db.transaction((tx) =>
-      dealKujiLine(tx, deps, { orderId: order.id, orderItemId: items[0]!.id, customerId: order.customerId!, productId: product.id, quantity: 4 }),
+      dealKujiLine(tx, deps, {
+        orderId: order.id,
+        orderItemId: items[0]!.id,
+        customerId: order.customerId!,
+        productId: product.id,
+        quantity: 4,
+      }),
     );
     expect(outcome).toEqual({ ok: false, reason: 'kuji_deck_exhausted' });
     expect(await db.select().from(tickets).where(eq(tickets.kujiProductId, product.id))).toHaveLength(0);
@@ -144,12 +158,25 @@ describe('re-shuffle when staff change prize quantities mid-sale', () => {
     const deal = async (quantity: number) => {
       const { order, items } = await makeOrder(db, { lines: [{ product, quantity }] });
       return db.transaction((tx) =>
-        dealKujiLine(tx, deps, { orderId: order.id, orderItemId: items[0]!.id, customerId: order.customerId!, productId: product.id, quantity }),
+        dealKujiLine(tx, deps, {
+          orderId: order.id,
+          orderItemId: items[0]!.id,
+          customerId: order.customerId!,
+          productId: product.id,
+          quantity,
+        }),
       );
     };
     expect((await deal(4)).ok).toBe(true);
-    const before = await db.select().from(tickets).where(eq(tickets.kujiProductId, product.id)).orderBy(asc(tickets.deckPosition));
-    const [epoch1] = await db.select().from(kujiDeckEpochs).where(and(eq(kujiDeckEpochs.productId, product.id), eq(kujiDeckEpochs.epoch, 1)));
+    const before = await db
+      .select()
+      .from(tickets)
+      .where(eq(tickets.kujiProductId, product.id))
+      .orderBy(asc(tickets.deckPosition));
+    const [epoch1] = await db
+      .select()
+      .from(kujiDeckEpochs)
+      .where(and(eq(kujiDeckEpochs.productId, product.id), eq(kujiDeckEpochs.epoch, 1)));
     expect(epoch1!.revealedAt).toBeNull();
 
     // Staff add 5 more B1 prizes.
@@ -157,12 +184,19 @@ describe('re-shuffle when staff change prize quantities mid-sale', () => {
       await lockKujiBoard(tx, product.id);
       await tx
         .update(kujiPrizes)
-        .set({ initialQuantity: sql`${kujiPrizes.initialQuantity} + 5`, remainingQuantity: sql`${kujiPrizes.remainingQuantity} + 5` })
+        .set({
+          initialQuantity: sql`${kujiPrizes.initialQuantity} + 5`,
+          remainingQuantity: sql`${kujiPrizes.remainingQuantity} + 5`,
+        })
         .where(eq(kujiPrizes.id, prizes[1]!.id));
       await recomputeKujiOnHand(tx, product.id);
       await syncKujiDeck(tx, deps, product.id);
     });
-    const epochs = await db.select().from(kujiDeckEpochs).where(eq(kujiDeckEpochs.productId, product.id)).orderBy(asc(kujiDeckEpochs.epoch));
+    const epochs = await db
+      .select()
+      .from(kujiDeckEpochs)
+      .where(eq(kujiDeckEpochs.productId, product.id))
+      .orderBy(asc(kujiDeckEpochs.epoch));
     expect(epochs.map((e) => [e.epoch, e.firstPosition, e.cardCount])).toEqual([
       [1, 1, 10],
       [2, 5, 11],
@@ -176,11 +210,19 @@ describe('re-shuffle when staff change prize quantities mid-sale', () => {
       await lockKujiBoard(tx, product.id);
       await syncKujiDeck(tx, deps, product.id);
     });
-    expect(await db.select().from(kujiDeckEpochs).where(eq(kujiDeckEpochs.productId, product.id))).toHaveLength(2);
+    expect(
+      await db.select().from(kujiDeckEpochs).where(eq(kujiDeckEpochs.productId, product.id)),
+    ).toHaveLength(2);
 
     expect((await deal(11)).ok).toBe(true);
-    const after = await db.select().from(tickets).where(eq(tickets.kujiProductId, product.id)).orderBy(asc(tickets.deckPosition));
-    expect(after.slice(0, 4).map((t) => [t.id, t.kujiPrizeId, t.deckPosition])).toEqual(before.map((t) => [t.id, t.kujiPrizeId, t.deckPosition]));
+    const after = await db
+      .select()
+      .from(tickets)
+      .where(eq(tickets.kujiProductId, product.id))
+      .orderBy(asc(tickets.deckPosition));
+    expect(after.slice(0, 4).map((t) => [t.id, t.kujiPrizeId, t.deckPosition])).toEqual(
+      before.map((t) => [t.id, t.kujiPrizeId, t.deckPosition]),
+    );
     expect(after).toHaveLength(15);
     const cards = await db.select().from(kujiDeckCards).where(eq(kujiDeckCards.productId, product.id));
     expect(cards).toHaveLength(15);
@@ -192,12 +234,27 @@ describe('re-shuffle when staff change prize quantities mid-sale', () => {
 
   it('rejects a tampered deck: a swapped card no longer matches the revealed seed', async () => {
     const db = database.db;
-    const { product } = await makeKujiProduct(db, { prizes: [{ code: 'A1', quantity: 1 }, { code: 'B1', quantity: 5 }] });
+    const { product } = await makeKujiProduct(db, {
+      prizes: [
+        { code: 'A1', quantity: 1 },
+        { code: 'B1', quantity: 5 },
+      ],
+    });
     const { order, items } = await makeOrder(db, { lines: [{ product, quantity: 6 }] });
     await db.transaction((tx) =>
-      dealKujiLine(tx, deps, { orderId: order.id, orderItemId: items[0]!.id, customerId: order.customerId!, productId: product.id, quantity: 6 }),
+      dealKujiLine(tx, deps, {
+        orderId: order.id,
+        orderItemId: items[0]!.id,
+        customerId: order.customerId!,
+        productId: product.id,
+        quantity: 6,
+      }),
     );
-    const all = await db.select().from(tickets).where(eq(tickets.kujiProductId, product.id)).orderBy(asc(tickets.deckPosition));
+    const all = await db
+      .select()
+      .from(tickets)
+      .where(eq(tickets.kujiProductId, product.id))
+      .orderBy(asc(tickets.deckPosition));
     const a = all.find((t) => t.kujiPrizeId !== all[0]!.kujiPrizeId)!;
     // Swap the prizes of two tickets holding different prizes.
     await db.update(tickets).set({ kujiPrizeId: a.kujiPrizeId }).where(eq(tickets.id, all[0]!.id));

@@ -194,6 +194,7 @@ export async function makeOrder(db: Executor, opts: MakeOrderOptions = {}) {
       paidAt: status === 'pending_payment' ? null : new Date(),
       placedAt: status === 'pending_payment' ? null : new Date(),
       ...opts.order,
+      customerId,
     })
     .returning();
   const items = [];

@@ -8,8 +8,16 @@ export const LAST_ONE_TIER = 'LO';
  * then deck row, then prize rows), so admin edits and paid draws never deadlock.
  */
 export async function lockKujiBoard(tx: Executor, productId: string): Promise<void> {
-  await tx.select({ id: productInventory.productId }).from(productInventory).where(eq(productInventory.productId, productId)).for('update');
-  await tx.select({ id: kujiDecks.productId }).from(kujiDecks).where(eq(kujiDecks.productId, productId)).for('update');
+  await tx
+    .select({ id: productInventory.productId })
+    .from(productInventory)
+    .where(eq(productInventory.productId, productId))
+    .for('update');
+  await tx
+    .select({ id: kujiDecks.productId })
+    .from(kujiDecks)
+    .where(eq(kujiDecks.productId, productId))
+    .for('update');
 }
 
 /** The board's prize lines in board order (sort_order, id). */
@@ -41,7 +49,11 @@ export async function recomputeKujiOnHand(tx: Executor, productId: string): Prom
 /** Undealt cards (positions ≥ next_position) in deal order. */
 export async function undealtCards(tx: Executor, productId: string, nextPosition: number) {
   return tx
-    .select({ position: kujiDeckCards.position, prizeId: kujiDeckCards.prizeId, epochId: kujiDeckCards.epochId })
+    .select({
+      position: kujiDeckCards.position,
+      prizeId: kujiDeckCards.prizeId,
+      epochId: kujiDeckCards.epochId,
+    })
     .from(kujiDeckCards)
     .where(and(eq(kujiDeckCards.productId, productId), gte(kujiDeckCards.position, nextPosition)))
     .orderBy(asc(kujiDeckCards.position));

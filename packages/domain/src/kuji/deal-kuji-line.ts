@@ -23,7 +23,11 @@ export type DealOutcome =
  * the Last One prize atomically. Runs inside the finalisation transaction; when the deck cannot cover the
  * line nothing is dealt and the caller parks the order (F5).
  */
-export async function dealKujiLine(tx: Executor, deps: Pick<Deps, 'random' | 'clock'>, line: KujiLine): Promise<DealOutcome> {
+export async function dealKujiLine(
+  tx: Executor,
+  deps: Pick<Deps, 'random' | 'clock'>,
+  line: KujiLine,
+): Promise<DealOutcome> {
   await lockKujiBoard(tx, line.productId);
   // A board sold before its deck existed (or seeded data) gets its deck now, before anything is dealt.
   await syncKujiDeck(tx, deps, line.productId);
@@ -67,7 +71,12 @@ export async function dealKujiLine(tx: Executor, deps: Pick<Deps, 'random' | 'cl
     await revealSoldOutBoard(tx, deps, line.productId);
   }
   await recomputeKujiOnHand(tx, line.productId);
-  return { ok: true, firstPosition: first, lastPosition: last, wonLastOne: wonLastOne && (await hasLastOnePrize(tx, line.productId)) };
+  return {
+    ok: true,
+    firstPosition: first,
+    lastPosition: last,
+    wonLastOne: wonLastOne && (await hasLastOnePrize(tx, line.productId)),
+  };
 }
 
 async function hasLastOnePrize(tx: Executor, productId: string): Promise<boolean> {

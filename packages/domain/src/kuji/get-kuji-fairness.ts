@@ -28,7 +28,11 @@ export async function getKujiFairness(deps: Pick<Deps, 'db'>, slug: string) {
   const [lines, [deck], epochs] = await Promise.all([
     prizeLines(db, product.id),
     db.select().from(kujiDecks).where(eq(kujiDecks.productId, product.id)),
-    db.select().from(kujiDeckEpochs).where(eq(kujiDeckEpochs.productId, product.id)).orderBy(asc(kujiDeckEpochs.epoch)),
+    db
+      .select()
+      .from(kujiDeckEpochs)
+      .where(eq(kujiDeckEpochs.productId, product.id))
+      .orderBy(asc(kujiDeckEpochs.epoch)),
   ]);
 
   const tiers = new Map<string, { tier: string; remaining: number; initial: number }>();
@@ -45,20 +49,25 @@ export async function getKujiFairness(deps: Pick<Deps, 'db'>, slug: string) {
   for (const epoch of epochs) {
     const revealed = epoch.revealedAt !== null;
     const lastPosition = Math.min(epoch.firstPosition + epoch.cardCount - 1, nextPosition - 1);
-    const dealt = revealed && lastPosition >= epoch.firstPosition
-      ? await db
-          .select({ position: kujiDeckCards.position, prizeId: kujiDeckCards.prizeId, prizeCode: kujiPrizes.prizeCode })
-          .from(kujiDeckCards)
-          .innerJoin(kujiPrizes, eq(kujiPrizes.id, kujiDeckCards.prizeId))
-          .where(
-            and(
-              eq(kujiDeckCards.epochId, epoch.id),
-              gte(kujiDeckCards.position, epoch.firstPosition),
-              lte(kujiDeckCards.position, lastPosition),
-            ),
-          )
-          .orderBy(asc(kujiDeckCards.position))
-      : [];
+    const dealt =
+      revealed && lastPosition >= epoch.firstPosition
+        ? await db
+            .select({
+              position: kujiDeckCards.position,
+              prizeId: kujiDeckCards.prizeId,
+              prizeCode: kujiPrizes.prizeCode,
+            })
+            .from(kujiDeckCards)
+            .innerJoin(kujiPrizes, eq(kujiPrizes.id, kujiDeckCards.prizeId))
+            .where(
+              and(
+                eq(kujiDeckCards.epochId, epoch.id),
+                gte(kujiDeckCards.position, epoch.firstPosition),
+                lte(kujiDeckCards.position, lastPosition),
+              ),
+            )
+            .orderBy(asc(kujiDeckCards.position))
+        : [];
     views.push({
       epoch: epoch.epoch,
       firstPosition: epoch.firstPosition,
@@ -79,10 +88,16 @@ export async function getKujiFairness(deps: Pick<Deps, 'db'>, slug: string) {
     name: product.name,
     totalCards: deck?.totalCards ?? 0,
     dealtCards: nextPosition - 1,
-    remainingCards: deck ? deck.totalCards - (nextPosition - 1) : [...tiers.values()].reduce((n, t) => n + t.remaining, 0),
+    remainingCards: deck
+      ? deck.totalCards - (nextPosition - 1)
+      : [...tiers.values()].reduce((n, t) => n + t.remaining, 0),
     tiers: [...tiers.values()],
     lastOne: lastOne
-      ? { prizeCode: lastOne.prizeCode, name: lastOne.name, awarded: lastOne.remainingQuantity === 0 && lastOne.initialQuantity > 0 }
+      ? {
+          prizeCode: lastOne.prizeCode,
+          name: lastOne.name,
+          awarded: lastOne.remainingQuantity === 0 && lastOne.initialQuantity > 0,
+        }
       : null,
     recipe: { version: RECIPE_VERSION, description: RECIPE_DESCRIPTION },
     epochs: views,

@@ -21,14 +21,23 @@ async function beginOrderAction(tx: Tx, orderId: string) {
   const [order] = await tx.select({ status: orders.status }).from(orders).where(eq(orders.id, orderId));
   if (!order) throw notFound('Order');
   if (!(REVEALABLE_STATUSES as readonly string[]).includes(order.status)) {
-    throw new DomainError('TICKETS_NOT_REVEALABLE', `Tickets cannot be revealed while the order is ${order.status}`, {
-      status: order.status,
-    });
+    throw new DomainError(
+      'TICKETS_NOT_REVEALABLE',
+      `Tickets cannot be revealed while the order is ${order.status}`,
+      {
+        status: order.status,
+      },
+    );
   }
 }
 
 /** Reveal one ticket (B11): idempotent; the prize was fixed at payment, revealing only shows it. */
-export async function revealTicket(deps: RevealDeps, grants: OrderGrant[], publicId: string, ticketId: string) {
+export async function revealTicket(
+  deps: RevealDeps,
+  grants: OrderGrant[],
+  publicId: string,
+  ticketId: string,
+) {
   const order = await authorizeGuestOrder(deps, grants, publicId);
   return deps.db.transaction(async (tx) => {
     await beginOrderAction(tx, order.id);
@@ -61,8 +70,11 @@ export async function revealAllTickets(deps: RevealDeps, grants: OrderGrant[], p
 }
 
 /** `GET /orders/{publicId}/tickets`: the collection view, prizes masked until revealed. */
-export async function listGuestTickets(deps: Pick<Deps, 'db' | 'storage'>, grants: OrderGrant[], publicId: string) {
+export async function listGuestTickets(
+  deps: Pick<Deps, 'db' | 'storage'>,
+  grants: OrderGrant[],
+  publicId: string,
+) {
   const order = await authorizeGuestOrder(deps, grants, publicId);
   return ticketCollection(await ticketViews(deps.db, deps, { orderId: order.id }, 'guest'));
 }
-

@@ -53,7 +53,9 @@ async function dealNewEpoch(
   if (deck.length) {
     await tx
       .insert(kujiDeckCards)
-      .values(deck.map((prizeId, i) => ({ productId, position: firstPosition + i, epochId: epoch!.id, prizeId })));
+      .values(
+        deck.map((prizeId, i) => ({ productId, position: firstPosition + i, epochId: epoch!.id, prizeId })),
+      );
   }
 }
 
@@ -84,7 +86,10 @@ export async function syncKujiDeck(tx: Executor, deps: KujiDeps, productId: stri
   const [deck] = await tx.select().from(kujiDecks).where(eq(kujiDecks.productId, productId));
   const manifest = desiredManifest(await prizeLines(tx, productId));
   if (!deck) {
-    const [product] = await tx.select({ status: products.status, type: products.productType }).from(products).where(eq(products.id, productId));
+    const [product] = await tx
+      .select({ status: products.status, type: products.productType })
+      .from(products)
+      .where(eq(products.id, productId));
     if (!product || product.type !== 'kuji' || product.status !== 'active') return null;
     const total = manifest.reduce((n, e) => n + e.count, 0);
     await tx.insert(kujiDecks).values({ productId, totalCards: total, nextPosition: 1, currentEpoch: 1 });
@@ -96,7 +101,9 @@ export async function syncKujiDeck(tx: Executor, deps: KujiDeps, productId: stri
   if (multiset(undealt) === manifestMultiset(manifest)) return deck;
 
   const epochNumber = deck.currentEpoch + 1;
-  await tx.delete(kujiDeckCards).where(and(eq(kujiDeckCards.productId, productId), gte(kujiDeckCards.position, deck.nextPosition)));
+  await tx
+    .delete(kujiDeckCards)
+    .where(and(eq(kujiDeckCards.productId, productId), gte(kujiDeckCards.position, deck.nextPosition)));
   await dealNewEpoch(tx, deps, productId, epochNumber, deck.nextPosition, manifest);
   await revealEpochs(tx, deps, productId, epochNumber);
   const total = deck.nextPosition - 1 + manifest.reduce((n, e) => n + e.count, 0);

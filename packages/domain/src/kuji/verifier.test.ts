@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { computeCommitment, shuffleDeck, verifyEpoch, RECIPE_VERSION, type ManifestEntry } from './verifier.js';
+import {
+  computeCommitment,
+  shuffleDeck,
+  verifyEpoch,
+  RECIPE_VERSION,
+  type ManifestEntry,
+} from './verifier.js';
 
 const manifest: ManifestEntry[] = [
   { prizeId: 'a', code: 'A1', tier: 'A', count: 1 },
@@ -22,14 +28,23 @@ describe('kuji deck recipe', () => {
     expect(c).toMatch(/^[0-9a-f]{64}$/);
     expect(await computeCommitment(seed, 2, manifest)).not.toBe(c);
     expect(await computeCommitment('cd'.repeat(32), 1, manifest)).not.toBe(c);
-    expect(await computeCommitment(seed, 1, [{ ...manifest[0]!, count: 2 }, ...manifest.slice(1)])).not.toBe(c);
+    expect(await computeCommitment(seed, 1, [{ ...manifest[0]!, count: 2 }, ...manifest.slice(1)])).not.toBe(
+      c,
+    );
   });
 
   it('accepts an honest epoch and rejects a tampered seed, manifest or dealt card', async () => {
     const deck = await shuffleDeck(seed, manifest);
     const dealt = deck.map((prizeId, i) => ({ position: 11 + i, prizeId }));
     const commitment = await computeCommitment(seed, 11, manifest);
-    const honest = { recipeVersion: RECIPE_VERSION, seedHex: seed, commitment, firstPosition: 11, manifest, dealt };
+    const honest = {
+      recipeVersion: RECIPE_VERSION,
+      seedHex: seed,
+      commitment,
+      firstPosition: 11,
+      manifest,
+      dealt,
+    };
     expect(await verifyEpoch(honest)).toEqual({ ok: true, problems: [] });
     expect((await verifyEpoch({ ...honest, seedHex: 'cd'.repeat(32) })).ok).toBe(false);
     expect((await verifyEpoch({ ...honest, manifest: [...manifest].reverse() })).ok).toBe(false);

@@ -83,7 +83,11 @@ export async function shuffleDeck(seedHex: string, manifest: ManifestEntry[]): P
 }
 
 /** Step 6. */
-export async function computeCommitment(seedHex: string, firstPosition: number, manifest: ManifestEntry[]): Promise<string> {
+export async function computeCommitment(
+  seedHex: string,
+  firstPosition: number,
+  manifest: ManifestEntry[],
+): Promise<string> {
   const text = `${RECIPE_VERSION}\n${seedHex.toLowerCase()}\n${firstPosition}\n${canonicalManifest(manifest)}`;
   return bytesToHex(await sha256(encoder.encode(text)));
 }
@@ -108,13 +112,15 @@ export async function verifyEpoch(epoch: EpochToVerify): Promise<VerificationRes
   const problems: string[] = [];
   if (epoch.recipeVersion !== RECIPE_VERSION) problems.push(`unknown recipe ${epoch.recipeVersion}`);
   const commitment = await computeCommitment(epoch.seedHex, epoch.firstPosition, epoch.manifest);
-  if (commitment !== epoch.commitment.toLowerCase()) problems.push('commitment does not match seed and manifest');
+  if (commitment !== epoch.commitment.toLowerCase())
+    problems.push('commitment does not match seed and manifest');
   const deck = await shuffleDeck(epoch.seedHex, epoch.manifest);
   for (const card of epoch.dealt) {
     const index = card.position - epoch.firstPosition;
     const expected = deck[index];
     if (expected === undefined) problems.push(`position ${card.position} is outside this epoch`);
-    else if (expected !== card.prizeId) problems.push(`position ${card.position} should hold ${expected}, not ${card.prizeId}`);
+    else if (expected !== card.prizeId)
+      problems.push(`position ${card.position} should hold ${expected}, not ${card.prizeId}`);
   }
   return { ok: problems.length === 0, problems };
 }

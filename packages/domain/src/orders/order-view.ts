@@ -37,7 +37,10 @@ export async function getOrderView(
     ticketViews(db, deps, { orderId }, audience),
   ]);
 
-  const images = await primaryImagesFor(db, itemRows.map((i) => i.productId));
+  const images = await primaryImagesFor(
+    db,
+    itemRows.map((i) => i.productId),
+  );
   const imageOf = (productId: string) => images.get(productId);
 
   const customerRow = customerRows[0];

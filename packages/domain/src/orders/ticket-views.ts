@@ -36,7 +36,10 @@ export async function ticketViews(
     .leftJoin(kujiDeckEpochs, eq(kujiDeckEpochs.id, tickets.deckEpochId))
     .where(and(...conditions))
     .orderBy(asc(tickets.createdAt), asc(tickets.id));
-  const images = await primaryImagesFor(db, rows.map((r) => r.product.id));
+  const images = await primaryImagesFor(
+    db,
+    rows.map((r) => r.product.id),
+  );
   return rows.map(({ ticket, prize, product, epoch }) => {
     const image = images.get(product.id);
     const hidden = audience === 'guest' && !ticket.revealedAt;

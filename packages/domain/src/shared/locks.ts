@@ -20,7 +20,9 @@ export function lockKey(name: string): bigint {
  * transaction pooler (architecture.md). Returns false when another transaction holds it.
  */
 export async function tryTransactionLock(tx: Executor, name: string): Promise<boolean> {
-  const result = await tx.execute<{ locked: boolean }>(sql`SELECT pg_try_advisory_xact_lock(${lockKey(name).toString()}::bigint) AS locked`);
+  const result = await tx.execute<{ locked: boolean }>(
+    sql`SELECT pg_try_advisory_xact_lock(${lockKey(name).toString()}::bigint) AS locked`,
+  );
   return result.rows[0]?.locked === true;
 }
 

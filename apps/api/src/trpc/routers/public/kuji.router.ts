@@ -9,7 +9,8 @@ export const kujiRouter = router({
         method: 'GET',
         path: '/kuji/{slug}/fairness',
         tags: ['kuji'],
-        summary: "A kuji board's deck commitments, revealed seeds, live per-tier counts and the verification recipe",
+        summary:
+          "A kuji board's deck commitments, revealed seeds, live per-tier counts and the verification recipe",
       },
     })
     .input(ZKujiFairnessInput)

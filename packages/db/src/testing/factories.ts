@@ -186,7 +186,6 @@ export async function makeOrder(db: Executor, opts: MakeOrderOptions = {}) {
     .values({
       publicId: `PBX-${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`,
       status,
-      customerId,
       subtotalCents: subtotal,
       shippingCents: 1200,
       totalCents: subtotal + 1200,

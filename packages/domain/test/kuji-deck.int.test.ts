@@ -75,7 +75,7 @@ describe('kuji box storm: 20 buyers deal 80 cards concurrently', () => {
       await syncKujiDeck(tx, deps, product.id);
     });
     const quantities = randomSplit(80, 20);
-    const orders = [];
+    const orders: Awaited<ReturnType<typeof makeOrder>>[] = [];
     for (const quantity of quantities) orders.push(await makeOrder(db, { lines: [{ product, quantity }] }));
 
     const outcomes = await Promise.all(

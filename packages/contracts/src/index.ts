@@ -3,3 +3,4 @@ export * from './common.js';
 export * from './content.js';
 export * from './orders.js';
 export * from './ops.js';
+export * from './kuji.js';

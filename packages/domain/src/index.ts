@@ -20,3 +20,5 @@ export * from './checkout/get-checkout-success.js';
 export * from './adapters/email/resend-email-sender.js';
 export * from './adapters/email/dev-mailbox-sender.js';
 export * from './shared/keyset.js';
+export * from './shared/locks.js';
+export * from './kuji/index.js';

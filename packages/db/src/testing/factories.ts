@@ -187,7 +187,6 @@ export async function makeOrder(db: Executor, opts: MakeOrderOptions = {}) {
     .values({
       publicId: `PBX-${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`,
       status,
-      customerId,
       subtotalCents: subtotal,
       shippingCents: 1200,
       totalCents: subtotal + 1200,
@@ -195,6 +194,7 @@ export async function makeOrder(db: Executor, opts: MakeOrderOptions = {}) {
       paidAt: status === 'pending_payment' ? null : new Date(),
       placedAt: status === 'pending_payment' ? null : new Date(),
       ...opts.order,
+      customerId,
     })
     .returning();
   const items = [];

@@ -4,3 +4,4 @@ export * from './guest-access.js';
 export * from './order-view.js';
 export * from './get-guest-order.js';
 export * from './order-status.js';
+export * from './ticket-views.js';

@@ -1,18 +1,10 @@
 import { asc, eq } from 'drizzle-orm';
-import {
-  customers,
-  kujiDeckEpochs,
-  kujiPrizes,
-  orderItems,
-  orders,
-  products,
-  shipments,
-  tickets,
-} from '@popbox/db';
+import { customers, orderItems, orders, shipments } from '@popbox/db';
 import type { AddressSnapshot } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
 import { notFound } from '../shared/errors.js';
 import { primaryImagesFor } from '../catalog/primary-images.js';
+import { ticketViews } from './ticket-views.js';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -32,7 +24,7 @@ export async function getOrderView(
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
   if (!order) throw notFound('Order');
 
-  const [customerRows, shipmentRows, itemRows, ticketRows] = await Promise.all([
+  const [customerRows, shipmentRows, itemRows, ticketList] = await Promise.all([
     order.customerId
       ? db.select().from(customers).where(eq(customers.id, order.customerId))
       : Promise.resolve([]),
@@ -42,32 +34,13 @@ export async function getOrderView(
       .from(orderItems)
       .where(eq(orderItems.orderId, orderId))
       .orderBy(asc(orderItems.createdAt), asc(orderItems.id)),
-    db
-      .select({
-        ticket: tickets,
-        prize: {
-          id: kujiPrizes.id,
-          name: kujiPrizes.name,
-          description: kujiPrizes.description,
-          imageUrl: kujiPrizes.imageUrl,
-          prizeCode: kujiPrizes.prizeCode,
-          prizeTier: kujiPrizes.prizeTier,
-        },
-        product: { id: products.id, name: products.name, slug: products.slug },
-        epoch: kujiDeckEpochs.epoch,
-      })
-      .from(tickets)
-      .innerJoin(kujiPrizes, eq(kujiPrizes.id, tickets.kujiPrizeId))
-      .innerJoin(products, eq(products.id, tickets.kujiProductId))
-      .leftJoin(kujiDeckEpochs, eq(kujiDeckEpochs.id, tickets.deckEpochId))
-      .where(eq(tickets.orderId, orderId))
-      .orderBy(asc(tickets.createdAt), asc(tickets.id)),
+    ticketViews(db, deps, { orderId }, audience),
   ]);
 
-  const images = await primaryImagesFor(db, [
-    ...itemRows.map((i) => i.productId),
-    ...ticketRows.map((t) => t.product.id),
-  ]);
+  const images = await primaryImagesFor(
+    db,
+    itemRows.map((i) => i.productId),
+  );
   const imageOf = (productId: string) => images.get(productId);
 
   const customerRow = customerRows[0];
@@ -125,27 +98,7 @@ export async function getOrderView(
         imageAltText: image?.altText ?? null,
       };
     }),
-    tickets: ticketRows.map(({ ticket, prize, product, epoch }) => {
-      const image = imageOf(product.id);
-      const hidden = audience === 'guest' && !ticket.revealedAt;
-      return {
-        id: ticket.id,
-        ticketNumber: ticket.ticketNumber,
-        revealedAt: iso(ticket.revealedAt),
-        voidedAt: iso(ticket.voidedAt),
-        voidReason: ticket.voidReason,
-        prize: hidden ? null : prize,
-        kujiProduct: {
-          id: product.id,
-          name: product.name,
-          slug: product.slug,
-          imageUrl: image ? deps.storage.publicUrl(image.storageKey) : null,
-          imageAltText: image?.altText ?? product.name,
-        },
-        createdAt: ticket.createdAt.toISOString(),
-        ...(audience === 'admin' ? { deckEpoch: epoch, deckPosition: ticket.deckPosition } : {}),
-      };
-    }),
+    tickets: ticketList,
     ...(audience === 'admin'
       ? {
           attentionReason: order.attentionReason,

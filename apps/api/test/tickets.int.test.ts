@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeKujiProduct, makeOrder, makeProduct, makeTicket } from '@popbox/db/testing';
+import { lockKey, orderAccessUrl, orderActionLock } from '@popbox/domain';
+import { startTestApp, type TestApp } from './support/test-app.js';
+import { json, type Json } from './support/http.js';
+
+let app: TestApp;
+let kuji: Awaited<ReturnType<typeof makeKujiProduct>>;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  kuji = await makeKujiProduct(app.database.db, {
+    prizes: [
+      { code: 'A1', quantity: 2 },
+      { code: 'B1', quantity: 8 },
+      { code: 'LO', tier: 'LO', quantity: 1 },
+    ],
+  });
+});
+afterAll(() => app?.close());
+
+/** A paid order with `count` unrevealed tickets, and a session cookie for it. */
+async function orderWithTickets(
+  count: number,
+  status: 'paid' | 'pending_payment' | 'refunded' | 'packed' = 'paid',
+) {
+  const db = app.database.db;
+  const { order, items } = await makeOrder(db, {
+    order: { status },
+    lines: [{ product: kuji.product, quantity: count }],
+  });
+  const created = [];
+  for (let i = 0; i < count; i++)
+    created.push(await makeTicket(db, { order, item: items[0]!, prize: kuji.prizes[i % 2]! }));
+  const link = orderAccessUrl(app.deps, order);
+  const res = await fetch(
+    `${app.url}/api/v1/orders/${order.publicId}/access?token=${encodeURIComponent(new URL(link).searchParams.get('token')!)}`,
+    {
+      redirect: 'manual',
+    },
+  );
+  const cookie = res.headers.getSetCookie()[0]!.split(';')[0]!;
+  return { order, tickets: created, cookie };
+}
+
+const call = (path: string, cookie: string, method = 'GET') =>
+  fetch(`${app.url}/api/v1${path}`, { method, headers: { cookie } });
+
+/** Every prize field of an unrevealed ticket must be empty in a guest payload. */
+function assertNoUnrevealedPrize(payload: Json) {
+  const visit = (node: Json) => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node && typeof node === 'object') {
+      if ('ticketNumber' in node && node.revealedAt === null) expect(node.prize).toBeNull();
+      Object.values(node).forEach(visit);
+    }
+  };
+  visit(payload);
+}
+
+describe('kuji tickets for guests (B11)', () => {
+  it('lists tickets partitioned by revealed state, with no unrevealed prize anywhere', async () => {
+    const { order, cookie } = await orderWithTickets(3);
+    const res = await call(`/orders/${order.publicId}/tickets`, cookie);
+    expect(res.status).toBe(200);
+    const body = await json(res);
+    expect(body.counts).toEqual({ total: 3, revealed: 0, unrevealed: 3 });
+    expect(body.unrevealed).toHaveLength(3);
+    assertNoUnrevealedPrize(body);
+    const text = JSON.stringify(body);
+    for (const prize of kuji.prizes) expect(text).not.toContain(prize.name);
+    assertNoUnrevealedPrize(await json(await call(`/orders/${order.publicId}`, cookie)));
+  });
+
+  it('reveals one ticket idempotently and shows its prize', async () => {
+    const { order, tickets, cookie } = await orderWithTickets(2);
+    const first = await call(`/orders/${order.publicId}/tickets/${tickets[0]!.id}/reveal`, cookie, 'POST');
+    expect(first.status).toBe(200);
+    const view = await json(first);
+    expect(view.prize).toMatchObject({ id: tickets[0]!.kujiPrizeId });
+    const again = await json(
+      await call(`/orders/${order.publicId}/tickets/${tickets[0]!.id}/reveal`, cookie, 'POST'),
+    );
+    expect(again.revealedAt).toBe(view.revealedAt);
+    const list = await json(await call(`/orders/${order.publicId}/tickets`, cookie));
+    expect(list.counts).toEqual({ total: 2, revealed: 1, unrevealed: 1 });
+    assertNoUnrevealedPrize(list);
+  });
+
+  it("answers 404 for another order's ticket and 400 for a ticket id that is not a UUID", async () => {
+    const mine = await orderWithTickets(1);
+    const theirs = await orderWithTickets(1);
+    expect(
+      (
+        await call(
+          `/orders/${mine.order.publicId}/tickets/${theirs.tickets[0]!.id}/reveal`,
+          mine.cookie,
+          'POST',
+        )
+      ).status,
+    ).toBe(404);
+    const bad = await call(`/orders/${mine.order.publicId}/tickets/not-a-uuid/reveal`, mine.cookie, 'POST');
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('refuses voided tickets and orders that are not paid, packed or shipped', async () => {
+    const db = app.database.db;
+    const { order, items } = await makeOrder(db, { lines: [{ product: kuji.product, quantity: 1 }] });
+    const voided = await makeTicket(db, {
+      order,
+      item: items[0]!,
+      prize: kuji.prizes[0]!,
+      voidedAt: new Date(),
+    });
+    const token = new URL(orderAccessUrl(app.deps, order)).searchParams.get('token')!;
+    const cookie = (
+      await fetch(`${app.url}/api/v1/orders/${order.publicId}/access?token=${encodeURIComponent(token)}`, {
+        redirect: 'manual',
+      })
+    ).headers
+      .getSetCookie()[0]!
+      .split(';')[0]!;
+    const res = await call(`/orders/${order.publicId}/tickets/${voided.id}/reveal`, cookie, 'POST');
+    expect(res.status).toBe(409);
+    expect((await json(res)).error.code).toBe('TICKET_VOIDED');
+
+    const refunded = await orderWithTickets(1, 'refunded');
+    const r = await call(`/orders/${refunded.order.publicId}/tickets/reveal-all`, refunded.cookie, 'POST');
+    expect(r.status).toBe(409);
+    expect((await json(r)).error.code).toBe('TICKETS_NOT_REVEALABLE');
+  });
+
+  it('reveals all unrevealed, non-voided tickets and keeps earlier reveal times', async () => {
+    const { order, tickets, cookie } = await orderWithTickets(3, 'packed');
+    const one = await json(
+      await call(`/orders/${order.publicId}/tickets/${tickets[0]!.id}/reveal`, cookie, 'POST'),
+    );
+    await new Promise((r) => setTimeout(r, 10));
+    const res = await call(`/orders/${order.publicId}/tickets/reveal-all`, cookie, 'POST');
+    expect(res.status).toBe(200);
+    const body = await json(res);
+    expect(body.counts).toEqual({ total: 3, revealed: 3, unrevealed: 0 });
+    expect(body.tickets.find((t: Json) => t.id === tickets[0]!.id).revealedAt).toBe(one.revealedAt);
+    expect(body.tickets.every((t: Json) => t.prize !== null)).toBe(true);
+    expect((await call(`/orders/${order.publicId}/tickets/reveal-all`, cookie, 'POST')).status).toBe(200);
+  });
+
+  it('answers 409 ORDER_BUSY while another action holds the order lock', async () => {
+    const { order, tickets, cookie } = await orderWithTickets(1);
+    const client = await app.database.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [
+        lockKey(orderActionLock(order.id)).toString(),
+      ]);
+      const res = await call(`/orders/${order.publicId}/tickets/${tickets[0]!.id}/reveal`, cookie, 'POST');
+      expect(res.status).toBe(409);
+      expect((await json(res)).error.code).toBe('ORDER_BUSY');
+      await client.query('ROLLBACK');
+      expect(
+        (await call(`/orders/${order.publicId}/tickets/${tickets[0]!.id}/reveal`, cookie, 'POST')).status,
+      ).toBe(200);
+    } finally {
+      client.release();
+    }
+  });
+
+  it('needs the session cookie', async () => {
+    const { order } = await orderWithTickets(1);
+    expect((await fetch(`${app.url}/api/v1/orders/${order.publicId}/tickets`)).status).toBe(401);
+  });
+});
+
+describe('kuji fairness (F12)', () => {
+  it('publishes the commitment but not the seed while the board is on sale', async () => {
+    const { product } = await makeKujiProduct(app.database.db, {
+      prizes: [
+        { code: 'A1', quantity: 1 },
+        { code: 'B1', quantity: 2 },
+      ],
+    });
+    // The deck is created before the first sale; the read does not create it.
+    const before = await json(await fetch(`${app.url}/api/v1/kuji/${product.slug}/fairness`));
+    expect(before).toMatchObject({ slug: product.slug, totalCards: 0, remainingCards: 3, epochs: [] });
+    expect(before.tiers).toEqual([
+      { tier: 'A', remaining: 1, initial: 1 },
+      { tier: 'B', remaining: 2, initial: 2 },
+    ]);
+    expect(before.recipe.version).toBe('popbox-kuji-v1');
+  });
+
+  it('answers 404 for an unknown slug and for a standard product', async () => {
+    expect((await fetch(`${app.url}/api/v1/kuji/no-such-board/fairness`)).status).toBe(404);
+    const standard = await makeProduct(app.database.db);
+    expect((await fetch(`${app.url}/api/v1/kuji/${standard.slug}/fairness`)).status).toBe(404);
+  });
+});

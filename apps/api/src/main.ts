@@ -4,7 +4,8 @@ import {
   devTokenVerifier,
   localStorage,
   notWiredEmailSender,
-  notWiredPayments,
+  simulatorPayments,
+  stripePayments,
   supabaseTokenVerifier,
   systemClock,
   systemRandom,
@@ -13,6 +14,8 @@ import {
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { paymentRoutes } from './http/payment-routes.js';
+import { STRIPE_WEBHOOK_PATH } from './http/stripe-webhook.js';
 
 /** Composition root: configuration → adapters → deps → HTTP server, with graceful shutdown (B21). */
 export async function main(): Promise<void> {
@@ -36,13 +39,24 @@ export async function main(): Promise<void> {
           throw new Error('Supabase storage adapter arrives with the catalog issue');
         })();
 
+  const payments =
+    config.payments.kind === 'stripe'
+      ? stripePayments(config.payments)
+      : simulatorPayments({
+          webhookSecret: config.payments.webhookSecret,
+          publicBaseUrl: () => config.apiBaseUrl,
+          // Posted to this very process over loopback, whatever public URL the API has.
+          webhookUrl: () => `http://127.0.0.1:${config.port}${STRIPE_WEBHOOK_PATH}`,
+          logger,
+        });
+
   const deps: Deps = {
     db: database.db,
     clock: systemClock,
     random: systemRandom,
     logger,
     storage,
-    payments: notWiredPayments,
+    payments,
     emailSender: notWiredEmailSender,
     tokenVerifier:
       config.auth.kind === 'dev'
@@ -62,6 +76,7 @@ export async function main(): Promise<void> {
     logger,
     corsOrigin: config.corsOrigin,
     mediaDir: config.storage.kind === 'local' ? config.storage.dir : undefined,
+    ...paymentRoutes(deps),
   });
 
   const server = createServer(app);

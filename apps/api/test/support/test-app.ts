@@ -9,8 +9,8 @@ import {
   devTokenVerifier,
   localStorage,
   notWiredEmailSender,
-  notWiredPayments,
   signDevToken,
+  simulatorPayments,
   systemClock,
   systemRandom,
   type Clock,
@@ -20,11 +20,13 @@ import { createApp, type AppOptions } from '../../src/app.js';
 import { appRouter } from '../../src/trpc/app-router.js';
 import { createCallerFactory } from '../../src/trpc/init.js';
 import { createContextInner, type Actor } from '../../src/trpc/context.js';
+import { paymentRoutes } from '../../src/http/payment-routes.js';
 
 const createCaller = createCallerFactory(appRouter);
 type Caller = ReturnType<typeof createCaller>;
 
 export const TEST_JWT_SECRET = 'test-jwt-secret-of-sufficient-length';
+export const TEST_WEBHOOK_SECRET = 'whsec_test_popbox_webhook_secret';
 
 export interface TestApp {
   url: string;
@@ -52,7 +54,14 @@ export async function startTestApp(
     random: systemRandom,
     logger,
     storage: localStorage({ dir: storageDir, publicBaseUrl: 'http://media.test/media' }),
-    payments: notWiredPayments,
+    // The embedded default; tests of the Stripe adapter pass `deps.payments` (fake Stripe server).
+    payments: simulatorPayments({
+      webhookSecret: TEST_WEBHOOK_SECRET,
+      publicBaseUrl: () => base.url,
+      webhookUrl: () => `${base.url}/api/v1/webhooks/stripe`,
+      logger,
+      asyncDelayMs: 50,
+    }),
     emailSender: notWiredEmailSender,
     tokenVerifier: devTokenVerifier(TEST_JWT_SECRET),
     config: {
@@ -72,7 +81,13 @@ export async function startTestApp(
     },
     ...opts.deps,
   };
-  const app = createApp(deps, { logger, corsOrigin: 'http://shop.test', mediaDir: storageDir, ...opts.app });
+  const app = createApp(deps, {
+    logger,
+    corsOrigin: 'http://shop.test',
+    mediaDir: storageDir,
+    ...paymentRoutes(deps),
+    ...opts.app,
+  });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -44,12 +44,9 @@ export const ZCheckoutSessionHeaders = z.object({
     .meta({ description: 'Required. Same key + same cart replays the first response (F3).' }),
 });
 export const ZCheckoutSessionResponseHeaders = z.object({
-  'idempotent-replayed': z
-    .literal('true')
-    .optional()
-    .meta({
-      description: 'Present when this response is the replay of an earlier request with the same key.',
-    }),
+  'idempotent-replayed': z.literal('true').optional().meta({
+    description: 'Present when this response is the replay of an earlier request with the same key.',
+  }),
 });
 
 export const ZRetryFinalisationInput = z.strictObject({ id: ZUuid });

@@ -3,8 +3,9 @@ import { DomainError } from '../shared/errors.js';
 
 /**
  * Order status machine (spec "Order status machine"). The declared table, plus the moves that captured
- * money forces on the system (a verified payment for an expired or cancelled order parks it in
- * `paid_needs_attention`; a refund drift re-opens a refunded order). Admin use cases restrict their own
+ * money forces on the system (a verified payment for an expired order is paid when its stock can be
+ * re-taken (F5), else it — or a cancelled one — is parked in `paid_needs_attention`; a refund drift
+ * re-opens a refunded order). Admin use cases restrict their own
  * targets further (security rule 9); every status write goes through `assertOrderTransition`.
  */
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
@@ -14,7 +15,8 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
   shipped: ['refunded'],
   paid_needs_attention: ['paid', 'packed', 'refunded', 'cancelled'],
   cancelled: ['paid_needs_attention'],
-  expired: ['paid_needs_attention'],
+  // F5: a late payment re-takes the stock and the order is simply paid.
+  expired: ['paid', 'paid_needs_attention'],
   refunded: ['paid_needs_attention'],
 };
 

@@ -75,7 +75,7 @@ export interface FakeStripe {
   sessions: Map<string, Json>;
   refunds: Map<string, Json>;
   /** Every request received, in order (e.g. to count session creations). */
-  calls: Array<{ method: string; path: string; idempotencyKey?: string }>;
+  calls: Array<{ method: string; path: string; idempotencyKey?: string; stripeVersion?: string }>;
   /** Number of next create-session calls answered with a 500 (`Infinity` for always). */
   failCreate: number;
   /** Number of next expire calls answered with a 500. */
@@ -233,10 +233,12 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const key = req.headers['idempotency-key'] as string | undefined;
+      const version = req.headers['stripe-version'] as string | undefined;
       calls.push({
         method: req.method ?? '',
         path: (req.url ?? '').split('?')[0]!,
         ...(key ? { idempotencyKey: key } : {}),
+        ...(version ? { stripeVersion: version } : {}),
       });
       const cacheKey = key && req.method === 'POST' ? `${req.url} ${key}` : undefined;
       const cached = cacheKey ? idempotent.get(cacheKey) : undefined;

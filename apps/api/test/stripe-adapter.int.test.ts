@@ -6,6 +6,7 @@ import {
   type PaymentsPort,
 } from '@popbox/domain';
 import { startFakeStripe, type FakeStripe } from './support/fake-stripe.js';
+import type { Json } from './support/http.js';
 
 /** The Stripe adapter through the real `stripe` SDK against the fake Stripe server (no database needed). */
 let stripe: FakeStripe;
@@ -49,7 +50,7 @@ describe('Stripe adapter', () => {
     expect(session.url).toMatch(/^https:/);
     const raw = stripe.sessions.get(session.id)!;
     expect(raw).toMatchObject({ mode: 'payment', customer_email: 'buyer@example.com' });
-    const lines = raw._line_items as Array<Record<string, any>>;
+    const lines = raw._line_items as Json[];
     expect(lines[0]).toMatchObject({
       quantity: '2',
       price_data: {

@@ -266,6 +266,24 @@ describe('POST /api/v1/checkout/session', () => {
     expect(stored).toMatchObject({ state: 'completed', resourceId: order!.id });
   });
 
+  it('closes the Stripe session it opened when the checkout fails afterwards (F6)', async () => {
+    const p = await makeProduct(db(), { inventory: { onHand: 2 } });
+    h.stripe.omitUrl = true;
+    const key = randomUUID();
+    const res = await postCheckout(h.app, { items: [{ productId: p.id, quantity: 1 }] }, key);
+    h.stripe.omitUrl = false;
+    expect(res.status).toBe(502);
+    const order = await db().query.orders.findFirst({
+      where: (t, { eq }) => eq(t.checkoutIdempotencyKey, key),
+    });
+    expect(order?.status).toBe('cancelled');
+    const opened = [...h.stripe.sessions.values()].find(
+      (s) => (s.metadata as { orderId?: string }).orderId === order!.id,
+    );
+    await expect.poll(() => opened?.status).toBe('expired');
+    expect(await inventoryOf(db(), p.id)).toMatchObject({ onHand: 2, reserved: 0 });
+  });
+
   it('is also a tRPC mutation reading the Idempotency-Key header', async () => {
     const p = await makeProduct(db());
     const res = await fetch(`${h.app.url}/api/trpc/public.checkout.createSession`, {

@@ -313,6 +313,28 @@ describe('Stripe webhook: late payments (F5)', () => {
   });
 });
 
+describe('Stripe webhook: payment for a cancelled order', () => {
+  it('keeps the money: the order is parked (order_cancelled) with its stock untouched', async () => {
+    const p = await makeProduct(db(), { inventory: { onHand: 2 } });
+    const { orderId, sessionId } = await checkout(p.id, 1);
+    await sql(
+      h.app,
+      `with r as (update inventory_reservations set status = 'released'
+                  where order_id = $1 and status = 'active' returning product_id, quantity)
+       update product_inventory i set reserved = i.reserved - r.quantity from r where i.product_id = r.product_id`,
+      [orderId],
+    );
+    await sql(h.app, `update orders set status = 'cancelled', cancelled_at = now() where id = $1`, [orderId]);
+    await sql(h.app, `update payments set status = 'failed' where order_id = $1`, [orderId]);
+    expect((await deliver(pay(sessionId))).status).toBe(200);
+    const state = await orderOf(db(), orderId);
+    expect(state.order.status).toBe('paid_needs_attention');
+    expect(state.order.attentionReason).toMatch(/^order_cancelled: /);
+    expect(state.payment.status).toBe('paid');
+    expect(await inventoryOf(db(), p.id)).toMatchObject({ onHand: 2, reserved: 0 });
+  });
+});
+
 describe('Stripe webhook: safety checks (security rule 3)', () => {
   const cases: Array<[string, CompleteOptions, RegExp]> = [
     ['an amount mismatch', { amountTotal: 100 }, /amount_mismatch/],

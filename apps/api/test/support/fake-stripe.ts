@@ -80,6 +80,8 @@ export interface FakeStripe {
   failCreate: number;
   /** Number of next expire calls answered with a 500. */
   failExpire: number;
+  /** Next created sessions come back without a hosted URL (a broken answer). */
+  omitUrl: boolean;
   /** Plays the buyer finishing Stripe Checkout. */
   complete(sessionId: string, opts?: CompleteOptions): Json;
   /** Stripe expiring the session on its own. */
@@ -101,6 +103,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     calls,
     failCreate: 0,
     failExpire: 0,
+    omitUrl: false,
   } as FakeStripe;
 
   const send = (res: ServerResponse, status: number, body: Json) => {
@@ -129,7 +132,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     const session: Json = {
       id,
       object: 'checkout.session',
-      url: `https://checkout.stripe.test/c/pay/${id}`,
+      url: fake.omitUrl ? null : `https://checkout.stripe.test/c/pay/${id}`,
       status: 'open',
       payment_status: 'unpaid',
       payment_intent: null,

@@ -11,6 +11,7 @@ import {
   normaliseCheckout,
   parseIdempotencyKey,
   type CheckoutRequest,
+  type NormalisedCheckout,
 } from './cart.rules.js';
 import {
   abandonIdempotencyKey,
@@ -65,7 +66,17 @@ export async function createCheckoutSession(
     deps,
     placed.expiredElsewhere.map((o) => o.stripeCheckoutSessionId),
   );
+  return { result: await openPaymentSession(deps, placed, checkout, key, claim.id), replayed: false };
+}
 
+/** After commit: the provider session (network), then the session saved with the key's stored response. */
+async function openPaymentSession(
+  deps: Deps,
+  placed: PlacedOrder,
+  checkout: NormalisedCheckout,
+  key: string,
+  claimId: string,
+): Promise<CheckoutSessionResult> {
   let session: CheckoutSession | undefined;
   try {
     session = await deps.payments.createCheckoutSession({
@@ -94,21 +105,21 @@ export async function createCheckoutSession(
       publicId: placed.publicId,
       orderId: placed.orderId,
     };
-    await attachSession(deps, placed.orderId, session, claim.id, result);
-    return { result, replayed: false };
+    await attachSession(deps, placed.orderId, session, claimId, result);
+    return result;
   } catch (error) {
     deps.logger.error(
       { err: error, flow: 'checkout_session_create', orderId: placed.orderId, publicId: placed.publicId },
       'checkout session creation failed; compensating',
     );
     await cancelFailedCheckout(deps, placed.orderId);
-    await completeIdempotencyKey(deps.db, claim.id, {
+    await completeIdempotencyKey(deps.db, claimId, {
       status: 502,
       body: null,
       resourceId: placed.orderId,
       now: deps.clock.now(),
     });
-    if (session) closeSessionsInBackground(deps, [session.id]);
+    if (session) closeSessionsInBackground(deps, [session.id]); // F6
     throw providerFailure(error);
   }
 }

@@ -24,6 +24,7 @@ import { shippingFor, type ShippingSettings } from './shipping.rules.js';
 export interface PlacedLine {
   productId: string;
   name: string;
+  slug: string;
   description: string | null;
   unitPriceCents: number;
   quantity: number;
@@ -61,28 +62,13 @@ async function loadProducts(tx: Tx, ids: string[]) {
     .for('share', { of: products });
 }
 
-/**
- * B3 steps 6–11 in the caller's transaction: validate the cart against the current rows, write the pending
- * order (no customer yet, F2), its items, reservations and pending payment, and hold the stock with the
- * guarded updates LAST, in product-id order. F16: when a product looks short, its expired-but-unswept
- * reservations are released first, then the guarded update is tried once more.
- */
-export async function placePendingOrder(
-  deps: Pick<Deps, 'clock' | 'random'>,
-  tx: Tx,
-  checkout: NormalisedCheckout,
-  idempotencyKey: string,
-  shipping: ShippingSettings,
-): Promise<PlacedOrder> {
-  const now = deps.clock.now();
-  const rows = await loadProducts(
-    tx,
-    checkout.lines.map((l) => l.productId),
-  );
+/** B3 steps 7–8: every line must name an existing, active, standard product with an inventory row. */
+export function priceLines(
+  lines: NormalisedCheckout['lines'],
+  rows: Awaited<ReturnType<typeof loadProducts>>,
+): PlacedLine[] {
   const byId = new Map(rows.map((r) => [r.id, r]));
-
-  const lines: PlacedLine[] = [];
-  for (const line of checkout.lines) {
+  return lines.map((line) => {
     const product = byId.get(line.productId);
     if (!product || !product.inventoryProductId) {
       throw new DomainError('NOT_FOUND', `Product ${line.productId} not found`, {
@@ -99,31 +85,45 @@ export async function placePendingOrder(
         productId: product.id,
       });
     }
-    lines.push({
+    return {
       productId: product.id,
       name: product.name,
+      slug: product.slug,
       description: product.description,
       unitPriceCents: product.priceCents,
       quantity: line.quantity,
-    });
-  }
+    };
+  });
+}
 
-  const subtotalCents = lines.reduce((s, l) => s + l.unitPriceCents * l.quantity, 0);
-  const shippingCents = shippingFor(subtotalCents, shipping);
-  const totalCents = subtotalCents + shippingCents;
-  const orderId = deps.random.uuid();
-  const publicId = generatePublicId(deps.random);
+interface PendingOrder {
+  orderId: string;
+  publicId: string;
+  subtotalCents: number;
+  shippingCents: number;
+  totalCents: number;
+}
 
+/** B3 step 10: order (no customer, F2), items with snapshots, one reservation per line, pending payment. */
+async function insertPendingOrder(
+  tx: Tx,
+  order: PendingOrder,
+  checkout: NormalisedCheckout,
+  lines: PlacedLine[],
+  idempotencyKey: string,
+  reservationExpiresAt: Date,
+): Promise<void> {
+  const { orderId } = order;
   try {
     await tx.insert(orders).values({
       id: orderId,
-      publicId,
+      publicId: order.publicId,
       status: 'pending_payment',
       currency: CURRENCY,
-      subtotalCents,
+      subtotalCents: order.subtotalCents,
       taxCents: 0,
-      shippingCents,
-      totalCents,
+      shippingCents: order.shippingCents,
+      totalCents: order.totalCents,
       checkoutIdempotencyKey: idempotencyKey,
       checkoutEmail: checkout.email,
       checkoutName: checkout.name,
@@ -146,17 +146,27 @@ export async function placePendingOrder(
       unitPriceCents: l.unitPriceCents,
       quantity: l.quantity,
       lineTotalCents: l.unitPriceCents * l.quantity,
-      metadata: { slug: byId.get(l.productId)!.slug, description: l.description },
+      metadata: { slug: l.slug, description: l.description },
     })),
   );
-  const expiresAt = new Date(now.getTime() + RESERVATION_TTL_MS);
-  await tx
-    .insert(inventoryReservations)
-    .values(lines.map((l) => ({ orderId, productId: l.productId, quantity: l.quantity, expiresAt })));
+  await tx.insert(inventoryReservations).values(
+    lines.map((l) => ({
+      orderId,
+      productId: l.productId,
+      quantity: l.quantity,
+      expiresAt: reservationExpiresAt,
+    })),
+  );
   await tx
     .insert(payments)
-    .values({ orderId, amountCents: totalCents, currency: CURRENCY, status: 'pending' });
+    .values({ orderId, amountCents: order.totalCents, currency: CURRENCY, status: 'pending' });
+}
 
+/**
+ * The guarded updates, LAST in the transaction and in product-id order. F16: a product that looks short
+ * first gets its expired-but-unswept reservations released, then one more try.
+ */
+async function holdStock(tx: Tx, lines: PlacedLine[], now: Date): Promise<ExpiredElsewhere[]> {
   const expiredElsewhere: ExpiredElsewhere[] = [];
   for (const line of lines) {
     if (await reserveStock(tx, line.productId, line.quantity)) continue;
@@ -168,5 +178,43 @@ export async function placePendingOrder(
       requested: line.quantity,
     });
   }
-  return { orderId, publicId, subtotalCents, shippingCents, totalCents, lines, expiredElsewhere };
+  return expiredElsewhere;
+}
+
+/**
+ * B3 steps 6–11 in the caller's transaction: validate and price the cart from the current rows, write the
+ * pending order, then hold the stock (guarded updates last).
+ */
+export async function placePendingOrder(
+  deps: Pick<Deps, 'clock' | 'random'>,
+  tx: Tx,
+  checkout: NormalisedCheckout,
+  idempotencyKey: string,
+  shipping: ShippingSettings,
+): Promise<PlacedOrder> {
+  const now = deps.clock.now();
+  const rows = await loadProducts(
+    tx,
+    checkout.lines.map((l) => l.productId),
+  );
+  const lines = priceLines(checkout.lines, rows);
+  const subtotalCents = lines.reduce((s, l) => s + l.unitPriceCents * l.quantity, 0);
+  const shippingCents = shippingFor(subtotalCents, shipping);
+  const order: PendingOrder = {
+    orderId: deps.random.uuid(),
+    publicId: generatePublicId(deps.random),
+    subtotalCents,
+    shippingCents,
+    totalCents: subtotalCents + shippingCents,
+  };
+  await insertPendingOrder(
+    tx,
+    order,
+    checkout,
+    lines,
+    idempotencyKey,
+    new Date(now.getTime() + RESERVATION_TTL_MS),
+  );
+  const expiredElsewhere = await holdStock(tx, lines, now);
+  return { ...order, lines, expiredElsewhere };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProduct } from '@popbox/db/testing';
+import { fixedClock } from '@popbox/domain';
 import { json } from './support/http.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { inventoryOf, orderOf, postCheckout, startCheckoutHarness } from './support/checkout.js';
@@ -118,6 +119,28 @@ describe('local payment simulator', () => {
     expect(await app.deps.payments.expireCheckoutSession(sessionId)).toBe('not_open');
     expect(await app.deps.payments.expireCheckoutSession('cs_sim_nope')).toBe('not_found');
     await expect.poll(async () => (await orderOf(db(), orderId)).order.status).toBe('expired');
+  });
+});
+
+describe('local payment simulator: session lifetime', () => {
+  it('expires an open session past its expires_at, like Stripe, and announces it', async () => {
+    const past = await startTestApp({ clock: fixedClock(new Date(Date.now() - 60 * 60_000)) });
+    try {
+      const p = await makeProduct(past.database.db, { inventory: { onHand: 2 } });
+      const created = await json(await postCheckout(past, { items: [{ productId: p.id, quantity: 1 }] }));
+      const page = await (await fetch(created.checkoutUrl)).text();
+      expect(page).toContain('<strong>expired</strong>');
+      const pay = await fetch(`${past.url}/dev/checkout/${created.sessionId}/pay`, {
+        method: 'POST',
+        redirect: 'manual',
+      });
+      expect(pay.status).toBe(409);
+      await expect
+        .poll(async () => (await orderOf(past.database.db, created.orderId)).order.status)
+        .toBe('expired');
+    } finally {
+      await past.close();
+    }
   });
 });
 

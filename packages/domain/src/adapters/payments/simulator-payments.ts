@@ -117,8 +117,18 @@ export function simulatorPayments(opts: SimulatorOptions): SimulatorPayments {
 
   const later = (fn: () => Promise<unknown>) => setTimeout(() => void fn(), asyncDelayMs).unref();
 
-  function get(sessionId: string): Stored {
+  /** Like Stripe, an open session past its `expires_at` expires (and says so with an event). */
+  function lookup(sessionId: string): Stored | undefined {
     const stored = sessions.get(sessionId);
+    if (stored?.raw.status === 'open' && (stored.raw.expires_at ?? Infinity) <= nowSeconds()) {
+      stored.raw.status = 'expired';
+      setImmediate(() => void deliver('checkout.session.expired', stored.raw));
+    }
+    return stored;
+  }
+
+  function get(sessionId: string): Stored {
+    const stored = lookup(sessionId);
     if (!stored) throw new PaymentProviderError(`No such checkout session: ${sessionId}`, 'not_found');
     return stored;
   }
@@ -195,7 +205,7 @@ export function simulatorPayments(opts: SimulatorOptions): SimulatorPayments {
     },
 
     async expireCheckoutSession(sessionId): Promise<ExpireSessionResult> {
-      const stored = sessions.get(sessionId);
+      const stored = lookup(sessionId);
       if (!stored) return 'not_found';
       if (stored.raw.status !== 'open') return 'not_open';
       stored.raw.status = 'expired';
@@ -237,7 +247,7 @@ export function simulatorPayments(opts: SimulatorOptions): SimulatorPayments {
       verifyStripeWebhook(rawBody, signatureHeader, opts.webhookSecret),
 
     getSession(sessionId) {
-      const stored = sessions.get(sessionId);
+      const stored = lookup(sessionId);
       if (!stored) return undefined;
       return {
         session: toCheckoutSession(stored.raw),

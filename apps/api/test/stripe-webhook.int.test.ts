@@ -205,6 +205,16 @@ describe('Stripe webhook: signatures', () => {
     expect(fresh.status).toBe(200);
   });
 
+  it('refuses a body over 1 MB with 413', async () => {
+    const res = await fetch(`${h.app.url}/api/v1/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=x' },
+      body: JSON.stringify({ pad: 'x'.repeat(1024 * 1024 + 10) }),
+    });
+    expect(res.status).toBe(413);
+    expect((await json(res)).error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
   it('refuses a body that is not application/json with 415', async () => {
     const res = await fetch(`${h.app.url}/api/v1/webhooks/stripe`, {
       method: 'POST',

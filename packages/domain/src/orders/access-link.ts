@@ -5,7 +5,7 @@ import type { Deps } from '../shared/deps.js';
  * with the signed, versioned access-token URL (F8); the signature stays.
  */
 export function orderAccessUrl(
-  deps: Pick<Deps, 'config'>,
+  deps: Pick<Deps, 'config' | 'clock'>,
   order: { publicId: string; accessTokenVersion: number },
 ): string {
   return `${deps.config.clientBaseUrl}/orders/${order.publicId}`;

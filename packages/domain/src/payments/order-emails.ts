@@ -45,7 +45,7 @@ async function loadEmailData(tx: Executor, orderId: string) {
  * transaction. Dedupe keys make a second enqueue for the same order a no-op.
  */
 export async function enqueuePaidOrderEmails(
-  deps: Pick<Deps, 'config'>,
+  deps: Pick<Deps, 'config' | 'clock'>,
   tx: Executor,
   orderId: string,
 ): Promise<void> {

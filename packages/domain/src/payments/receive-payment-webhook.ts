@@ -1,7 +1,7 @@
 import type { Tx } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
 import { DomainError } from '../shared/errors.js';
-import { tryAdvisoryXactLock } from '../shared/advisory-lock.js';
+import { tryTransactionLock } from '../shared/locks.js';
 import {
   PaymentProviderError,
   type CheckoutSession,
@@ -117,7 +117,7 @@ export async function receivePaymentWebhook(
   try {
     const prepared = await prepare(deps, event);
     return await deps.db.transaction(async (tx) => {
-      if (!(await tryAdvisoryXactLock(tx, `stripe:webhook:${event.id}`))) {
+      if (!(await tryTransactionLock(tx, `stripe:webhook:${event.id}`))) {
         return { received: true, duplicate: true } as const;
       }
       if ((await recordEventReceived(tx, event)) === 'processed')

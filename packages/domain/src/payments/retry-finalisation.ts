@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { orders } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
 import { DomainError } from '../shared/errors.js';
-import { tryAdvisoryXactLock } from '../shared/advisory-lock.js';
+import { orderActionLock, tryTransactionLock } from '../shared/locks.js';
 import { recordAudit, type AdminActor } from '../audit/record-audit.js';
 import { assertOrderTransition } from '../orders/order.state.js';
 import { isRetriableAttention } from './finalisation.rules.js';
@@ -30,7 +30,7 @@ export async function retryFinalisation(
   orderId: string,
 ): Promise<RetryFinalisationResult> {
   return deps.db.transaction(async (tx) => {
-    if (!(await tryAdvisoryXactLock(tx, `orders:kuji-action:${orderId}`))) {
+    if (!(await tryTransactionLock(tx, orderActionLock(orderId)))) {
       throw new DomainError('ORDER_BUSY', 'Another action on this order is in progress; retry shortly', {
         retryAfterSeconds: 1,
       });

@@ -1,0 +1,29 @@
+import { sql } from 'drizzle-orm';
+import type { Executor } from '@popbox/db';
+
+const FNV_OFFSET = 0xcbf29ce484222325n;
+const FNV_PRIME = 0x100000001b3n;
+const MASK = 0xffffffffffffffffn;
+
+/** 64-bit FNV-1a of a lock name, as the signed bigint PostgreSQL advisory locks take (B20). */
+export function lockKey(name: string): bigint {
+  let hash = FNV_OFFSET;
+  for (const byte of new TextEncoder().encode(name)) {
+    hash ^= BigInt(byte);
+    hash = (hash * FNV_PRIME) & MASK;
+  }
+  return BigInt.asIntN(64, hash);
+}
+
+/**
+ * Non-blocking, TRANSACTION-scoped advisory lock (released at commit/rollback), so it works behind a
+ * transaction pooler (architecture.md). Returns false when another transaction holds it.
+ */
+export async function tryTransactionLock(tx: Executor, name: string): Promise<boolean> {
+  const result = await tx.execute<{ locked: boolean }>(
+    sql`SELECT pg_try_advisory_xact_lock(${lockKey(name).toString()}::bigint) AS locked`,
+  );
+  return result.rows[0]?.locked === true;
+}
+
+export const orderActionLock = (orderId: string) => `orders:kuji-action:${orderId}`;

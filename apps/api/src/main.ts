@@ -4,8 +4,9 @@ import {
   devMailboxSender,
   devTokenVerifier,
   localStorage,
-  notWiredPayments,
   resendEmailSender,
+  simulatorPayments,
+  stripePayments,
   supabaseTokenVerifier,
   systemClock,
   systemRandom,
@@ -15,6 +16,8 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { devMailboxPaths, devMailboxRouter } from './http/dev-mailbox.js';
+import { paymentRoutes } from './http/payment-routes.js';
+import { STRIPE_WEBHOOK_PATH } from './http/stripe-webhook.js';
 
 /** Composition root: configuration → adapters → deps → HTTP server, with graceful shutdown (B21). */
 export async function main(): Promise<void> {
@@ -38,13 +41,24 @@ export async function main(): Promise<void> {
           throw new Error('Supabase storage adapter arrives with the catalog issue');
         })();
 
+  const payments =
+    config.payments.kind === 'stripe'
+      ? stripePayments(config.payments)
+      : simulatorPayments({
+          webhookSecret: config.payments.webhookSecret,
+          publicBaseUrl: () => config.apiBaseUrl,
+          // Posted to this very process over loopback, whatever public URL the API has.
+          webhookUrl: () => `http://127.0.0.1:${config.port}${STRIPE_WEBHOOK_PATH}`,
+          logger,
+        });
+
   const deps: Deps = {
     db: database.db,
     clock: systemClock,
     random: systemRandom,
     logger,
     storage,
-    payments: notWiredPayments,
+    payments,
     // The API only enqueues (F7); the jobs app delivers with the same kind of sender.
     emailSender:
       config.email.kind === 'resend'
@@ -64,12 +78,17 @@ export async function main(): Promise<void> {
     },
   };
 
+  const payment = paymentRoutes(deps);
   const app = createApp(deps, {
     logger,
     corsOrigin: config.corsOrigin,
     mediaDir: config.storage.kind === 'local' ? config.storage.dir : undefined,
-    plainRoutes: config.email.kind === 'dev-mailbox' ? [devMailboxRouter(deps)] : [],
-    plainPaths: config.email.kind === 'dev-mailbox' ? [devMailboxPaths] : [],
+    rawBodyRoutes: payment.rawBodyRoutes,
+    plainRoutes: [
+      ...payment.plainRoutes,
+      ...(config.email.kind === 'dev-mailbox' ? [devMailboxRouter(deps)] : []),
+    ],
+    plainPaths: [...payment.plainPaths, ...(config.email.kind === 'dev-mailbox' ? [devMailboxPaths] : [])],
   });
 
   const server = createServer(app);

@@ -24,10 +24,18 @@ describe('OpenAPI document and API reference', () => {
       '/settings/store-banner',
       '/health',
       '/ready',
+      '/checkout/session',
+      '/webhooks/stripe',
+      '/admin/orders/{id}/retry-finalisation',
+      '/dev/checkout/{sessionId}',
     ]) {
       expect(doc.paths, path).toHaveProperty([path]);
     }
     expect(doc.paths['/legal/{type}'].get.parameters[0]).toMatchObject({ name: 'type', in: 'path' });
+    expect(doc.paths['/checkout/session'].post.parameters).toContainEqual(
+      expect.objectContaining({ name: 'idempotency-key', in: 'header', required: true }),
+    );
+    expect(doc.paths['/webhooks/stripe'].post.parameters[0]).toMatchObject({ name: 'stripe-signature' });
   });
 
   it('renders the Scalar reference page with its bundle served locally', async () => {

@@ -4,3 +4,4 @@ export * from './content.js';
 export * from './orders.js';
 export * from './ops.js';
 export * from './kuji.js';
+export * from './checkout.js';

@@ -39,6 +39,9 @@ const errorBoundary = t.middleware(async ({ ctx, next, path }) => {
   const result = await next();
   if (!result.ok) {
     const api = toApiError(result.error);
+    // "Try again shortly" answers (F3 in-flight duplicates, busy orders) say when, on both surfaces.
+    const retryAfter = (api.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') ctx.response.setHeader('Retry-After', String(retryAfter));
     if (api.status >= 500)
       ctx.log.error({ err: result.error.cause ?? result.error, path }, 'procedure failed');
     if (result.error.code !== trpcKeyForStatus(api.status)) {

@@ -9,8 +9,8 @@ import {
   devMailboxSender,
   devTokenVerifier,
   localStorage,
-  notWiredPayments,
   signDevToken,
+  simulatorPayments,
   systemClock,
   systemRandom,
   type Clock,
@@ -21,11 +21,13 @@ import { devMailboxPaths, devMailboxRouter } from '../../src/http/dev-mailbox.js
 import { appRouter } from '../../src/trpc/app-router.js';
 import { createCallerFactory } from '../../src/trpc/init.js';
 import { createContextInner, type Actor } from '../../src/trpc/context.js';
+import { paymentRoutes } from '../../src/http/payment-routes.js';
 
 const createCaller = createCallerFactory(appRouter);
 type Caller = ReturnType<typeof createCaller>;
 
 export const TEST_JWT_SECRET = 'test-jwt-secret-of-sufficient-length';
+export const TEST_WEBHOOK_SECRET = 'whsec_test_popbox_webhook_secret';
 
 export interface TestApp {
   url: string;
@@ -53,7 +55,14 @@ export async function startTestApp(
     random: systemRandom,
     logger,
     storage: localStorage({ dir: storageDir, publicBaseUrl: 'http://media.test/media' }),
-    payments: notWiredPayments,
+    // The embedded default; tests of the Stripe adapter pass `deps.payments` (fake Stripe server).
+    payments: simulatorPayments({
+      webhookSecret: TEST_WEBHOOK_SECRET,
+      publicBaseUrl: () => base.url,
+      webhookUrl: () => `${base.url}/api/v1/webhooks/stripe`,
+      logger,
+      asyncDelayMs: 50,
+    }),
     emailSender: devMailboxSender({ logger }),
     tokenVerifier: devTokenVerifier(TEST_JWT_SECRET),
     config: {
@@ -75,13 +84,23 @@ export async function startTestApp(
   };
   // As in main.ts: the dev mailbox page exists only while the dev-mailbox adapter is the sender.
   const devMailbox = deps.emailSender.kind === 'dev-mailbox';
+  const payment = paymentRoutes(deps);
   const app = createApp(deps, {
     logger,
     corsOrigin: 'http://shop.test',
     mediaDir: storageDir,
     ...opts.app,
-    plainRoutes: [...(devMailbox ? [devMailboxRouter(deps)] : []), ...(opts.app?.plainRoutes ?? [])],
-    plainPaths: [...(devMailbox ? [devMailboxPaths] : []), ...(opts.app?.plainPaths ?? [])],
+    rawBodyRoutes: [...payment.rawBodyRoutes, ...(opts.app?.rawBodyRoutes ?? [])],
+    plainRoutes: [
+      ...payment.plainRoutes,
+      ...(devMailbox ? [devMailboxRouter(deps)] : []),
+      ...(opts.app?.plainRoutes ?? []),
+    ],
+    plainPaths: [
+      ...payment.plainPaths,
+      ...(devMailbox ? [devMailboxPaths] : []),
+      ...(opts.app?.plainPaths ?? []),
+    ],
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

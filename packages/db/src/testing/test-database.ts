@@ -39,7 +39,15 @@ export async function createTestDatabase(opts: { max?: number } = {}): Promise<T
     await admin.end();
   }
   const url = withDatabase(adminUrl, name);
-  const database = createDb(url, { max: opts.max ?? 20, applicationName: 'popbox-test' });
+  const database = createDb(url, {
+    max: opts.max ?? 20,
+    applicationName: 'popbox-test',
+    // pool.end() can resolve while ending clients still hold their backend; DROP … WITH (FORCE) below then
+    // terminates them (57P01). That is the drop working, not a failure worth printing.
+    onPoolError: (error) => {
+      if ((error as { code?: string }).code !== '57P01') console.error('[db] idle client error', error);
+    },
+  });
   return {
     ...database,
     url,

@@ -5,7 +5,7 @@ import { DomainError } from '../shared/errors.js';
 import { PaymentProviderError } from '../ports/payments.js';
 import { orderPageUrl } from '../orders/access-link.js';
 import { getOrderView, type OrderView } from '../orders/order-view.js';
-import { isFinalised } from '../orders/order-status.js';
+import { isFinalisedOrderStatus } from '../orders/order.state.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -57,7 +57,7 @@ export async function getCheckoutSuccess(
         .where(eq(orders.id, orderId))
     : [];
   if (!order) throw new DomainError('NOT_FOUND', 'Order not found');
-  if (!isFinalised(order.status)) {
+  if (!isFinalisedOrderStatus(order.status)) {
     return {
       pending: true,
       body: { pending: true, retryable: true, message: 'Payment received; awaiting webhook finalisation' },

@@ -5,3 +5,4 @@ export * from './deliver-outbox-batch.js';
 export * from './deliver-outbox.js';
 export * from './list-outbox-emails.js';
 export * from './list-dev-mailbox.js';
+export * from './templates/index.js';

@@ -5,7 +5,7 @@ import { DomainError, notFound } from '../shared/errors.js';
 import { orderActionLock, tryTransactionLock } from '../shared/locks.js';
 import { authorizeGuestOrder } from '../orders/guest-access.js';
 import type { OrderGrant } from '../orders/guest-tokens.js';
-import { REVEALABLE_STATUSES } from '../orders/order-status.js';
+import { REVEALABLE_ORDER_STATUSES } from '../orders/order.state.js';
 import { ticketCollection, ticketViews } from '../orders/ticket-views.js';
 
 type RevealDeps = Pick<Deps, 'db' | 'storage' | 'clock'>;
@@ -20,7 +20,7 @@ async function beginOrderAction(tx: Tx, orderId: string) {
   }
   const [order] = await tx.select({ status: orders.status }).from(orders).where(eq(orders.id, orderId));
   if (!order) throw notFound('Order');
-  if (!(REVEALABLE_STATUSES as readonly string[]).includes(order.status)) {
+  if (!REVEALABLE_ORDER_STATUSES.includes(order.status)) {
     throw new DomainError(
       'TICKETS_NOT_REVEALABLE',
       `Tickets cannot be revealed while the order is ${order.status}`,

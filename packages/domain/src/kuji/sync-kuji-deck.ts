@@ -1,7 +1,7 @@
 import { and, eq, gte, isNull, lt } from 'drizzle-orm';
 import { kujiDeckCards, kujiDeckEpochs, kujiDecks, products, type Executor } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
-import { LAST_ONE_TIER, prizeLines, undealtCards } from './board.queries.js';
+import { LAST_ONE_TIER, lockKujiBoard, prizeLines, undealtCards } from './board.queries.js';
 import { computeCommitment, RECIPE_VERSION, shuffleDeck, type ManifestEntry } from './verifier.js';
 
 type KujiDeps = Pick<Deps, 'random' | 'clock'>;
@@ -118,4 +118,18 @@ export async function syncKujiDeck(tx: Executor, deps: KujiDeps, productId: stri
 /** Reveals every epoch's seed of a sold-out board (F12). */
 export async function revealSoldOutBoard(tx: Executor, deps: KujiDeps, productId: string) {
   await revealEpochs(tx, deps, productId);
+}
+
+/**
+ * Before a board's first sale: make sure its deck exists, so the commitment is published before any card
+ * can be bought (F12). Cheap once the deck exists (one primary-key read, no lock).
+ */
+export async function ensureKujiDeck(tx: Executor, deps: KujiDeps, productId: string): Promise<void> {
+  const [deck] = await tx
+    .select({ productId: kujiDecks.productId })
+    .from(kujiDecks)
+    .where(eq(kujiDecks.productId, productId));
+  if (deck) return;
+  await lockKujiBoard(tx, productId);
+  await syncKujiDeck(tx, deps, productId);
 }

@@ -3,5 +3,4 @@ export * from './access-link.js';
 export * from './guest-access.js';
 export * from './order-view.js';
 export * from './get-guest-order.js';
-export * from './order-status.js';
 export * from './ticket-views.js';

@@ -12,10 +12,17 @@ export interface CheckoutLineItem {
 export interface CreateCheckoutSessionRequest {
   orderId: string;
   orderPublicId: string;
+  /** ISO code, upper-case (CAD). */
+  currency: string;
   lineItems: CheckoutLineItem[];
   shippingCents: number;
   /** Prefill only (F2). */
   customerEmail?: string | null;
+  /**
+   * Prefill only (F2). Stripe Checkout has no name prefill without creating a Stripe Customer (which F2
+   * rules out), so the Stripe adapter ignores it; the simulator shows it.
+   */
+  customerName?: string | null;
   successUrl: string;
   cancelUrl: string;
   expiresAt: Date;
@@ -54,6 +61,8 @@ export interface CheckoutSession {
   metadata: Record<string, string>;
   mode: string | null;
   created: number;
+  /** Epoch seconds. */
+  expiresAt: number | null;
 }
 
 export interface ProviderRefund {

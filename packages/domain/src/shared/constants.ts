@@ -24,3 +24,12 @@ export const BANNER_MAX_ITEMS = 5;
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 export const FEATURED_COLLECTION_SLUG = 'featured';
 export const PLACEHOLDER_EMAIL_DOMAIN = '@placeholder.popbox.local';
+/** F3: an in-progress Idempotency-Key older than this belongs to a crashed request and may be taken over. */
+export const IDEMPOTENCY_IN_FLIGHT_STALE_MS = 2 * 60 * 1000;
+/** F3: what a concurrent duplicate is told to wait (Retry-After, seconds). */
+export const IDEMPOTENCY_RETRY_AFTER_SECONDS = 1;
+/**
+ * F4: stock stays held while a delayed payment method (bank debit, …) settles after checkout completed
+ * unpaid. Stripe settles those within days; the hold is renewed when the completed-unpaid event arrives.
+ */
+export const ASYNC_PAYMENT_HOLD_MS = 7 * 24 * 60 * 60 * 1000;

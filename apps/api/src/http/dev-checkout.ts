@@ -1,0 +1,165 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import {
+  escapeHtml,
+  formatCents,
+  PaymentProviderError,
+  type SimulatedPayment,
+  type SimulatedSession,
+  type SimulatorPayments,
+} from '@popbox/domain';
+import type { PlainPaths } from './openapi.js';
+import { sendError } from './send-error.js';
+import { errorResponseSchema } from './stripe-webhook.js';
+
+const origin = (url: string) => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
+  }
+};
+
+function page(s: SimulatedSession): string {
+  const { session } = s;
+  const currency = (session.currency ?? 'cad').toUpperCase();
+  const rows = s.lineItems
+    .map(
+      (l) =>
+        `<tr><td>${escapeHtml(l.name)}</td><td class="n">× ${escapeHtml(l.quantity)}</td>` +
+        `<td class="n">${escapeHtml(formatCents(l.unitAmountCents * l.quantity, currency))}</td></tr>`,
+    )
+    .join('');
+  const open = session.status === 'open';
+  const id = encodeURIComponent(session.id);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>PopBox checkout simulator</title>
+<style>body{font-family:system-ui,sans-serif;max-width:560px;margin:40px auto;padding:0 16px;color:#222}
+table{width:100%;border-collapse:collapse}td{padding:4px 0;border-bottom:1px solid #eee}.n{text-align:right}
+.note{background:#fff7d6;padding:8px 12px;border-radius:6px;font-size:14px}label{display:block;margin:8px 0}
+input{width:100%;padding:6px}button{padding:10px 18px;margin:12px 8px 0 0;font-size:16px;cursor:pointer}</style></head>
+<body>
+<p class="note">Local payment simulator — no real money moves. Pay and Cancel send Stripe-shaped, signed events to this API's webhook.</p>
+<h1>Order ${escapeHtml(session.metadata.orderPublicId ?? '')}</h1>
+<table>${rows}
+<tr><td>Shipping</td><td></td><td class="n">${escapeHtml(formatCents(s.shippingCents, currency))}</td></tr>
+<tr><td><strong>Total</strong></td><td></td><td class="n"><strong>${escapeHtml(formatCents(session.amountTotal ?? 0, currency))}</strong></td></tr>
+</table>
+${
+  open
+    ? `<form method="post" action="/dev/checkout/${id}/pay">
+<label>Email <input name="email" type="email" value="${escapeHtml(session.customerEmail ?? 'buyer@example.com')}"></label>
+<label>Name <input name="name" value="${escapeHtml(s.customerName ?? 'Sim Buyer')}"></label>
+<button type="submit" id="pay">Pay</button>
+<button type="submit" id="pay-delayed" formaction="/dev/checkout/${id}/pay?async=1">Pay with a delayed method</button>
+<button type="submit" id="cancel" formaction="/dev/checkout/${id}/cancel">Cancel</button>
+</form>`
+    : `<p>This checkout session is <strong>${escapeHtml(session.status)}</strong>.</p>`
+}
+</body></html>`;
+}
+
+function howToPay(value: unknown): SimulatedPayment {
+  if (value === 'fail') return 'delayed_failure';
+  if (value === '1' || value === 'true') return 'delayed_success';
+  return 'card';
+}
+
+function fail(req: Request, res: Response, next: NextFunction, error: unknown): void {
+  if (error instanceof PaymentProviderError && error.kind === 'not_found') {
+    return sendError(req, res, { code: 'NOT_FOUND', status: 404, message: 'Checkout session not found' });
+  }
+  if (error instanceof PaymentProviderError && error.kind === 'invalid_request') {
+    return sendError(req, res, { code: 'CONFLICT', status: 409, message: error.message });
+  }
+  next(error);
+}
+
+/**
+ * The simulator's checkout page and its actions (mounted only while the simulator is the payments
+ * adapter). The actions are plain endpoints scripts and tests call too; both answer 303 to the shop's
+ * success (with the session id) or cancel URL, after the webhook received the first event.
+ */
+export function devCheckoutRouter(simulator: SimulatorPayments): Router {
+  const r = Router();
+  r.get('/dev/checkout/:sessionId', (req, res) => {
+    const s = simulator.getSession(req.params.sessionId);
+    if (!s)
+      return sendError(req, res, { code: 'NOT_FOUND', status: 404, message: 'Checkout session not found' });
+    // The form posts here, then the browser follows a redirect to the shop: form-action must allow both.
+    const targets = [origin(s.successUrl), origin(s.cancelUrl)].filter(Boolean).join(' ');
+    res.setHeader(
+      'Content-Security-Policy',
+      `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${targets}; base-uri 'none'; frame-ancestors 'none'`,
+    );
+    res.type('html').send(page(s));
+  });
+  r.post('/dev/checkout/:sessionId/pay', async (req, res, next) => {
+    try {
+      const body = (req.body ?? {}) as { email?: unknown; name?: unknown };
+      const location = await simulator.pay(req.params.sessionId, howToPay(req.query.async), {
+        ...(typeof body.email === 'string' ? { email: body.email } : {}),
+        ...(typeof body.name === 'string' ? { name: body.name } : {}),
+      });
+      res.redirect(303, location);
+    } catch (error) {
+      fail(req, res, next, error);
+    }
+  });
+  r.post('/dev/checkout/:sessionId/cancel', async (req, res, next) => {
+    try {
+      res.redirect(303, await simulator.cancel(req.params.sessionId));
+    } catch (error) {
+      fail(req, res, next, error);
+    }
+  });
+  return r;
+}
+
+const sessionParam = { name: 'sessionId', in: 'path', required: true, schema: { type: 'string' } } as const;
+const redirect = {
+  303: { description: 'Redirect to the shop (success URL with the session id, or cancel URL)' },
+};
+const errors = {
+  404: { description: 'Unknown session', content: { 'application/json': { schema: errorResponseSchema } } },
+  409: {
+    description: 'Session no longer open',
+    content: { 'application/json': { schema: errorResponseSchema } },
+  },
+};
+
+export const devCheckoutPaths: PlainPaths = {
+  '/dev/checkout/{sessionId}': {
+    servers: [{ url: '/' }],
+    get: {
+      tags: ['checkout'],
+      summary: 'Local payment simulator: the checkout page (only when no Stripe key is configured)',
+      parameters: [sessionParam],
+      responses: {
+        200: { description: 'HTML page with Pay and Cancel', content: { 'text/html': {} } },
+        ...errors,
+      },
+    },
+  },
+  '/dev/checkout/{sessionId}/pay': {
+    servers: [{ url: '/' }],
+    post: {
+      tags: ['checkout'],
+      summary: 'Local payment simulator: pay (async=1 delayed success, async=fail delayed failure)',
+      parameters: [
+        sessionParam,
+        { name: 'async', in: 'query', required: false, schema: { type: 'string', enum: ['1', 'fail'] } },
+      ],
+      responses: { ...redirect, ...errors },
+    },
+  },
+  '/dev/checkout/{sessionId}/cancel': {
+    servers: [{ url: '/' }],
+    post: {
+      tags: ['checkout'],
+      summary: 'Local payment simulator: abandon the checkout (the session expires)',
+      parameters: [sessionParam],
+      responses: { ...redirect, ...errors },
+    },
+  },
+};

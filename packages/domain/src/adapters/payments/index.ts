@@ -1,0 +1,3 @@
+export * from './stripe-payments.js';
+export * from './stripe-webhooks.js';
+export * from './simulator-payments.js';

@@ -1,0 +1,220 @@
+import { asc, eq, inArray } from 'drizzle-orm';
+import {
+  inventoryReservations,
+  isUniqueViolation,
+  orderItems,
+  orders,
+  payments,
+  productInventory,
+  products,
+  type Tx,
+} from '@popbox/db';
+import type { Deps } from '../shared/deps.js';
+import { CURRENCY, RESERVATION_TTL_MS } from '../shared/constants.js';
+import { DomainError } from '../shared/errors.js';
+import { generatePublicId } from '../orders/public-id.js';
+import { reserveStock } from '../inventory/stock.queries.js';
+import { ensureKujiDeck } from '../kuji/sync-kuji-deck.js';
+import {
+  releaseExpiredReservationsOfProduct,
+  type ExpiredElsewhere,
+} from '../inventory/reservations.queries.js';
+import type { NormalisedCheckout } from './cart.rules.js';
+import { shippingFor, type ShippingSettings } from './shipping.rules.js';
+
+export interface PlacedLine {
+  productId: string;
+  productType: 'standard' | 'kuji';
+  name: string;
+  slug: string;
+  description: string | null;
+  unitPriceCents: number;
+  quantity: number;
+}
+
+export interface PlacedOrder {
+  orderId: string;
+  publicId: string;
+  subtotalCents: number;
+  shippingCents: number;
+  totalCents: number;
+  lines: PlacedLine[];
+  /** Orders F16 expired on the way (their payment sessions are closed after commit, F6). */
+  expiredElsewhere: ExpiredElsewhere[];
+}
+
+async function loadProducts(tx: Tx, ids: string[]) {
+  // FOR SHARE OF products: prices and status are read from rows no admin edit can change under us
+  // (security rule 3); share locks never make two checkouts wait for each other.
+  return tx
+    .select({
+      id: products.id,
+      name: products.name,
+      slug: products.slug,
+      description: products.description,
+      status: products.status,
+      productType: products.productType,
+      priceCents: products.priceCents,
+      inventoryProductId: productInventory.productId,
+    })
+    .from(products)
+    .leftJoin(productInventory, eq(productInventory.productId, products.id))
+    .where(inArray(products.id, ids))
+    .orderBy(asc(products.id))
+    .for('share', { of: products });
+}
+
+/** B3 steps 7–8: every line must name an existing, active product with an inventory row (kuji: on_hand = undealt cards). */
+export function priceLines(
+  lines: NormalisedCheckout['lines'],
+  rows: Awaited<ReturnType<typeof loadProducts>>,
+): PlacedLine[] {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return lines.map((line) => {
+    const product = byId.get(line.productId);
+    if (!product || !product.inventoryProductId) {
+      throw new DomainError('NOT_FOUND', `Product ${line.productId} not found`, {
+        productId: line.productId,
+      });
+    }
+    if (product.status !== 'active') {
+      throw new DomainError('PRODUCT_UNAVAILABLE', `${product.name} is not available`, {
+        productId: product.id,
+      });
+    }
+    return {
+      productId: product.id,
+      productType: product.productType,
+      name: product.name,
+      slug: product.slug,
+      description: product.description,
+      unitPriceCents: product.priceCents,
+      quantity: line.quantity,
+    };
+  });
+}
+
+interface PendingOrder {
+  orderId: string;
+  publicId: string;
+  subtotalCents: number;
+  shippingCents: number;
+  totalCents: number;
+}
+
+/** B3 step 10: order (no customer, F2), items with snapshots, one reservation per line, pending payment. */
+async function insertPendingOrder(
+  tx: Tx,
+  order: PendingOrder,
+  checkout: NormalisedCheckout,
+  lines: PlacedLine[],
+  idempotencyKey: string,
+  reservationExpiresAt: Date,
+): Promise<void> {
+  const { orderId } = order;
+  try {
+    await tx.insert(orders).values({
+      id: orderId,
+      publicId: order.publicId,
+      status: 'pending_payment',
+      currency: CURRENCY,
+      subtotalCents: order.subtotalCents,
+      taxCents: 0,
+      shippingCents: order.shippingCents,
+      totalCents: order.totalCents,
+      checkoutIdempotencyKey: idempotencyKey,
+      checkoutEmail: checkout.email,
+      checkoutName: checkout.name,
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)?.constraint === 'orders_checkout_idempotency_key_key') {
+      throw new DomainError(
+        'CHECKOUT_NOT_REUSABLE',
+        'This Idempotency-Key already belongs to another checkout; use a new key',
+      );
+    }
+    throw error;
+  }
+  await tx.insert(orderItems).values(
+    lines.map((l) => ({
+      orderId,
+      productId: l.productId,
+      productName: l.name,
+      productType: l.productType,
+      unitPriceCents: l.unitPriceCents,
+      quantity: l.quantity,
+      lineTotalCents: l.unitPriceCents * l.quantity,
+      metadata: { slug: l.slug, description: l.description },
+    })),
+  );
+  await tx.insert(inventoryReservations).values(
+    lines.map((l) => ({
+      orderId,
+      productId: l.productId,
+      quantity: l.quantity,
+      expiresAt: reservationExpiresAt,
+    })),
+  );
+  await tx
+    .insert(payments)
+    .values({ orderId, amountCents: order.totalCents, currency: CURRENCY, status: 'pending' });
+}
+
+/**
+ * The guarded updates, LAST in the transaction and in product-id order. F16: a product that looks short
+ * first gets its expired-but-unswept reservations released, then one more try.
+ */
+async function holdStock(tx: Tx, lines: PlacedLine[], now: Date): Promise<ExpiredElsewhere[]> {
+  const expiredElsewhere: ExpiredElsewhere[] = [];
+  for (const line of lines) {
+    if (await reserveStock(tx, line.productId, line.quantity)) continue;
+    const freed = await releaseExpiredReservationsOfProduct(tx, line.productId, now);
+    expiredElsewhere.push(...freed.expiredOrders);
+    if (freed.units > 0 && (await reserveStock(tx, line.productId, line.quantity))) continue;
+    throw new DomainError('OUT_OF_STOCK', `Not enough stock for ${line.name}`, {
+      productId: line.productId,
+      requested: line.quantity,
+    });
+  }
+  return expiredElsewhere;
+}
+
+/**
+ * B3 steps 6–11 in the caller's transaction: validate and price the cart from the current rows, write the
+ * pending order, then hold the stock (guarded updates last).
+ */
+export async function placePendingOrder(
+  deps: Pick<Deps, 'clock' | 'random'>,
+  tx: Tx,
+  checkout: NormalisedCheckout,
+  idempotencyKey: string,
+  shipping: ShippingSettings,
+): Promise<PlacedOrder> {
+  const now = deps.clock.now();
+  const rows = await loadProducts(
+    tx,
+    checkout.lines.map((l) => l.productId),
+  );
+  const lines = priceLines(checkout.lines, rows);
+  const subtotalCents = lines.reduce((s, l) => s + l.unitPriceCents * l.quantity, 0);
+  const shippingCents = shippingFor(subtotalCents, shipping);
+  const order: PendingOrder = {
+    orderId: deps.random.uuid(),
+    publicId: generatePublicId(deps.random),
+    subtotalCents,
+    shippingCents,
+    totalCents: subtotalCents + shippingCents,
+  };
+  await insertPendingOrder(
+    tx,
+    order,
+    checkout,
+    lines,
+    idempotencyKey,
+    new Date(now.getTime() + RESERVATION_TTL_MS),
+  );
+  // Kuji boards publish their deck commitment before the first card can be bought (F12).
+  for (const line of lines) if (line.productType === 'kuji') await ensureKujiDeck(tx, deps, line.productId);
+  const expiredElsewhere = await holdStock(tx, lines, now);
+  return { ...order, lines, expiredElsewhere };
+}

@@ -1,0 +1,139 @@
+import type { Tx } from '@popbox/db';
+import type { Deps } from '../shared/deps.js';
+import { DomainError } from '../shared/errors.js';
+import { tryTransactionLock } from '../shared/locks.js';
+import {
+  PaymentProviderError,
+  type CheckoutSession,
+  type PaymentWebhookEvent,
+  type ProviderRefund,
+} from '../ports/payments.js';
+import { providerFailure } from './provider-errors.js';
+import {
+  eventStatus,
+  markEventFailed,
+  markEventProcessed,
+  recordEventReceived,
+} from './webhook-inbox.queries.js';
+import { finalisePayment } from './finalise-payment.js';
+import { expireOrderForSession, failDelayedPayment, holdForDelayedPayment } from './session-events.js';
+import { upsertProviderRefunds } from './sync-provider-refunds.js';
+
+export interface WebhookReceipt {
+  received: true;
+  duplicate: boolean;
+}
+
+/** What an event needs from the provider, fetched BEFORE the transaction (no network inside it). */
+type Prepared =
+  | { kind: 'session'; session: CheckoutSession }
+  | { kind: 'refunds'; paymentIntentId: string; refunds: ProviderRefund[] }
+  | { kind: 'none' };
+
+const SESSION_EVENTS = new Set([
+  'checkout.session.completed',
+  'checkout.session.async_payment_succeeded',
+  'checkout.session.async_payment_failed',
+  'checkout.session.expired',
+]);
+const REFUND_EVENTS = new Set(['charge.refunded', 'refund.created', 'refund.updated', 'refund.failed']);
+
+function verify(
+  deps: Pick<Deps, 'payments'>,
+  rawBody: Buffer,
+  header: string | string[] | undefined,
+): PaymentWebhookEvent {
+  const signature = Array.isArray(header) ? (header.length === 1 ? header[0] : undefined) : header;
+  if (typeof signature !== 'string' || !signature.trim()) {
+    throw new DomainError('INVALID_SIGNATURE', 'A single stripe-signature header is required');
+  }
+  try {
+    return deps.payments.verifyWebhook(rawBody, signature);
+  } catch (error) {
+    if (error instanceof PaymentProviderError && error.kind === 'invalid_signature') {
+      throw new DomainError('INVALID_SIGNATURE', 'Invalid webhook signature', undefined, { cause: error });
+    }
+    throw error;
+  }
+}
+
+async function prepare(deps: Pick<Deps, 'payments'>, event: PaymentWebhookEvent): Promise<Prepared> {
+  try {
+    if (SESSION_EVENTS.has(event.type)) {
+      if (typeof event.object.id !== 'string')
+        throw new DomainError('BAD_REQUEST', 'Event has no session id');
+      // Never trust the body's copy: the provider's current view of the session decides (security rule 1).
+      return { kind: 'session', session: await deps.payments.retrieveCheckoutSession(event.object.id) };
+    }
+    if (REFUND_EVENTS.has(event.type)) {
+      const pi = event.object.payment_intent;
+      const paymentIntentId = typeof pi === 'string' ? pi : (pi as { id?: string } | null)?.id;
+      if (!paymentIntentId) return { kind: 'none' };
+      return { kind: 'refunds', paymentIntentId, refunds: await deps.payments.listRefunds(paymentIntentId) };
+    }
+    return { kind: 'none' };
+  } catch (error) {
+    throw providerFailure(error);
+  }
+}
+
+async function apply(deps: Deps, tx: Tx, event: PaymentWebhookEvent, prepared: Prepared): Promise<void> {
+  if (prepared.kind === 'refunds') {
+    await upsertProviderRefunds(tx, prepared.paymentIntentId, prepared.refunds);
+    return;
+  }
+  if (prepared.kind !== 'session') return; // recorded and acknowledged, nothing else
+  const { session } = prepared;
+  switch (event.type) {
+    case 'checkout.session.completed':
+    case 'checkout.session.async_payment_succeeded':
+      // F4: only money finalises; completed-but-unpaid keeps the order pending with its stock held.
+      if (session.paymentStatus === 'paid') await finalisePayment(deps, tx, session);
+      else if (event.type === 'checkout.session.completed') await holdForDelayedPayment(deps, tx, session);
+      return;
+    case 'checkout.session.async_payment_failed':
+      await failDelayedPayment(deps, tx, session);
+      return;
+    case 'checkout.session.expired':
+      await expireOrderForSession(deps, tx, session);
+      return;
+  }
+}
+
+/**
+ * B5 (with F4): verify the signature over the raw bytes, then apply the event at most once. The inbox row,
+ * the side effects and the `processed` mark commit together, under a transaction-scoped advisory lock on
+ * the event id (safe behind a transaction pooler). A concurrent or later duplicate is acknowledged with no
+ * effect; a failure marks the event `failed` and propagates so the provider delivers it again.
+ */
+export async function receivePaymentWebhook(
+  deps: Deps,
+  rawBody: Buffer,
+  /** The `stripe-signature` header; several values (an array) are refused. */
+  signature: string | string[] | undefined,
+): Promise<WebhookReceipt> {
+  const event = verify(deps, rawBody, signature);
+  if ((await eventStatus(deps.db, event.id)) === 'processed') return { received: true, duplicate: true };
+  try {
+    const prepared = await prepare(deps, event);
+    return await deps.db.transaction(async (tx) => {
+      if (!(await tryTransactionLock(tx, `stripe:webhook:${event.id}`))) {
+        return { received: true, duplicate: true } as const;
+      }
+      if ((await recordEventReceived(tx, event)) === 'processed')
+        return { received: true, duplicate: true } as const;
+      await apply(deps, tx, event, prepared);
+      await markEventProcessed(tx, event.id, deps.clock.now());
+      return { received: true, duplicate: false } as const;
+    });
+  } catch (error) {
+    deps.logger.error(
+      { err: error, flow: 'stripe_webhook', eventId: event.id, type: event.type, objectId: event.object.id },
+      'webhook processing failed',
+    );
+    await markEventFailed(deps.db, event, error instanceof Error ? error.message : String(error)).catch(
+      (err: unknown) => deps.logger.error({ err, eventId: event.id }, 'could not mark webhook event failed'),
+    );
+    throw error;
+  }
+}

@@ -1,0 +1,77 @@
+import { eq } from 'drizzle-orm';
+import { orders } from '@popbox/db';
+import type { Deps } from '../shared/deps.js';
+import { DomainError } from '../shared/errors.js';
+import { orderActionLock, tryTransactionLock } from '../shared/locks.js';
+import { recordAudit, type AdminActor } from '../audit/record-audit.js';
+import { assertOrderTransition } from '../orders/order.state.js';
+import { isRetriableAttention } from './finalisation.rules.js';
+import { lockOrder } from './finalise-payment.js';
+import { StockShortage, takeOrderStockAndDeal } from './take-order-stock.js';
+import { enqueuePaidOrderEmails } from './order-emails.js';
+
+export interface RetryFinalisationResult {
+  id: string;
+  publicId: string;
+  status: 'paid';
+  attentionReason: null;
+}
+
+/**
+ * F5 admin resolution: a paid order parked for a stock reason (late payment with the stock resold, a
+ * cancelled order that was paid anyway) is finalised once stock is available again — the stock is taken
+ * atomically or nothing changes (409 OUT_OF_STOCK). Orders parked for money or identity reasons (amount,
+ * currency, discount, address, email) cannot be retried: they are refunded. Audited (F13); the buyer's
+ * confirmation and the shop notification are enqueued as for a normal payment.
+ */
+export async function retryFinalisation(
+  deps: Pick<Deps, 'db' | 'clock' | 'config' | 'random'>,
+  actor: AdminActor,
+  orderId: string,
+): Promise<RetryFinalisationResult> {
+  return deps.db.transaction(async (tx) => {
+    if (!(await tryTransactionLock(tx, orderActionLock(orderId)))) {
+      throw new DomainError('ORDER_BUSY', 'Another action on this order is in progress; retry shortly', {
+        retryAfterSeconds: 1,
+      });
+    }
+    const order = await lockOrder(tx, orderId);
+    if (order.status !== 'paid_needs_attention') {
+      throw new DomainError(
+        'INVALID_TRANSITION',
+        `Only orders needing attention can be retried (this one is ${order.status})`,
+        {
+          status: order.status,
+        },
+      );
+    }
+    if (!isRetriableAttention(order.attentionReason)) {
+      throw new DomainError(
+        'CONFLICT',
+        'This order was parked for a reason a retry cannot fix; refund it instead',
+        {
+          attentionReason: order.attentionReason,
+        },
+      );
+    }
+    try {
+      if (!order.customerId)
+        throw new DomainError('CONFLICT', 'The order has no customer; refund it instead');
+      await takeOrderStockAndDeal(tx, deps, order.id, order.customerId);
+    } catch (error) {
+      if (!(error instanceof StockShortage)) throw error;
+      throw new DomainError('OUT_OF_STOCK', `Still not enough stock: ${error.problem.detail}`);
+    }
+    assertOrderTransition(order.status, 'paid');
+    await tx.update(orders).set({ status: 'paid', attentionReason: null }).where(eq(orders.id, order.id));
+    await recordAudit(tx, actor, {
+      action: 'order.retry_finalisation',
+      entityType: 'order',
+      entityId: order.id,
+      before: { status: order.status, attentionReason: order.attentionReason },
+      after: { status: 'paid', attentionReason: null },
+    });
+    await enqueuePaidOrderEmails(deps, tx, order.id);
+    return { id: order.id, publicId: order.publicId, status: 'paid' as const, attentionReason: null };
+  });
+}

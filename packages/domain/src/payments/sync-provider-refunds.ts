@@ -1,0 +1,61 @@
+import { eq, sql } from 'drizzle-orm';
+import { paymentRefunds, payments, type Tx } from '@popbox/db';
+import type { ProviderRefund } from '../ports/payments.js';
+
+export function slimRefundSnapshot(refund: ProviderRefund): Record<string, unknown> {
+  return {
+    id: refund.id,
+    status: refund.status,
+    amount: refund.amountCents,
+    currency: refund.currency.toUpperCase(),
+    paymentIntentId: refund.paymentIntentId,
+    chargeId: refund.chargeId,
+    reason: refund.reason,
+    metadata: refund.metadata,
+    created: refund.created,
+  };
+}
+
+/**
+ * F4: refunds made anywhere (our admin, the Stripe dashboard) are recorded locally, upserted by provider
+ * refund id so the same refund is never recorded twice. The aggregate (payment/order refunded state) is the
+ * refunds issue's work; this only keeps the rows in sync. Returns how many refunds were upserted.
+ */
+export async function upsertProviderRefunds(
+  tx: Tx,
+  paymentIntentId: string,
+  refunds: ProviderRefund[],
+): Promise<number> {
+  const [payment] = await tx
+    .select({ id: payments.id, orderId: payments.orderId })
+    .from(payments)
+    .where(eq(payments.providerPaymentIntentId, paymentIntentId));
+  if (!payment) return 0;
+  for (const refund of refunds) {
+    const values = {
+      amountCents: refund.amountCents,
+      currency: refund.currency.toUpperCase().slice(0, 3),
+      status: refund.status || 'unknown',
+      reason: refund.reason,
+      providerCreatedAt: new Date(refund.created * 1000),
+      rawResponse: slimRefundSnapshot(refund),
+    };
+    await tx
+      .insert(paymentRefunds)
+      .values({
+        paymentId: payment.id,
+        orderId: payment.orderId,
+        providerRefundId: refund.id,
+        idempotencyKey: refund.metadata.idempotencyKey ?? null,
+        ...values,
+      })
+      .onConflictDoUpdate({
+        target: paymentRefunds.providerRefundId,
+        set: {
+          ...values,
+          idempotencyKey: sql`coalesce(${paymentRefunds.idempotencyKey}, excluded.idempotency_key)`,
+        },
+      });
+  }
+  return refunds.length;
+}

@@ -14,3 +14,4 @@ export * from './audit/record-audit.js';
 export * from './ports/payments.js';
 export * from './ports/email.js';
 export * from './adapters/not-wired.js';
+export * from './catalog/index.js';

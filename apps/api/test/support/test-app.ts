@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { createTestDatabase, type TestDatabase } from '@popbox/db/testing';
+import { countingDb, createTestDatabase, type CountingDb, type TestDatabase } from '@popbox/db/testing';
 import {
   devTokenVerifier,
   localStorage,
@@ -31,6 +31,8 @@ export interface TestApp {
   deps: Deps;
   database: TestDatabase;
   storageDir: string;
+  /** Present with `countQueries`: every statement the app sends goes through this counter. */
+  queries?: CountingDb;
   /** A tRPC caller with the given actor (no HTTP). */
   caller(actor?: Actor): Caller;
   adminToken(subject?: string): Promise<string>;
@@ -39,15 +41,16 @@ export interface TestApp {
 
 /** A real server on 127.0.0.1 over a fresh, migrated database of its own. */
 export async function startTestApp(
-  opts: { clock?: Clock; deps?: Partial<Deps>; app?: Partial<AppOptions> } = {},
+  opts: { clock?: Clock; deps?: Partial<Deps>; app?: Partial<AppOptions>; countQueries?: boolean } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
+  const queries = opts.countQueries ? countingDb(database.pool) : undefined;
   const storageDir = await mkdtemp(join(tmpdir(), 'popbox-storage-'));
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
   const base = { url: '' };
   const deps: Deps = {
-    db: database.db,
+    db: queries?.db ?? database.db,
     clock: opts.clock ?? systemClock,
     random: systemRandom,
     logger,
@@ -81,6 +84,7 @@ export async function startTestApp(
     deps,
     database,
     storageDir,
+    ...(queries ? { queries } : {}),
     caller: (actor) => createCaller(createContextInner(deps, actor ? { actor } : {})),
     adminToken: (subject = '00000000-0000-4000-8000-00000000a001') =>
       signDevToken({ secret: TEST_JWT_SECRET, subject }),

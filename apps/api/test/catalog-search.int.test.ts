@@ -113,7 +113,6 @@ describe('GET /search/autocomplete', () => {
 });
 
 describe('GET /products/{slug}/recommendations', () => {
-  let rec: Record<string, string>;
   beforeAll(async () => {
     const db = app.database.db;
     const c1 = await makeCollection(db);
@@ -126,30 +125,28 @@ describe('GET /products/{slug}/recommendations', () => {
           product: { slug, priceCents: 2000, createdAt: minutesAgo(100 - minutes), ...opts.product },
         })
       ).id;
-    rec = {
-      source: await make('r-source', { collectionIds: [c1.id], tagIds: [t1.id, t2.id] }),
-      // 40 + 2×15 + 10 + 8 + 5 = 93
-      all: await make(
-        'r-all',
-        { collectionIds: [c2.id, c1.id], tagIds: [t1.id, t2.id], product: { priceCents: 2100 } },
-        1,
-      ),
-      // 40 + 10 + 8 + 5 = 63 (|Δ| = 500 = max(500, 400))
-      coll: await make('r-coll', { collectionIds: [c1.id], product: { priceCents: 2500 } }, 2),
-      // 15 + 8 = 23 (kuji, far price)
-      tag: await make('r-tag', { tagIds: [t1.id], product: { productType: 'kuji', priceCents: 9000 } }, 3),
-      // 10 + 8 + 5 = 23, newer than r-tag
-      near: await make('r-near', { product: { priceCents: 1500 } }, 4),
-      // 10 + 8 = 18 (|Δ| = 501)
-      far: await make('r-far', { product: { priceCents: 2501 } }, 5),
-      soldOut: await make(
-        'r-soldout',
-        { collectionIds: [c1.id], tagIds: [t1.id, t2.id], inventory: { onHand: 2, reserved: 2 } },
-        6,
-      ),
-      noInventory: await make('r-noinv', { collectionIds: [c1.id], inventory: null }, 7),
-      draft: await make('r-draft', { collectionIds: [c1.id], product: { status: 'draft' } }, 8),
-    };
+    await make('r-source', { collectionIds: [c1.id], tagIds: [t1.id, t2.id] });
+    // 40 + 2×15 + 10 + 8 + 5 = 93
+    await make(
+      'r-all',
+      { collectionIds: [c2.id, c1.id], tagIds: [t1.id, t2.id], product: { priceCents: 2100 } },
+      1,
+    );
+    // 40 + 10 + 8 + 5 = 63 (|Δ| = 500 = max(500, 400))
+    await make('r-coll', { collectionIds: [c1.id], product: { priceCents: 2500 } }, 2);
+    // 15 + 8 = 23 (kuji, far price)
+    await make('r-tag', { tagIds: [t1.id], product: { productType: 'kuji', priceCents: 9000 } }, 3);
+    // 10 + 8 + 5 = 23, newer than r-tag
+    await make('r-near', { product: { priceCents: 1500 } }, 4);
+    // 10 + 8 = 18 (|Δ| = 501)
+    await make('r-far', { product: { priceCents: 2501 } }, 5);
+    await make(
+      'r-soldout',
+      { collectionIds: [c1.id], tagIds: [t1.id, t2.id], inventory: { onHand: 2, reserved: 2 } },
+      6,
+    );
+    await make('r-noinv', { collectionIds: [c1.id], inventory: null }, 7);
+    await make('r-draft', { collectionIds: [c1.id], product: { status: 'draft' } }, 8);
   });
 
   it('scores shared collection, shared tags, type, stock and price, and drops unavailable products', async () => {

@@ -5,12 +5,14 @@ import {
   localStorage,
   notWiredEmailSender,
   notWiredPayments,
+  supabaseStorage,
   supabaseTokenVerifier,
   systemClock,
   systemRandom,
   type Deps,
 } from '@popbox/domain';
 import { createApp } from './app.js';
+import { uploadPaths, uploadRoutes } from './http/uploads.js';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { createLogger } from './logger.js';
 
@@ -32,9 +34,11 @@ export async function main(): Promise<void> {
   const storage =
     config.storage.kind === 'local'
       ? localStorage({ dir: config.storage.dir, publicBaseUrl: `${config.apiBaseUrl}/media` })
-      : (() => {
-          throw new Error('Supabase storage adapter arrives with the catalog issue');
-        })();
+      : supabaseStorage({
+          url: config.storage.url,
+          secretKey: config.storage.secretKey,
+          bucket: config.storage.bucket,
+        });
 
   const deps: Deps = {
     db: database.db,
@@ -62,6 +66,8 @@ export async function main(): Promise<void> {
     logger,
     corsOrigin: config.corsOrigin,
     mediaDir: config.storage.kind === 'local' ? config.storage.dir : undefined,
+    plainRoutes: [uploadRoutes(deps)],
+    plainPaths: [uploadPaths],
   });
 
   const server = createServer(app);

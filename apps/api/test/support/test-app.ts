@@ -17,6 +17,7 @@ import {
   type Deps,
 } from '@popbox/domain';
 import { createApp, type AppOptions } from '../../src/app.js';
+import { uploadPaths, uploadRoutes } from '../../src/http/uploads.js';
 import { appRouter } from '../../src/trpc/app-router.js';
 import { createCallerFactory } from '../../src/trpc/init.js';
 import { createContextInner, type Actor } from '../../src/trpc/context.js';
@@ -75,7 +76,14 @@ export async function startTestApp(
     },
     ...opts.deps,
   };
-  const app = createApp(deps, { logger, corsOrigin: 'http://shop.test', mediaDir: storageDir, ...opts.app });
+  const app = createApp(deps, {
+    logger,
+    corsOrigin: 'http://shop.test',
+    mediaDir: storageDir,
+    plainRoutes: [uploadRoutes(deps)],
+    plainPaths: [uploadPaths],
+    ...opts.app,
+  });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,6 +1,20 @@
 import { router } from '../../init.js';
 import { sessionRouter } from './session.router.js';
+import { productsRouter } from './products.router.js';
+import { kujiPrizesRouter } from './kuji-prizes.router.js';
+import { collectionsRouter, tagsRouter } from './taxonomy.router.js';
+import { legalRouter } from './legal.router.js';
+import { settingsRouter } from './settings.router.js';
+import { auditRouter, contactMessagesRouter } from './audit.router.js';
 
 export const adminRouter = router({
   session: sessionRouter,
+  products: productsRouter,
+  kujiPrizes: kujiPrizesRouter,
+  collections: collectionsRouter,
+  tags: tagsRouter,
+  legal: legalRouter,
+  settings: settingsRouter,
+  auditLog: auditRouter,
+  contactMessages: contactMessagesRouter,
 });

@@ -50,5 +50,9 @@ export function assertAcceptableImage(file: IncomingImage): ImageMime {
   return declared as ImageMime;
 }
 
-/** `{uuid}-{slug(file name)}`: unique, so re-uploading a file name never collides with an earlier object. */
-export const imageObjectName = (uuid: string, fileName: string) => `${uuid}-${slugify(fileName) || 'image'}`;
+/**
+ * `{uuid}-{slug(file name)}`: unique, so re-uploading a file name never collides with an earlier object.
+ * The slug part is capped so the whole key fits `storage_key varchar(255)` whatever the file name.
+ */
+export const imageObjectName = (uuid: string, fileName: string) =>
+  `${uuid}-${slugify(fileName).slice(0, 120).replace(/-+$/, '') || 'image'}`;

@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 const publicGet = (path: string) =>
-  fetch(`${app.url}/api/v1${path}`).then(async (r) => ({ status: r.status, body: await r.json() }));
+  fetch(`${app.url}/api/v1${path}`).then(async (r) => ({ status: r.status, body: (await r.json()) as Json }));
 
 describe('legal documents (B15)', () => {
   it('publishes the first and next versions, keeping exactly one active per type', async () => {

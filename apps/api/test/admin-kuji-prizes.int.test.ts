@@ -63,7 +63,9 @@ describe('kuji prizes', () => {
     expect((await inventory(product.id)).on_hand).toBe(5);
     const list = await admin.call('GET', prizes(product.id));
     expect(list.body.items.map((p: Json) => p.prizeCode)).toEqual(['A1', 'B1', 'LO']);
-    const card = await fetch(`${app.url}/api/v1/products/${product.slug}`).then((r) => r.json());
+    const card = await fetch(`${app.url}/api/v1/products/${product.slug}`).then(
+      (r) => r.json() as Promise<Json>,
+    );
     expect(card.inventory.onHand).toBe(5);
   });
 

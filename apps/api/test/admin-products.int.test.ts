@@ -442,7 +442,9 @@ describe('collections and tags', () => {
     const p = await makeProduct(app.database.db, { product: { name: 'Plain Pin' }, tagIds: [t.body.id] });
     const renamed = await admin.call('PATCH', `/admin/tags/${t.body.id}`, { name: 'Holographic' });
     expect(renamed.body.slug).toBe('holographic');
-    const found = await fetch(`${app.url}/api/v1/search?q=holographic`).then((r) => r.json());
+    const found = await fetch(`${app.url}/api/v1/search?q=holographic`).then(
+      (r) => r.json() as Promise<Json>,
+    );
     expect(found.items.map((i: Json) => i.id)).toContain(p.id);
     const list = await admin.call('GET', '/admin/tags');
     expect(list.body.items.some((x: Json) => x.id === t.body.id)).toBe(true);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeKujiProduct, makeProduct } from '@popbox/db/testing';
 import { supabaseStorage } from '@popbox/domain';
+import type { Json } from './support/http.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { adminClient, type AdminClient } from './support/admin.js';
 import { startFakeStorage, type FakeStorage } from './support/fake-supabase-storage.js';
@@ -47,7 +48,7 @@ describe('Supabase Storage adapter', () => {
     expect(res.body.images[0].url).toBe(`${fake.url}/storage/v1/object/public/${BUCKET}/${key}`);
     expect(fake.objects.get(`${BUCKET}/${key}`)?.contentType).toBe('image/png');
     expect(fake.requests.at(-1)?.authorization).toBe('Bearer service-role-test-key');
-    const detail = await fetch(`${app.url}/api/v1/products/${p.slug}`).then((r) => r.json());
+    const detail = await fetch(`${app.url}/api/v1/products/${p.slug}`).then((r) => r.json() as Promise<Json>);
     expect(detail.images[0].url).toBe(res.body.images[0].url);
   });
 

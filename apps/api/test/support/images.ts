@@ -1,3 +1,4 @@
+import type { Json } from './http.js';
 /** Tiny byte strings with the right magic numbers: enough for the upload's content sniffing. */
 export const PNG = new Uint8Array([
   0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82,
@@ -8,7 +9,7 @@ export const GIF = new Uint8Array([...Buffer.from('GIF89a'), 1, 0, 1, 0]);
 
 export function form(
   parts: { field: string; name?: string; type?: string; bytes?: Uint8Array; value?: string }[],
-) {
+): FormData {
   const fd = new FormData();
   for (const p of parts) {
     if (p.value !== undefined) fd.append(p.field, p.value);
@@ -29,5 +30,5 @@ export async function upload(
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
     body,
   });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as Json };
 }

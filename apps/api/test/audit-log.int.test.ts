@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '@popbox/domain';
+import { makeKujiProduct, makeProduct } from '@popbox/db/testing';
+import { form, upload } from './support/images.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { adminClient, failedFields, type AdminClient } from './support/admin.js';
 import type { Json } from './support/http.js';
@@ -95,5 +97,62 @@ describe('GET /admin/audit-log (F13)', () => {
       expect(res.status).toBe(400);
       expect(failedFields(res.body)).toContain(field);
     }
+  });
+});
+
+describe('audit rows of the other admin mutations', () => {
+  it('writes one row per image, prize, legal and banner mutation, in the same transaction', async () => {
+    const before = (await log('limit=50')).items.length;
+    const p = await makeProduct(app.database.db);
+    const up = await upload(
+      `${app.url}/api/v1/admin/products/${p.id}/images`,
+      alice.token,
+      form([{ field: 'files' }, { field: 'files' }]),
+    );
+    const [a, b] = up.body.images.map((i: Json) => i.id);
+    await alice.call('PATCH', `/admin/products/${p.id}/images/reorder`, { imageIds: [b, a] });
+    await alice.call('DELETE', `/admin/products/${p.id}/images/${a}`);
+    const { product } = await makeKujiProduct(app.database.db, { prizes: [] });
+    await upload(
+      `${app.url}/api/v1/admin/products/${product.id}/kuji-prizes/upload-image`,
+      alice.token,
+      form([{ field: 'file' }]),
+    );
+    const prize = await alice.call('POST', `/admin/products/${product.id}/kuji-prizes`, {
+      prizeCode: 'A1',
+      prizeTier: 'A',
+      name: 'A',
+      initialQuantity: 1,
+    });
+    await alice.call('DELETE', `/admin/products/${product.id}/kuji-prizes/${prize.body.id}`);
+    await alice.call('POST', '/admin/legal', { type: 'terms', content: 'Terms' });
+    await alice.call('PUT', '/admin/settings/store-banner', { enabled: false, items: [] });
+    // Refused mutations leave no trace.
+    await alice.call('POST', `/admin/products/${product.id}/kuji-prizes`, {
+      prizeCode: 'B1',
+      prizeTier: 'B',
+      name: 'B',
+      initialQuantity: 1,
+      remainingQuantity: 2,
+    });
+    const expected = [
+      'product.image.upload',
+      'product.image.reorder',
+      'product.image.delete',
+      'kuji_prize.image.upload',
+      'kuji_prize.create',
+      'kuji_prize.delete',
+      'legal.publish',
+      'settings.store_banner.update',
+    ];
+    const items = (await log('limit=50')).items;
+    expect(items.length - before).toBe(expected.length);
+    expect(
+      items
+        .slice(0, expected.length)
+        .map((e) => e.action)
+        .reverse(),
+    ).toEqual(expected);
+    expect(items.every((e) => e.actorUserId === alice.userId || e.actorUserId === bob.userId)).toBe(true);
   });
 });

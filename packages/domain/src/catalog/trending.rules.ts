@@ -12,10 +12,3 @@ export const RESERVATION_BUCKETS = [
   { withinDays: 1, weight: 3 },
   { withinDays: 7, weight: 1 },
 ] as const;
-
-/** Pure reference implementation of the weight of one paid line (used by tests and documentation). */
-export function paidWeight(ageMs: number): number {
-  const day = 86_400_000;
-  if (ageMs < 0) return 0;
-  return PAID_DEMAND_BUCKETS.find((b) => ageMs <= b.withinDays * day)?.weight ?? 0;
-}

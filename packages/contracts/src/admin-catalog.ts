@@ -67,7 +67,11 @@ const ZForbiddenCollectionId = z
   .never({ error: 'collectionId is not accepted; send collectionIds' })
   .optional();
 
-export const ZCreateProductInput = z.strictObject({
+/**
+ * B13 bodies are not strict (unknown fields are dropped, as the admin client expects), except the legacy
+ * `collectionId`, which is refused outright.
+ */
+export const ZCreateProductInput = z.object({
   collectionIds: z.array(ZUuid),
   collectionId: ZForbiddenCollectionId,
   name: ZName(200),
@@ -87,7 +91,7 @@ export const ZSlugValue = z
   .max(220)
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Lower-case letters, digits and single dashes only');
 
-export const ZUpdateProductInput = z.strictObject({
+export const ZUpdateProductInput = z.object({
   id: ZUuid,
   collectionIds: z.array(ZUuid).optional(),
   collectionId: ZForbiddenCollectionId,
@@ -106,7 +110,7 @@ export const ZUpdateProductInput = z.strictObject({
   onHand: ZCount.optional(),
 });
 
-export const ZUpdateInventoryInput = z.strictObject({
+export const ZUpdateInventoryInput = z.object({
   id: ZUuid,
   onHand: ZCount.optional(),
   lowStockThreshold: ZCount.optional(),
@@ -131,12 +135,12 @@ export const ZProductImageRow = z.object({
   updatedAt: ZIsoDateTime,
 });
 export const ZProductImagesOutput = z.object({ images: z.array(ZProductImageRow) });
-export const ZReorderImagesInput = z.strictObject({ id: ZUuid, imageIds: z.array(ZUuid).min(1) });
+export const ZReorderImagesInput = z.object({ id: ZUuid, imageIds: z.array(ZUuid).min(1) });
 export const ZDeleteImageInput = z.strictObject({ id: ZUuid, imageId: ZUuid });
 
 export const ZAdminCollection = ZCollection.extend({ createdAt: ZIsoDateTime, updatedAt: ZIsoDateTime });
 export const ZAdminListCollectionsOutput = z.object({ items: z.array(ZAdminCollection) });
-export const ZCreateCollectionInput = z.strictObject({
+export const ZCreateCollectionInput = z.object({
   name: ZName(160),
   description: ZNullableText.optional(),
   sortOrder: ZCount.optional(),
@@ -146,5 +150,5 @@ export const ZUpdateCollectionInput = ZCreateCollectionInput.partial().extend({ 
 
 export const ZAdminTag = ZTag.extend({ createdAt: ZIsoDateTime, updatedAt: ZIsoDateTime });
 export const ZAdminListTagsOutput = z.object({ items: z.array(ZAdminTag) });
-export const ZCreateTagInput = z.strictObject({ name: ZName(160), tagType: ZName(64) });
+export const ZCreateTagInput = z.object({ name: ZName(160), tagType: ZName(64) });
 export const ZUpdateTagInput = ZCreateTagInput.partial().extend({ id: ZUuid });

@@ -14,7 +14,7 @@ const trimmed = (max: number) => z.string().trim().max(max);
 
 /** B17 contact form: trimmed fields, per-field messages, cross-field requirements. */
 export const ZContactInput = z
-  .strictObject({
+  .object({
     firstName: trimmed(50).min(1, 'Required'),
     lastName: trimmed(50).optional(),
     email: z.string().trim().max(320).pipe(z.email('Must be a valid email address')),

@@ -25,7 +25,7 @@ const ZImageUrl = z
   .max(500)
   .nullable();
 
-export const ZCreateKujiPrizeInput = z.strictObject({
+export const ZCreateKujiPrizeInput = z.object({
   id: ZUuid,
   prizeCode: ZCode,
   prizeTier: ZCode,

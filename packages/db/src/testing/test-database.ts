@@ -39,12 +39,22 @@ export async function createTestDatabase(opts: { max?: number } = {}): Promise<T
     await admin.end();
   }
   const url = withDatabase(adminUrl, name);
-  const database = createDb(url, { max: opts.max ?? 20, applicationName: 'popbox-test' });
+  let dropping = false;
+  const database = createDb(url, {
+    max: opts.max ?? 20,
+    applicationName: 'popbox-test',
+    // pool.end() resolves before ended clients' sockets close; DROP … WITH (FORCE) then terminates them,
+    // which is expected noise, not a failure.
+    onPoolError: (error) => {
+      if (!dropping) console.error('[db] idle client error', error);
+    },
+  });
   return {
     ...database,
     url,
     name,
     async close() {
+      dropping = true;
       await database.close();
       const drop = new pg.Client({ connectionString: adminUrl });
       await drop.connect();

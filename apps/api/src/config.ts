@@ -1,3 +1,5 @@
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /**
@@ -208,3 +210,14 @@ export function loadDevAuthConfig(source: Record<string, string | undefined> = p
 
 /** The admin user the demo seed creates. */
 export const SEEDED_ADMIN = { id: '00000000-0000-4000-8000-00000000a001', email: 'admin@popbox.local' };
+
+/** Settings of the `admin:grant` CLI (F18): a database URL, or the dev launcher's record of one. */
+export function loadAdminGrantConfig(source: Record<string, string | undefined> = process.env) {
+  const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+  return {
+    production: source.NODE_ENV === 'production',
+    databaseUrl: source.DATABASE_URL?.trim() || undefined,
+    /** `pnpm dev` writes `{databaseUrl}` to `<data dir>/dev.json`. */
+    devStateFile: join(resolve(repoRoot, source.POPBOX_DATA_DIR?.trim() || '.data'), 'dev.json'),
+  };
+}

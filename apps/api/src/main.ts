@@ -7,12 +7,14 @@ import {
   resendEmailSender,
   simulatorPayments,
   stripePayments,
+  supabaseStorage,
   supabaseTokenVerifier,
   systemClock,
   systemRandom,
   type Deps,
 } from '@popbox/domain';
 import { createApp } from './app.js';
+import { uploadPaths, uploadRoutes } from './http/uploads.js';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { devMailboxPaths, devMailboxRouter } from './http/dev-mailbox.js';
@@ -37,9 +39,11 @@ export async function main(): Promise<void> {
   const storage =
     config.storage.kind === 'local'
       ? localStorage({ dir: config.storage.dir, publicBaseUrl: `${config.apiBaseUrl}/media` })
-      : (() => {
-          throw new Error('Supabase storage adapter arrives with the catalog issue');
-        })();
+      : supabaseStorage({
+          url: config.storage.url,
+          secretKey: config.storage.secretKey,
+          bucket: config.storage.bucket,
+        });
 
   const payments =
     config.payments.kind === 'stripe'
@@ -85,10 +89,15 @@ export async function main(): Promise<void> {
     mediaDir: config.storage.kind === 'local' ? config.storage.dir : undefined,
     rawBodyRoutes: payment.rawBodyRoutes,
     plainRoutes: [
+      uploadRoutes(deps),
       ...payment.plainRoutes,
       ...(config.email.kind === 'dev-mailbox' ? [devMailboxRouter(deps)] : []),
     ],
-    plainPaths: [...payment.plainPaths, ...(config.email.kind === 'dev-mailbox' ? [devMailboxPaths] : [])],
+    plainPaths: [
+      uploadPaths,
+      ...payment.plainPaths,
+      ...(config.email.kind === 'dev-mailbox' ? [devMailboxPaths] : []),
+    ],
   });
 
   const server = createServer(app);

@@ -5,3 +5,8 @@ export * from './orders.js';
 export * from './ops.js';
 export * from './kuji.js';
 export * from './checkout.js';
+export * from './catalog.js';
+export * from './admin-catalog.js';
+export * from './kuji-admin.js';
+export * from './admin-content.js';
+export * from './contact.js';

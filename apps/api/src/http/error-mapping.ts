@@ -56,8 +56,13 @@ function make(code: ErrorCode, message: string, details?: unknown): ApiError {
 export function fieldErrors(error: ZodError): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
   for (const issue of error.issues) {
-    const key = issue.path.length ? issue.path.map(String).join('.') : '(root)';
-    (fields[key] ??= []).push(issue.message);
+    // Unknown keys of strict objects are reported on the parent; name each key as the field instead.
+    const paths =
+      issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path];
+    for (const path of paths) {
+      const key = path.length ? path.map(String).join('.') : '(root)';
+      (fields[key] ??= []).push(issue.code === 'unrecognized_keys' ? 'Unknown field' : issue.message);
+    }
   }
   return fields;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { createTestDatabase, type TestDatabase } from '@popbox/db/testing';
+import { countingDb, createTestDatabase, type CountingDb, type TestDatabase } from '@popbox/db/testing';
 import {
   devMailboxSender,
   devTokenVerifier,
@@ -18,6 +18,7 @@ import {
 } from '@popbox/domain';
 import { createApp, type AppOptions } from '../../src/app.js';
 import { devMailboxPaths, devMailboxRouter } from '../../src/http/dev-mailbox.js';
+import { uploadPaths, uploadRoutes } from '../../src/http/uploads.js';
 import { appRouter } from '../../src/trpc/app-router.js';
 import { createCallerFactory } from '../../src/trpc/init.js';
 import { createContextInner, type Actor } from '../../src/trpc/context.js';
@@ -34,6 +35,8 @@ export interface TestApp {
   deps: Deps;
   database: TestDatabase;
   storageDir: string;
+  /** Present with `countQueries`: every statement the app sends goes through this counter. */
+  queries?: CountingDb;
   /** A tRPC caller with the given actor (no HTTP). */
   caller(actor?: Actor): Caller;
   adminToken(subject?: string): Promise<string>;
@@ -42,15 +45,16 @@ export interface TestApp {
 
 /** A real server on 127.0.0.1 over a fresh, migrated database of its own. */
 export async function startTestApp(
-  opts: { clock?: Clock; deps?: Partial<Deps>; app?: Partial<AppOptions> } = {},
+  opts: { clock?: Clock; deps?: Partial<Deps>; app?: Partial<AppOptions>; countQueries?: boolean } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
+  const queries = opts.countQueries ? countingDb(database.pool) : undefined;
   const storageDir = await mkdtemp(join(tmpdir(), 'popbox-storage-'));
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
   const base = { url: '' };
   const deps: Deps = {
-    db: database.db,
+    db: queries?.db ?? database.db,
     clock: opts.clock ?? systemClock,
     random: systemRandom,
     logger,
@@ -92,11 +96,13 @@ export async function startTestApp(
     ...opts.app,
     rawBodyRoutes: [...payment.rawBodyRoutes, ...(opts.app?.rawBodyRoutes ?? [])],
     plainRoutes: [
+      uploadRoutes(deps),
       ...payment.plainRoutes,
       ...(devMailbox ? [devMailboxRouter(deps)] : []),
       ...(opts.app?.plainRoutes ?? []),
     ],
     plainPaths: [
+      uploadPaths,
       ...payment.plainPaths,
       ...(devMailbox ? [devMailboxPaths] : []),
       ...(opts.app?.plainPaths ?? []),
@@ -110,6 +116,7 @@ export async function startTestApp(
     deps,
     database,
     storageDir,
+    ...(queries ? { queries } : {}),
     caller: (actor) => createCaller(createContextInner(deps, actor ? { actor } : {})),
     adminToken: (subject = '00000000-0000-4000-8000-00000000a001') =>
       signDevToken({ secret: TEST_JWT_SECRET, subject }),

@@ -1,2 +1,3 @@
 export * from './token-verifier.js';
 export * from './authenticate-admin.js';
+export * from './grant-admin.js';

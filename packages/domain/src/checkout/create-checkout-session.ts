@@ -19,7 +19,7 @@ import {
   completeIdempotencyKey,
   type IdempotencyClaim,
 } from './idempotency.queries.js';
-import { getShippingSettings } from './get-shipping-settings.js';
+import { getShippingSettings } from '../content/shipping-settings.js';
 import { placePendingOrder, type PlacedOrder } from './place-pending-order.js';
 import { cancelFailedCheckout } from './cancel-failed-checkout.js';
 

@@ -20,7 +20,7 @@ import {
   type ExpiredElsewhere,
 } from '../inventory/reservations.queries.js';
 import type { NormalisedCheckout } from './cart.rules.js';
-import { shippingFor, type ShippingSettings } from './shipping.rules.js';
+import { shippingCentsFor, type ShippingSettings } from '../content/shipping.rules.js';
 
 export interface PlacedLine {
   productId: string;
@@ -197,7 +197,7 @@ export async function placePendingOrder(
   );
   const lines = priceLines(checkout.lines, rows);
   const subtotalCents = lines.reduce((s, l) => s + l.unitPriceCents * l.quantity, 0);
-  const shippingCents = shippingFor(subtotalCents, shipping);
+  const shippingCents = shippingCentsFor(shipping, subtotalCents);
   const order: PendingOrder = {
     orderId: deps.random.uuid(),
     publicId: generatePublicId(deps.random),

@@ -1,23 +1,33 @@
-import { and, asc, eq, gte, ne, sql } from 'drizzle-orm';
-import { kujiDeckCards, kujiDecks, kujiPrizes, productInventory, type Executor } from '@popbox/db';
-
-export const LAST_ONE_TIER = 'LO';
+import { and, asc, eq, gte } from 'drizzle-orm';
+import { kujiDeckCards, kujiDecks, kujiPrizes, type Executor, type Tx } from '@popbox/db';
+import { lockKujiInventory } from './recompute-kuji-on-hand.js';
 
 /**
  * Locks a kuji board for a change, always in the same order as finalisation takes them (inventory row,
  * then deck row, then prize rows), so admin edits and paid draws never deadlock.
  */
-export async function lockKujiBoard(tx: Executor, productId: string): Promise<void> {
-  await tx
-    .select({ id: productInventory.productId })
-    .from(productInventory)
-    .where(eq(productInventory.productId, productId))
-    .for('update');
+export async function lockKujiBoard(tx: Tx, productId: string): Promise<void> {
+  await lockKujiInventory(tx, productId);
   await tx
     .select({ id: kujiDecks.productId })
     .from(kujiDecks)
     .where(eq(kujiDecks.productId, productId))
     .for('update');
+}
+
+/**
+ * Frees the undealt cards of a board (positions not yet dealt) so a prize line can be deleted; the next
+ * `syncKujiDeck` re-deals the remainder as a new epoch.
+ */
+export async function dropUndealtCards(tx: Tx, productId: string): Promise<void> {
+  const [deck] = await tx
+    .select({ next: kujiDecks.nextPosition })
+    .from(kujiDecks)
+    .where(eq(kujiDecks.productId, productId));
+  if (!deck) return;
+  await tx
+    .delete(kujiDeckCards)
+    .where(and(eq(kujiDeckCards.productId, productId), gte(kujiDeckCards.position, deck.next)));
 }
 
 /** The board's prize lines in board order (sort_order, id). */
@@ -27,23 +37,6 @@ export async function prizeLines(tx: Executor, productId: string) {
     .from(kujiPrizes)
     .where(eq(kujiPrizes.productId, productId))
     .orderBy(asc(kujiPrizes.sortOrder), asc(kujiPrizes.id));
-}
-
-/**
- * Kuji `on_hand` is derived (spec "product_inventory"): the sum of remaining quantities over non-Last-One
- * prizes, recomputed in the same transaction as every prize change (there is no trigger for it).
- */
-export async function recomputeKujiOnHand(tx: Executor, productId: string): Promise<number> {
-  const [row] = await tx
-    .select({ total: sql<number>`coalesce(sum(${kujiPrizes.remainingQuantity}), 0)::int` })
-    .from(kujiPrizes)
-    .where(and(eq(kujiPrizes.productId, productId), ne(kujiPrizes.prizeTier, LAST_ONE_TIER)));
-  const onHand = row?.total ?? 0;
-  await tx
-    .insert(productInventory)
-    .values({ productId, onHand })
-    .onConflictDoUpdate({ target: productInventory.productId, set: { onHand } });
-  return onHand;
 }
 
 /** Undealt cards (positions ≥ next_position) in deal order. */

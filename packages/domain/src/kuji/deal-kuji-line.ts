@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
-import type { Executor } from '@popbox/db';
+import type { Tx } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
-import { LAST_ONE_TIER, lockKujiBoard, recomputeKujiOnHand } from './board.queries.js';
+import { lockKujiBoard } from './board.queries.js';
+import { LAST_ONE_TIER } from './prize.rules.js';
+import { recomputeKujiOnHand } from './recompute-kuji-on-hand.js';
 import { revealSoldOutBoard, syncKujiDeck } from './sync-kuji-deck.js';
 
 export interface KujiLine {
@@ -24,7 +26,7 @@ export type DealOutcome =
  * line nothing is dealt and the caller parks the order (F5).
  */
 export async function dealKujiLine(
-  tx: Executor,
+  tx: Tx,
   deps: Pick<Deps, 'random' | 'clock'>,
   line: KujiLine,
 ): Promise<DealOutcome> {
@@ -79,7 +81,7 @@ export async function dealKujiLine(
   };
 }
 
-async function hasLastOnePrize(tx: Executor, productId: string): Promise<boolean> {
+async function hasLastOnePrize(tx: Tx, productId: string): Promise<boolean> {
   const r = await tx.execute<{ n: number }>(sql`
     SELECT count(*)::int AS n FROM kuji_prizes WHERE product_id = ${productId} AND upper(trim(prize_tier)) = ${LAST_ONE_TIER}`);
   return Number(r.rows[0]?.n ?? 0) > 0;

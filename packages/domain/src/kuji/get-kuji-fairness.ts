@@ -2,7 +2,8 @@ import { and, asc, eq, gte, lte } from 'drizzle-orm';
 import { kujiDeckCards, kujiDeckEpochs, kujiDecks, kujiPrizes, products } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
 import { notFound } from '../shared/errors.js';
-import { LAST_ONE_TIER, prizeLines } from './board.queries.js';
+import { prizeLines } from './board.queries.js';
+import { LAST_ONE_TIER } from './prize.rules.js';
 import { RECIPE_VERSION, type ManifestEntry } from './verifier.js';
 
 export const RECIPE_DESCRIPTION =

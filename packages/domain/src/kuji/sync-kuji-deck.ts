@@ -1,7 +1,8 @@
 import { and, eq, gte, isNull, lt } from 'drizzle-orm';
-import { kujiDeckCards, kujiDeckEpochs, kujiDecks, products, type Executor } from '@popbox/db';
+import { kujiDeckCards, kujiDeckEpochs, kujiDecks, products, type Tx } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
-import { LAST_ONE_TIER, lockKujiBoard, prizeLines, undealtCards } from './board.queries.js';
+import { lockKujiBoard, prizeLines, undealtCards } from './board.queries.js';
+import { LAST_ONE_TIER } from './prize.rules.js';
 import { computeCommitment, RECIPE_VERSION, shuffleDeck, type ManifestEntry } from './verifier.js';
 
 type KujiDeps = Pick<Deps, 'random' | 'clock'>;
@@ -27,7 +28,7 @@ const manifestMultiset = (m: ManifestEntry[]) =>
  * publishing its commitment. The seed stays secret until the epoch is revealed.
  */
 async function dealNewEpoch(
-  tx: Executor,
+  tx: Tx,
   deps: KujiDeps,
   productId: string,
   epochNumber: number,
@@ -60,7 +61,7 @@ async function dealNewEpoch(
 }
 
 /** Reveals the seeds of the board's unrevealed epochs (all of them, or those before `beforeEpoch`). */
-async function revealEpochs(tx: Executor, deps: KujiDeps, productId: string, beforeEpoch?: number) {
+async function revealEpochs(tx: Tx, deps: KujiDeps, productId: string, beforeEpoch?: number) {
   await tx
     .update(kujiDeckEpochs)
     .set({ revealedAt: deps.clock.now() })
@@ -82,7 +83,7 @@ async function revealEpochs(tx: Executor, deps: KujiDeps, productId: string, bef
  *   revealed. Dealt cards never change.
  * Returns the deck row, or null for a board that is not on sale and has no deck.
  */
-export async function syncKujiDeck(tx: Executor, deps: KujiDeps, productId: string) {
+export async function syncKujiDeck(tx: Tx, deps: KujiDeps, productId: string) {
   const [deck] = await tx.select().from(kujiDecks).where(eq(kujiDecks.productId, productId));
   const manifest = desiredManifest(await prizeLines(tx, productId));
   if (!deck) {
@@ -116,7 +117,7 @@ export async function syncKujiDeck(tx: Executor, deps: KujiDeps, productId: stri
 }
 
 /** Reveals every epoch's seed of a sold-out board (F12). */
-export async function revealSoldOutBoard(tx: Executor, deps: KujiDeps, productId: string) {
+export async function revealSoldOutBoard(tx: Tx, deps: KujiDeps, productId: string) {
   await revealEpochs(tx, deps, productId);
 }
 
@@ -124,7 +125,7 @@ export async function revealSoldOutBoard(tx: Executor, deps: KujiDeps, productId
  * Before a board's first sale: make sure its deck exists, so the commitment is published before any card
  * can be bought (F12). Cheap once the deck exists (one primary-key read, no lock).
  */
-export async function ensureKujiDeck(tx: Executor, deps: KujiDeps, productId: string): Promise<void> {
+export async function ensureKujiDeck(tx: Tx, deps: KujiDeps, productId: string): Promise<void> {
   const [deck] = await tx
     .select({ productId: kujiDecks.productId })
     .from(kujiDecks)

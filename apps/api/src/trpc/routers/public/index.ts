@@ -3,10 +3,12 @@ import { catalogRouter } from './catalog.router.js';
 import { contentRouter } from './content.router.js';
 import { kujiRouter } from './kuji.router.js';
 import { checkoutRouter } from './checkout.router.js';
+import { contactRouter } from './contact.router.js';
 
 export const publicRouter = router({
   catalog: catalogRouter,
   content: contentRouter,
   kuji: kujiRouter,
   checkout: checkoutRouter,
+  contact: contactRouter,
 });

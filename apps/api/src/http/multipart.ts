@@ -1,0 +1,92 @@
+import type { Request } from 'express';
+import busboy from 'busboy';
+import { DomainError, UPLOAD_MAX_BYTES, UPLOAD_MAX_FILES, validationFailed } from '@popbox/domain';
+
+export interface ParsedFile {
+  field: string;
+  fileName: string;
+  contentType: string;
+  bytes: Uint8Array;
+}
+export interface ParsedForm {
+  files: ParsedFile[];
+  fields: { name: string; value: string }[];
+}
+
+/** B13 multipart limits: 10 files of 5 MB, 20 fields, 30 parts. */
+const LIMITS = { fileSize: UPLOAD_MAX_BYTES, files: UPLOAD_MAX_FILES, fields: 20, parts: 30 };
+
+/**
+ * Reads a multipart form into memory within the B13 limits. Errors: not multipart / malformed / too many
+ * fields or parts / a file under an unexpected field name → 400; a file over 5 MB or more than 10 files → 422.
+ * On the first error the request is abandoned (the connection is closed after the answer).
+ */
+export function parseMultipart(
+  req: Request,
+  opts: { fileFields: readonly string[]; textFields: readonly string[] },
+): Promise<ParsedForm> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, limits: LIMITS });
+    } catch {
+      reject(new DomainError('BAD_REQUEST', 'Expected a multipart/form-data body'));
+      return;
+    }
+    const form: ParsedForm = { files: [], fields: [] };
+    let settled = false;
+    const fail = (error: DomainError) => {
+      if (settled) return;
+      settled = true;
+      req.unpipe(parser);
+      req.resume();
+      reject(error);
+    };
+
+    parser.on('file', (field, stream, info) => {
+      if (!opts.fileFields.includes(field)) {
+        stream.resume();
+        fail(validationFailed({ [field]: [`Unexpected file field; use ${opts.fileFields.join(' or ')}`] }));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('limit', () =>
+        fail(
+          new DomainError('FILE_TOO_LARGE', 'Image larger than 5 MB', {
+            file: info.filename,
+            maxBytes: UPLOAD_MAX_BYTES,
+          }),
+        ),
+      );
+      stream.on('close', () => {
+        if (settled) return;
+        form.files.push({
+          field,
+          fileName: info.filename ?? 'image',
+          contentType: info.mimeType,
+          bytes: new Uint8Array(Buffer.concat(chunks)),
+        });
+      });
+    });
+    parser.on('field', (name, value) => {
+      if (!opts.textFields.includes(name)) {
+        fail(validationFailed({ [name]: ['Unknown field'] }));
+        return;
+      }
+      form.fields.push({ name, value });
+    });
+    parser.on('filesLimit', () =>
+      fail(new DomainError('TOO_MANY_FILES', `At most ${UPLOAD_MAX_FILES} images per upload`)),
+    );
+    parser.on('fieldsLimit', () => fail(new DomainError('BAD_REQUEST', 'Too many form fields (max 20)')));
+    parser.on('partsLimit', () => fail(new DomainError('BAD_REQUEST', 'Too many form parts (max 30)')));
+    parser.on('error', () => fail(new DomainError('BAD_REQUEST', 'Malformed multipart body')));
+    parser.on('close', () => {
+      if (settled) return;
+      settled = true;
+      resolve(form);
+    });
+    req.pipe(parser);
+  });
+}

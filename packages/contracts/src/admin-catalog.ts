@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { ZCollection, ZTag } from './content.js';
+import { ZCurrency, ZIsoDateTime, ZQueryInt, ZStrictBoolean, ZStrictInt, ZUuid } from './common.js';
+import { ZCollectionRef, ZInventoryView, ZProductStatus, ZProductType, ZTagRef } from './catalog.js';
+
+export const ADMIN_PRODUCT_SORTS = [
+  'updated_desc',
+  'updated_asc',
+  'inventory_desc',
+  'inventory_asc',
+] as const;
+
+/** Postgres `integer` upper bound: larger JSON integers are a client mistake, not a database error. */
+const INT_MAX = 2_147_483_647;
+const ZCount = ZStrictInt(0).pipe(z.int().max(INT_MAX));
+
+/** `tagIds` as a repeated query parameter and/or comma-separated values; non-empty when present. */
+const ZQueryUuidList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) =>
+    (Array.isArray(v) ? v : [v])
+      .flatMap((s) => s.split(','))
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(ZUuid).min(1, 'At least one id is required'));
+
+export const ZAdminListProductsInput = z.object({
+  status: ZProductStatus.optional(),
+  type: ZProductType.optional(),
+  collectionId: ZUuid.optional(),
+  tagIds: ZQueryUuidList.optional(),
+  sort: z.enum(ADMIN_PRODUCT_SORTS).default('updated_desc'),
+  cursor: z.string().max(2000).optional(),
+  limit: ZQueryInt(1, 50).default(20),
+});
+
+export const ZAdminProductListItem = z.object({
+  id: ZUuid,
+  name: z.string(),
+  slug: z.string(),
+  sku: z.string().nullable(),
+  status: ZProductStatus,
+  productType: ZProductType,
+  priceCents: z.int(),
+  currency: z.string(),
+  collections: z.array(ZCollectionRef),
+  inventory: ZInventoryView.nullable(),
+  tags: z.array(ZTagRef),
+  primaryImage: z
+    .object({ url: z.string(), storageKey: z.string(), altText: z.string().nullable() })
+    .nullable(),
+  updatedAt: ZIsoDateTime,
+});
+export const ZAdminListProductsOutput = z.object({
+  items: z.array(ZAdminProductListItem),
+  nextCursor: z.string().nullable(),
+});
+
+export const ZProductIdInput = z.strictObject({ id: ZUuid });
+
+const ZName = (max: number) => z.string().trim().min(1, 'Must not be blank').max(max);
+const ZNullableText = z.string().nullable();
+const ZSku = z.string().trim().min(1, 'Must not be blank (send null to clear)').max(120).nullable();
+/** The legacy single-collection field is refused outright (B13). */
+const ZForbiddenCollectionId = z
+  .never({ error: 'collectionId is not accepted; send collectionIds' })
+  .optional();
+
+/**
+ * B13 bodies are not strict (unknown fields are dropped, as the admin client expects), except the legacy
+ * `collectionId`, which is refused outright.
+ */
+export const ZCreateProductInput = z.object({
+  collectionIds: z.array(ZUuid),
+  collectionId: ZForbiddenCollectionId,
+  name: ZName(200),
+  description: ZNullableText.optional(),
+  productType: ZProductType.default('standard'),
+  status: ZProductStatus.default('draft'),
+  priceCents: ZCount,
+  currency: ZCurrency.optional(),
+  sku: ZSku.optional(),
+  tagIds: z.array(ZUuid).optional(),
+  lowStockThreshold: ZCount.optional(),
+  onHand: ZCount.optional(),
+});
+
+export const ZSlugValue = z
+  .string()
+  .max(220)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Lower-case letters, digits and single dashes only');
+
+export const ZUpdateProductInput = z.object({
+  id: ZUuid,
+  collectionIds: z.array(ZUuid).optional(),
+  collectionId: ZForbiddenCollectionId,
+  name: ZName(200).optional(),
+  /** F10: renaming keeps the slug; send `slug` to change it. */
+  slug: ZSlugValue.optional(),
+  description: ZNullableText.optional(),
+  productType: ZProductType.optional(),
+  status: ZProductStatus.optional(),
+  priceCents: ZCount.optional(),
+  currency: ZCurrency.optional(),
+  sku: ZSku.optional(),
+  tagIds: z.array(ZUuid).optional(),
+  lowStockThreshold: ZCount.optional(),
+  /** Accepted and ignored (B13): stock changes go through the inventory endpoint. */
+  onHand: ZCount.optional(),
+});
+
+export const ZUpdateInventoryInput = z.object({
+  id: ZUuid,
+  onHand: ZCount.optional(),
+  lowStockThreshold: ZCount.optional(),
+});
+export const ZInventoryRow = z.object({
+  productId: ZUuid,
+  onHand: z.int(),
+  reserved: z.int(),
+  lowStockThreshold: z.int(),
+  createdAt: ZIsoDateTime,
+  updatedAt: ZIsoDateTime,
+});
+
+export const ZProductImageRow = z.object({
+  id: ZUuid,
+  productId: ZUuid,
+  storageKey: z.string(),
+  sortOrder: z.int(),
+  altText: z.string().nullable(),
+  url: z.string(),
+  createdAt: ZIsoDateTime,
+  updatedAt: ZIsoDateTime,
+});
+export const ZProductImagesOutput = z.object({ images: z.array(ZProductImageRow) });
+export const ZReorderImagesInput = z.object({ id: ZUuid, imageIds: z.array(ZUuid).min(1) });
+export const ZDeleteImageInput = z.strictObject({ id: ZUuid, imageId: ZUuid });
+
+export const ZAdminCollection = ZCollection.extend({ createdAt: ZIsoDateTime, updatedAt: ZIsoDateTime });
+export const ZAdminListCollectionsOutput = z.object({ items: z.array(ZAdminCollection) });
+export const ZCreateCollectionInput = z.object({
+  name: ZName(160),
+  description: ZNullableText.optional(),
+  sortOrder: ZCount.optional(),
+  isActive: ZStrictBoolean.optional(),
+});
+export const ZUpdateCollectionInput = ZCreateCollectionInput.partial().extend({ id: ZUuid });
+
+export const ZAdminTag = ZTag.extend({ createdAt: ZIsoDateTime, updatedAt: ZIsoDateTime });
+export const ZAdminListTagsOutput = z.object({ items: z.array(ZAdminTag) });
+export const ZCreateTagInput = z.object({ name: ZName(160), tagType: ZName(64) });
+export const ZUpdateTagInput = ZCreateTagInput.partial().extend({ id: ZUuid });

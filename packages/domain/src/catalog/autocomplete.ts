@@ -1,0 +1,49 @@
+import { sql } from 'drizzle-orm';
+import type { Deps } from '../shared/deps.js';
+import { likeEscape, rows } from '../shared/sql.js';
+import { primaryImageJson, type ImageJson } from './product-card.queries.js';
+import { normaliseQuery, prefixTsQuery } from './search.rules.js';
+import { relevanceSql, useSimilarityThreshold } from './search-products.js';
+
+export interface Suggestion {
+  id: string;
+  name: string;
+  slug: string;
+  thumbnailUrl: string | null;
+  priceCents: number;
+  currency: string;
+}
+
+/**
+ * B1 autocomplete: name prefix, prefix full-text or trigram match; an exact name scores 100, a name prefix
+ * 50, plus the search relevance terms. One round trip for the rows (thumbnails included).
+ */
+export async function autocomplete(
+  deps: Pick<Deps, 'db' | 'storage'>,
+  input: { q: string; limit: number },
+): Promise<{ items: Suggestion[] }> {
+  const q = normaliseQuery(input.q);
+  const prefix = prefixTsQuery(q);
+  if (!prefix) return { items: [] };
+  const tsquery = sql`to_tsquery('simple', ${prefix})`;
+  const startsWith = sql`lower(p.name) like ${`${likeEscape(q.toLowerCase())}%`}`;
+  const found = await deps.db.transaction(async (tx) => {
+    await useSimilarityThreshold(tx);
+    return rows<Omit<Suggestion, 'thumbnailUrl'> & { image: ImageJson | null }>(
+      tx,
+      sql`select p.id, p.name, p.slug, p.price_cents as "priceCents", p.currency, ${primaryImageJson} as image
+          from products p
+          where p.status = 'active' and (${startsWith} or p.search_vector @@ ${tsquery} or p.name % ${q})
+          order by (case when lower(p.name) = ${q.toLowerCase()} then 100
+                         when ${startsWith} then 50 else 0 end) + ${relevanceSql(tsquery, q)} desc,
+                   p.created_at desc, p.id desc
+          limit ${input.limit}`,
+    );
+  });
+  return {
+    items: found.map(({ image, ...s }) => ({
+      ...s,
+      thumbnailUrl: image ? deps.storage.publicUrl(image.storageKey) : null,
+    })),
+  };
+}

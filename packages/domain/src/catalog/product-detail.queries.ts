@@ -1,0 +1,55 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '@popbox/db';
+import { isoMs, rows } from '../shared/sql.js';
+import { collectionsJson, inventoryJson, type CardRow, type ImageJson } from './product-card.queries.js';
+
+export interface PrizeJson {
+  id: string;
+  prizeCode: string;
+  prizeTier: string;
+  name: string;
+  description: string | null;
+  imageUrl: string | null;
+  remainingQuantity: number;
+  initialQuantity: number;
+  sortOrder: number;
+}
+
+export interface DetailRow extends Omit<CardRow, 'primaryImage' | 'ticketSummary'> {
+  sku: string | null;
+  images: ImageJson[];
+  tags: { id: string; name: string; slug: string; tagType: string }[];
+  kujiPrizes: PrizeJson[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Every prize line including Last One, in board order (sort_order, id). */
+export const prizesJson = sql`(
+  select coalesce(json_agg(json_build_object(
+    'id', kp.id, 'prizeCode', kp.prize_code, 'prizeTier', kp.prize_tier, 'name', kp.name,
+    'description', kp.description, 'imageUrl', kp.image_url, 'remainingQuantity', kp.remaining_quantity,
+    'initialQuantity', kp.initial_quantity, 'sortOrder', kp.sort_order) order by kp.sort_order, kp.id), '[]'::json)
+  from kuji_prizes kp where kp.product_id = p.id)`;
+
+/** The full product view of B1/B13 in one query. `where` filters `products p`. */
+export async function selectProductDetail(db: Executor, where: SQL): Promise<DetailRow | null> {
+  const [row] = await rows<DetailRow>(
+    db,
+    sql`select p.id, p.name, p.slug, p.description, p.product_type as "productType", p.status,
+               p.price_cents as "priceCents", p.currency, p.sku,
+               ${collectionsJson} as collections,
+               (select coalesce(json_agg(json_build_object('id', im.id, 'storageKey', im.storage_key,
+                         'altText', im.alt_text, 'sortOrder', im.sort_order) order by im.sort_order, im.id), '[]'::json)
+                from product_images im where im.product_id = p.id) as images,
+               (select coalesce(json_agg(json_build_object('id', t.id, 'name', t.name, 'slug', t.slug,
+                         'tagType', t.tag_type) order by t.name, t.id), '[]'::json)
+                from product_tags pt join tags t on t.id = pt.tag_id where pt.product_id = p.id) as tags,
+               case when p.product_type = 'kuji' then ${prizesJson} else '[]'::json end as "kujiPrizes",
+               ${inventoryJson} as inventory,
+               ${isoMs(sql`p.created_at`)} as "createdAt", ${isoMs(sql`p.updated_at`)} as "updatedAt"
+        from products p left join product_inventory i on i.product_id = p.id
+        where ${where}`,
+  );
+  return row ?? null;
+}

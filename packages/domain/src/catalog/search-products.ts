@@ -1,0 +1,53 @@
+import { sql } from 'drizzle-orm';
+import type { Deps } from '../shared/deps.js';
+import {
+  SEARCH_RANK_WEIGHT,
+  SEARCH_SIMILARITY_FLOOR,
+  SEARCH_SIMILARITY_THRESHOLD,
+  SEARCH_SIMILARITY_WEIGHT,
+} from '../shared/constants.js';
+import { rows } from '../shared/sql.js';
+import { loadProductCards, type ProductCard } from './product-card.js';
+import { normaliseQuery } from './search.rules.js';
+import type { Executor } from '@popbox/db';
+
+/**
+ * Makes `name % q` mean similarity >= 0.15 for this transaction only, so the trigram GIN index serves the
+ * similarity arm (a bare `similarity() >= x` cannot use it). Transaction-scoped: safe behind a pooler.
+ */
+export async function useSimilarityThreshold(tx: Executor): Promise<void> {
+  await tx.execute(
+    sql`select set_config('pg_trgm.similarity_threshold', ${String(SEARCH_SIMILARITY_THRESHOLD)}, true)`,
+  );
+}
+
+/** Relevance of B1: cover-density rank × 1.0 + max(similarity − 0.1, 0) × 0.5. */
+export const relevanceSql = (tsquery: ReturnType<typeof sql>, q: string) =>
+  sql`(coalesce(ts_rank_cd(p.search_vector, ${tsquery}), 0) * ${SEARCH_RANK_WEIGHT}
+      + greatest(similarity(p.name, ${q}) - ${SEARCH_SIMILARITY_FLOOR}, 0) * ${SEARCH_SIMILARITY_WEIGHT})`;
+
+/** B1 search: full text (web-style query, simple dictionary) or trigram similarity; never paginated. */
+export async function searchProducts(
+  deps: Pick<Deps, 'db' | 'storage'>,
+  input: { q: string; limit: number },
+): Promise<{ items: ProductCard[]; nextCursor: null }> {
+  const q = normaliseQuery(input.q);
+  const tsquery = sql`websearch_to_tsquery('simple', ${q})`;
+  const ids = await deps.db.transaction(async (tx) => {
+    await useSimilarityThreshold(tx);
+    return rows<{ id: string }>(
+      tx,
+      sql`select p.id from products p
+          where p.status = 'active' and (p.search_vector @@ ${tsquery} or p.name % ${q})
+          order by ${relevanceSql(tsquery, q)} desc, p.created_at desc, p.id desc
+          limit ${input.limit}`,
+    );
+  });
+  return {
+    items: await loadProductCards(
+      deps,
+      ids.map((r) => r.id),
+    ),
+    nextCursor: null,
+  };
+}

@@ -1,0 +1,45 @@
+import { and, eq } from 'drizzle-orm';
+import { kujiPrizes } from '@popbox/db';
+import type { Deps } from '../shared/deps.js';
+import { rethrowStillReferenced } from '../shared/db-errors.js';
+import { recordAudit, type AdminActor } from '../audit/record-audit.js';
+import { toPrizeView } from './prize.queries.js';
+import { dropUndealtCards } from './board.queries.js';
+import { syncKujiDeck } from './sync-kuji-deck.js';
+import { assertCoversReserved, lockKujiInventory, recomputeKujiOnHand } from './recompute-kuji-on-hand.js';
+
+/**
+ * B13 prize delete: idempotent (no 404), then the derived on_hand is recomputed and must still cover
+ * reserved. A prize that tickets or deck cards reference cannot be deleted (409).
+ */
+export async function deleteKujiPrize(
+  deps: Pick<Deps, 'db' | 'clock' | 'random'>,
+  actor: AdminActor,
+  input: { id: string; prizeId: string },
+): Promise<{ id: string; deleted: true }> {
+  await deps.db.transaction(async (tx) => {
+    const [target] = await tx
+      .select({ id: kujiPrizes.id })
+      .from(kujiPrizes)
+      .where(and(eq(kujiPrizes.id, input.prizeId), eq(kujiPrizes.productId, input.id)));
+    if (!target) return;
+    await lockKujiInventory(tx, input.id);
+    // Undealt cards of the line would pin it (FK); they are re-dealt as a new epoch below (F12).
+    await dropUndealtCards(tx, input.id);
+    const deleted = await tx
+      .delete(kujiPrizes)
+      .where(and(eq(kujiPrizes.id, input.prizeId), eq(kujiPrizes.productId, input.id)))
+      .returning()
+      .catch((error: unknown) => rethrowStillReferenced(error, 'Prize'));
+    if (!deleted.length) return;
+    assertCoversReserved(await recomputeKujiOnHand(tx, input.id));
+    await syncKujiDeck(tx, deps, input.id);
+    await recordAudit(tx, actor, {
+      action: 'kuji_prize.delete',
+      entityType: 'kuji_prize',
+      entityId: input.prizeId,
+      before: toPrizeView(deleted[0]!),
+    });
+  });
+  return { id: input.prizeId, deleted: true };
+}

@@ -72,7 +72,14 @@ export async function startTestApp(
     },
     ...opts.deps,
   };
-  const app = createApp(deps, { logger, corsOrigin: 'http://shop.test', mediaDir: storageDir, ...opts.app });
+  const app = createApp(deps, {
+    logger,
+    corsOrigin: 'http://shop.test',
+    mediaDir: storageDir,
+    // Off unless a test exercises them: suites send far more requests from 127.0.0.1 than a shopper would.
+    rateLimit: false,
+    ...opts.app,
+  });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

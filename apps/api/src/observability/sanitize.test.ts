@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Breadcrumb, Event } from '@sentry/node';
-import { sanitizeBreadcrumb, sanitizeEvent } from './sanitize.js';
+import { sanitizeBreadcrumb, sanitizeEvent, sanitizeSpan } from './sanitize.js';
 import { redactQueryValues } from './redact.js';
 
 const R = '[REDACTED]';
@@ -123,6 +123,7 @@ describe('sanitizeEvent (transaction events)', () => {
           span_id: 's2',
           trace_id: 't',
           start_timestamp: 1,
+          status: 'ok',
           data: { 'http.url': 'https://api.stripe.test/v1/x?token=t2', 'http.query': '?token=t2&a=1' },
         },
       ],
@@ -140,6 +141,36 @@ describe('sanitizeEvent (transaction events)', () => {
     expect(out.spans?.[0]?.data).toEqual({
       'http.url': `https://api.stripe.test/v1/x?token=${R_URL}`,
       'http.query': `?token=${R_URL}&a=1`,
+    });
+  });
+});
+
+describe('sanitizeSpan (streamed transaction spans)', () => {
+  it('redacts URLs in the name and attributes, and credential header attributes', () => {
+    const span = sanitizeSpan({
+      trace_id: 't',
+      span_id: 's',
+      name: 'GET /api/v1/checkout/success?session_id=cs_1',
+      start_timestamp: 1,
+      status: 'ok',
+      is_segment: true,
+      attributes: {
+        'url.full': 'http://api.test/api/v1/checkout/success?session_id=cs_1',
+        'url.query': 'session_id=cs_1',
+        'http.request.header.cookie': 'pbx=1',
+        'http.request.header.x_order_token': 't',
+        'http.request.header.stripe-signature': 'sig',
+        'http.response.status_code': 200,
+      },
+    });
+    expect(span.name).toBe(`GET /api/v1/checkout/success?session_id=${R_URL}`);
+    expect(span.attributes).toEqual({
+      'url.full': `http://api.test/api/v1/checkout/success?session_id=${R_URL}`,
+      'url.query': `session_id=${R_URL}`,
+      'http.request.header.cookie': R,
+      'http.request.header.x_order_token': R,
+      'http.request.header.stripe-signature': 'sig',
+      'http.response.status_code': 200,
     });
   });
 });

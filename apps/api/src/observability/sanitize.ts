@@ -1,9 +1,9 @@
-import type { Breadcrumb, Event } from '@sentry/node';
+import type { Breadcrumb, Event, NodeOptions } from '@sentry/node';
 import { REDACTED, isSecretField, isSecretHeader, isSecretQueryParam, redactQueryValues } from './redact.js';
 
 /**
- * Sanitisation of everything sent to error tracking (B22): error events, transaction events and
- * breadcrumbs. One walk over the payload:
+ * Sanitisation of everything sent to error tracking (B22): error events, transactions (which Sentry 11
+ * streams as spans) and breadcrumbs. One walk over the payload:
  * - every string has the values of `token`, `session_id` and `checkout_session_id` query parameters
  *   replaced (URLs, query strings, breadcrumb `url`/`from`/`to`, span attributes, messages);
  * - `authorization`, `cookie`, `set-cookie`, `x-order-token` (any case) and secret-named fields become
@@ -21,6 +21,18 @@ export function sanitizeBreadcrumb(breadcrumb: Breadcrumb): Breadcrumb {
   return scrub(breadcrumb, 0) as Breadcrumb;
 }
 
+type StreamedSpan = Parameters<NonNullable<NodeOptions['beforeSendSpan']>>[0];
+export function sanitizeSpan(span: StreamedSpan): StreamedSpan {
+  return scrub(span, 0) as StreamedSpan;
+}
+
+/** Span attributes name headers `http.request.header.<name>`. */
+const HEADER_ATTRIBUTE = /(?:^|\.)header\.([a-z0-9_-]+)$/i;
+function isSecretKey(key: string): boolean {
+  const header = HEADER_ATTRIBUTE.exec(key)?.[1];
+  return isSecretHeader(header ? header.replaceAll('_', '-') : key) || isSecretField(key);
+}
+
 const MAX_DEPTH = 16;
 /** Never serialised into the envelope, and it holds live scope objects: leave it alone. */
 const SKIPPED_KEYS = new Set(['sdkProcessingMetadata']);
@@ -36,7 +48,7 @@ function scrub(value: unknown, depth: number): unknown {
   const record = value as Record<string, unknown>;
   for (const [key, field] of Object.entries(record)) {
     if (field === undefined || field === null || SKIPPED_KEYS.has(key)) continue;
-    if (isSecretHeader(key) || isSecretField(key)) record[key] = REDACTED;
+    if (isSecretKey(key)) record[key] = REDACTED;
     else if (key === 'cookies') record[key] = redactEveryValue(field);
     else if (key === 'query_string') record[key] = scrubQueryString(field, depth + 1);
     else record[key] = scrub(field, depth + 1);

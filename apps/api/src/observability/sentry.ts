@@ -2,7 +2,7 @@ import * as Sentry from '@sentry/node';
 import type { ErrorRequestHandler } from 'express';
 import { toApiError } from '../http/error-mapping.js';
 import { currentRequestId } from '../logger.js';
-import { sanitizeBreadcrumb, sanitizeEvent } from './sanitize.js';
+import { sanitizeBreadcrumb, sanitizeEvent, sanitizeSpan } from './sanitize.js';
 
 /** Error tracking (B22): Sentry, on only in production with a DSN; every payload sanitised before it leaves. */
 export interface ErrorTrackingOptions {
@@ -45,7 +45,8 @@ export function initErrorTracking(opts: ErrorTrackingOptions): ErrorTrackingStat
     // Spans only: which errors are reported is decided once, by shouldReport, in our own handlers.
     integrations: [Sentry.expressIntegration({ shouldHandleError: false })],
     beforeSend: (event) => sanitizeEvent(event),
-    beforeSendTransaction: (event) => sanitizeEvent(event),
+    // Sentry 11 streams transactions as spans (its default trace lifecycle): each span is sanitised here.
+    beforeSendSpan: (span) => sanitizeSpan(span),
     beforeBreadcrumb: (breadcrumb) => sanitizeBreadcrumb(breadcrumb),
     ...(opts.transport ? { transport: opts.transport } : {}),
   });

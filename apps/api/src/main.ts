@@ -95,7 +95,10 @@ export async function main(): Promise<void> {
     },
   });
   await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
-  logger.info({ port: config.port, errorTracking: tracking }, `API listening on ${config.apiBaseUrl}`);
+  logger.info(
+    { port: config.port, publicUrl: config.apiBaseUrl, errorTracking: tracking },
+    `API listening on 0.0.0.0:${config.port}`,
+  );
 }
 
 await main();

@@ -41,7 +41,8 @@ async function main(): Promise<void> {
   });
   const deps = { db: database.db, clock: systemClock, random: systemRandom, logger };
 
-  let worker: Worker | undefined;
+  // Set once pg-boss is up; a signal during startup then only closes the pool.
+  const running: { worker?: Worker } = {};
   let stopping = false;
   const shutdown = async (reason: string, code: number) => {
     if (stopping) return;
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
       logger.error({ reason }, 'shutdown took too long: forcing exit');
       process.exit(1);
     }, FORCED_EXIT_MS).unref();
-    await worker?.stop().catch((err: unknown) => logger.error({ err }, 'pg-boss stop failed'));
+    await running.worker?.stop().catch((err: unknown) => logger.error({ err }, 'pg-boss stop failed'));
     await database.close().catch((err: unknown) => logger.error({ err }, 'pool close failed'));
     process.exit(code);
   };
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
     void shutdown('unhandledRejection', 1);
   });
 
-  worker = await startWorker({
+  running.worker = await startWorker({
     connectionString: config.directDatabaseUrl,
     deps,
     jobs: jobDefinitions(config),

@@ -99,7 +99,19 @@ describe('request logging', () => {
     });
     await settle();
     const text = JSON.stringify(lines);
-    for (const secret of ['jwt-1', 'jwt-2', 'jwt-3', 'c=1', 'c=3', 't-1', 't-2', 't-5', 'p-1', 'k-1', 's-1']) {
+    for (const secret of [
+      'jwt-1',
+      'jwt-2',
+      'jwt-3',
+      'c=1',
+      'c=3',
+      't-1',
+      't-2',
+      't-5',
+      'p-1',
+      'k-1',
+      's-1',
+    ]) {
       expect(text).not.toContain(secret);
     }
     const careless = lines.find((l) => l.msg === 'a careless log line')!;

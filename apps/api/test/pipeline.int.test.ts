@@ -11,7 +11,11 @@ const cookieRoutes = Router()
     res.json({ ok: true });
   })
   .get('/test/cookie/dev', (_req, res) => {
-    res.cookie('pbx_test', 'v', toExpressCookie(cookieFlags({ secureCookies: false }, { maxAgeSeconds: 60 })));
+    res.cookie(
+      'pbx_test',
+      'v',
+      toExpressCookie(cookieFlags({ secureCookies: false }, { maxAgeSeconds: 60 })),
+    );
     res.json({ ok: true });
   })
   .post('/test/echo', (req, res) => void res.json({ bytes: JSON.stringify(req.body).length }));
@@ -102,7 +106,9 @@ describe('request bodies (F10)', () => {
 
 describe('request id', () => {
   it('honours a non-blank incoming x-request-id and generates one otherwise', async () => {
-    const given = await fetch(`${app.url}/no/such/route`, { headers: { 'x-request-id': 'req-from-proxy-1' } });
+    const given = await fetch(`${app.url}/no/such/route`, {
+      headers: { 'x-request-id': 'req-from-proxy-1' },
+    });
     expect(given.headers.get('x-request-id')).toBe('req-from-proxy-1');
     expect((await json(given)).error.requestId).toBe('req-from-proxy-1');
 

@@ -89,7 +89,11 @@ afterAll(async () => {
 describe('the built API in production mode', () => {
   it('starts, answers /ready against the real database, logs JSON, and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const api = run('apps/api/dist/main.js', { ...PRODUCTION_ENV, DATABASE_URL: databaseUrl, PORT: String(port) });
+    const api = run('apps/api/dist/main.js', {
+      ...PRODUCTION_ENV,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+    });
     const ready = await waitForReady(port, api.child, api.out);
     expect(await ready.json()).toMatchObject({ durationMs: expect.any(Number), uptime: expect.any(Number) });
 
@@ -119,7 +123,11 @@ describe('the built API in production mode', () => {
 
   it('refuses to start when settings are missing, listing every one', async () => {
     const { STRIPE_SECRET_KEY: _s, RESEND_API_KEY: _r, ...env } = PRODUCTION_ENV;
-    const api = run('apps/api/dist/main.js', { ...env, DATABASE_URL: databaseUrl, PORT: String(await freePort()) });
+    const api = run('apps/api/dist/main.js', {
+      ...env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(await freePort()),
+    });
     expect(await api.exited).toBe(1);
     expect(api.out.stderr).toContain('STRIPE_SECRET_KEY: required in production');
     expect(api.out.stderr).toContain('RESEND_API_KEY: required in production');
@@ -157,9 +165,12 @@ describe('the built API in production mode', () => {
       expect(api.out.stdout).toContain('database probe failed');
       expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(503);
 
-      const failing = await fetch(`http://127.0.0.1:${port}/api/trpc/public.catalog.listTags?token=tok-e2e-hidden`, {
-        headers: { authorization: 'Bearer jwt-e2e-hidden', 'x-order-token': 'ot-e2e-hidden' },
-      });
+      const failing = await fetch(
+        `http://127.0.0.1:${port}/api/trpc/public.catalog.listTags?token=tok-e2e-hidden`,
+        {
+          headers: { authorization: 'Bearer jwt-e2e-hidden', 'x-order-token': 'ot-e2e-hidden' },
+        },
+      );
       expect(failing.status).toBe(500);
       for (let i = 0; i < 100 && !envelopes.some((e) => e.includes('"type":"event"')); i++) {
         await new Promise((r) => setTimeout(r, 100));
@@ -180,7 +191,11 @@ describe('the built API in production mode', () => {
 describe('pnpm start', () => {
   it('runs the built API and jobs together and stops both on SIGTERM', async () => {
     const port = await freePort();
-    const start = run('scripts/start.mjs', { ...PRODUCTION_ENV, DATABASE_URL: databaseUrl, PORT: String(port) });
+    const start = run('scripts/start.mjs', {
+      ...PRODUCTION_ENV,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+    });
     await waitForReady(port, start.child, start.out);
     for (let i = 0; i < 300 && !start.out.stdout.includes('jobs worker started'); i++) {
       await new Promise((r) => setTimeout(r, 100));

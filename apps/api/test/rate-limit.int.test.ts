@@ -2,7 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import { createApp } from '../src/app.js';
+import type { AppRouter } from '../src/trpc/app-router.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { json } from './support/http.js';
 
@@ -13,10 +15,17 @@ import { json } from './support/http.js';
 const standIns = Router()
   .post('/api/v1/checkout/session', (_req, res) => void res.status(201).json({ created: true }))
   .post('/api/v1/contact', (_req, res) => void res.json({ sent: true }));
+/** The Stripe webhook is a raw-body route, mounted before the body parsers and the global limit. */
+const webhookStandIn = Router().post(
+  '/api/v1/webhooks/stripe',
+  (_req, res) => void res.json({ received: true }),
+);
 
 let app: TestApp;
 beforeAll(async () => {
-  app = await startTestApp({ app: { rateLimit: { store: 'postgres' }, plainRoutes: [standIns] } });
+  app = await startTestApp({
+    app: { rateLimit: { store: 'postgres' }, plainRoutes: [standIns], rawBodyRoutes: [webhookStandIn] },
+  });
 });
 afterAll(() => app?.close());
 
@@ -89,14 +98,39 @@ describe('checkout rate limit (60 per 10 minutes per IP)', () => {
       path: 'public.checkout.createSession',
     });
 
-    const batch = await post(app.url, '/api/trpc/public.catalog.listTags,public.checkout.createSession?batch=1', ip);
+    const batch = await post(
+      app.url,
+      '/api/trpc/public.catalog.listTags,public.checkout.createSession?batch=1',
+      ip,
+    );
     expect(batch.status).toBe(429);
     const calls = await json(batch);
     expect(calls).toHaveLength(2);
-    expect(calls[1].error.data).toMatchObject({ errorCode: 'RATE_LIMITED', path: 'public.checkout.createSession' });
+    expect(calls[1].error.data).toMatchObject({
+      errorCode: 'RATE_LIMITED',
+      path: 'public.checkout.createSession',
+    });
 
     // Other operations are not part of the checkout budget.
     expect((await get('/api/v1/tags', ip)).status).toBe(200);
+  });
+
+  it('gives tRPC clients a TRPCClientError carrying RATE_LIMITED', async () => {
+    const ip = newClient();
+    await times(60, () => post(app.url, '/api/v1/checkout/session', ip));
+    const client = createTRPCClient<AppRouter>({
+      links: [httpLink({ url: `${app.url}/api/trpc`, headers: { 'x-forwarded-for': ip } })],
+    });
+    // The procedure arrives with the checkout issue; the limiter answers before tRPC looks it up.
+    type Untyped = { public: { checkout: { createSession: { mutate(input: unknown): Promise<unknown> } } } };
+    const error = await (client as unknown as Untyped).public.checkout.createSession
+      .mutate({})
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TRPCClientError);
+    expect((error as TRPCClientError<AppRouter>).data).toMatchObject({
+      httpStatus: 429,
+      errorCode: 'RATE_LIMITED',
+    });
   });
 
   it('counts simultaneous requests exactly: 80 at once → 60 pass, 20 refused', async () => {
@@ -122,8 +156,12 @@ describe('checkout rate limit (60 per 10 minutes per IP)', () => {
     const replicaUrl = `http://127.0.0.1:${(replica.address() as AddressInfo).port}`;
     try {
       const ip = newClient();
-      expect(await times(30, () => post(app.url, '/api/v1/checkout/session', ip))).toEqual(Array(30).fill(201));
-      expect(await times(30, () => post(replicaUrl, '/api/v1/checkout/session', ip))).toEqual(Array(30).fill(201));
+      expect(await times(30, () => post(app.url, '/api/v1/checkout/session', ip))).toEqual(
+        Array(30).fill(201),
+      );
+      expect(await times(30, () => post(replicaUrl, '/api/v1/checkout/session', ip))).toEqual(
+        Array(30).fill(201),
+      );
       expect((await post(replicaUrl, '/api/v1/checkout/session', ip)).status).toBe(429);
       expect((await post(app.url, '/api/v1/checkout/session', ip)).status).toBe(429);
     } finally {
@@ -148,7 +186,9 @@ describe('checkout rate limit (60 per 10 minutes per IP)', () => {
 describe('contact rate limit (5 per 10 minutes per IP)', () => {
   it('refuses the 6th message', async () => {
     const ip = newClient();
-    expect(await times(6, () => post(app.url, '/api/v1/contact', ip))).toEqual([200, 200, 200, 200, 200, 429]);
+    expect(await times(6, () => post(app.url, '/api/v1/contact', ip))).toEqual([
+      200, 200, 200, 200, 200, 429,
+    ]);
   });
 
   it('keys clients by the address the one trusted proxy hop saw, so a forged X-Forwarded-For does not help', async () => {
@@ -156,6 +196,18 @@ describe('contact rate limit (5 per 10 minutes per IP)', () => {
     await times(5, () => post(app.url, '/api/v1/contact', `10.0.0.1, ${ip}`));
     expect((await post(app.url, '/api/v1/contact', `10.9.9.9, ${ip}`)).status).toBe(429);
     expect((await post(app.url, '/api/v1/contact', newClient())).status).toBe(200);
+  });
+});
+
+describe('webhook rate limit (600 per minute per IP)', () => {
+  it('refuses the 601st call, without spending the global budget', async () => {
+    const ip = newClient();
+    const statuses = await times(601, () => post(app.url, '/api/v1/webhooks/stripe', ip));
+    expect(statuses.slice(0, 600).every((s) => s === 200)).toBe(true);
+    expect(statuses[600]).toBe(429);
+    const other = await get('/api/v1/tags', ip);
+    expect(other.status).toBe(200);
+    expect(other.headers.get('ratelimit')).toMatch(/^limit=300, remaining=299/);
   });
 });
 

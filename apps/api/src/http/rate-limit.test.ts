@@ -15,9 +15,9 @@ describe('inScope', () => {
 
   it('matches the tRPC procedure behind it, alone or anywhere in a batch', () => {
     expect(inScope('checkout', req('POST', '/api/trpc/public.checkout.createSession'))).toBe(true);
-    expect(inScope('checkout', req('POST', '/api/trpc/public.catalog.listTags,public.checkout.createSession'))).toBe(
-      true,
-    );
+    expect(
+      inScope('checkout', req('POST', '/api/trpc/public.catalog.listTags,public.checkout.createSession')),
+    ).toBe(true);
     expect(inScope('checkout', req('POST', '/api/trpc/public.checkout.createSession%2Cx'))).toBe(true);
     expect(inScope('checkout', req('POST', '/api/trpc/public.checkout.getSuccess'))).toBe(false);
     expect(inScope('contact', req('POST', '/api/trpc/public.contact.send'))).toBe(true);

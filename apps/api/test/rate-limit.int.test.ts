@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import { createDb } from '@popbox/db';
 import { createApp } from '../src/app.js';
 import type { AppRouter } from '../src/trpc/app-router.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -228,6 +229,21 @@ describe('global rate limit (300 per 5 minutes per IP)', () => {
       const res = await get(path, ip, method);
       expect(res.status, `${method} ${path}`).toBe(200);
       expect(res.headers.get('ratelimit')).toBeNull();
+    }
+  });
+});
+
+describe('when the database cannot count', () => {
+  it('serves requests rather than refusing them', async () => {
+    const unreachable = createDb('postgres://postgres@127.0.0.1:1/nowhere', { max: 1, onPoolError: () => {} });
+    const offline = await startTestApp({ deps: { db: unreachable.db }, app: { rateLimit: { store: 'postgres' } } });
+    try {
+      const res = await fetch(`${offline.url}/api/v1/openapi.json`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('ratelimit')).toBeNull();
+    } finally {
+      await offline.close();
+      await unreachable.close();
     }
   });
 });

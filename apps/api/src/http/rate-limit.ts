@@ -74,7 +74,7 @@ export function createRateLimiters(
       passOnStoreError: true,
       logger: {
         error: (err, msg) => deps.logger.error({ err }, msg ?? 'rate limit store error'),
-        warn: () => {},
+        warn: (err, msg) => deps.logger.warn({ err }, msg ?? 'rate limit warning'),
       },
     } satisfies Partial<Options>);
 

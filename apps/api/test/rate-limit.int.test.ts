@@ -235,8 +235,14 @@ describe('global rate limit (300 per 5 minutes per IP)', () => {
 
 describe('when the database cannot count', () => {
   it('serves requests rather than refusing them', async () => {
-    const unreachable = createDb('postgres://postgres@127.0.0.1:1/nowhere', { max: 1, onPoolError: () => {} });
-    const offline = await startTestApp({ deps: { db: unreachable.db }, app: { rateLimit: { store: 'postgres' } } });
+    const unreachable = createDb('postgres://postgres@127.0.0.1:1/nowhere', {
+      max: 1,
+      onPoolError: () => {},
+    });
+    const offline = await startTestApp({
+      deps: { db: unreachable.db },
+      app: { rateLimit: { store: 'postgres' } },
+    });
     try {
       const res = await fetch(`${offline.url}/api/v1/openapi.json`);
       expect(res.status).toBe(200);

@@ -1,6 +1,8 @@
 /**
- * `pnpm start`: runs the built API and jobs app (after `pnpm build`) without dev tooling.
- * Each app reads its own configuration from the environment; a signal stops both.
+ * `pnpm start`: runs the built API and jobs app (after `pnpm build`) with plain node: no tsx, no
+ * development condition. Each app reads its own configuration from the environment. SIGINT/SIGTERM are
+ * passed to both; when either stops, the other is stopped too, and the exit code is the worst of the two.
+ * (In containers, run each app as its own process instead: see the Dockerfile.)
  */
 import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
@@ -16,7 +18,7 @@ const children = apps.map(([name, entry]) => {
   child.on('exit', (code, signal) => {
     console.error(`[start] ${name} exited (${signal ?? code})`);
     for (const other of children) if (other !== child && other.exitCode === null) other.kill('SIGTERM');
-    process.exitCode = code ?? 1;
+    process.exitCode = Math.max(process.exitCode ?? 0, code ?? 1);
   });
   return child;
 });

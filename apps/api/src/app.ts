@@ -2,7 +2,6 @@ import express, { type Express, type RequestHandler } from 'express';
 import cors from 'cors';
 import helmet from 'helmet';
 import compression from 'compression';
-import { pinoHttp } from 'pino-http';
 import type { Logger as PinoLogger } from 'pino';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import type { Deps } from '@popbox/domain';
@@ -13,64 +12,74 @@ import { buildOpenApiDocument, type PlainPaths } from './http/openapi.js';
 import { docsRouter } from './http/docs.js';
 import { healthRouter } from './http/health.js';
 import { errorHandler, notFoundHandler } from './http/send-error.js';
-import { requestIdFor } from './http/request-id.js';
-import { guestAccessPaths, guestAccessRouter } from './http/guest-access-route.js';
+import { providerRoutes } from './http/provider-routes.js';
+import { createRateLimiters, type RateLimitSettings } from './http/rate-limit.js';
+import { requestLogScope, requestLogger } from './logger.js';
+import { errorReporter } from './observability/sentry.js';
 
 export interface AppOptions {
   logger: PinoLogger;
   corsOrigin: string;
   /** Local media folder served at /media (embedded storage default). */
   mediaDir?: string | undefined;
-  /** Plain Express routes that need the raw body (the Stripe webhook): mounted before the JSON parser. */
+  /** Extra plain routes needing the raw body (tests); the provider routes are always mounted. */
   rawBodyRoutes?: RequestHandler[];
-  /** Other plain routes (guest access bootstrap, uploads, /dev pages), mounted beside the adapters. */
+  /** Extra plain routes (tests), mounted beside the provider routes. */
   plainRoutes?: RequestHandler[];
-  /** OpenAPI documentation of the plain routes. */
+  /** OpenAPI documentation of extra plain routes. */
   plainPaths?: PlainPaths[];
+  /** Rate limits (security rule 10); `false` turns them off (tests that do not exercise them). */
+  rateLimit?: RateLimitSettings | false;
 }
 
 /**
- * The HTTP application. Order follows architecture.md: request id + logger, raw-body routes, body parsers,
- * health, tRPC, REST, plain routes, 404, central error handler.
+ * The HTTP application (B0). Order: request id + logger; security headers, CORS, compression (so every
+ * answer — 429s and body-parser errors included — carries them); health probes (never rate-limited, F11);
+ * the webhook limit and raw-body routes (before any body parser); the global and per-operation limits
+ * (before the body is read, so a limited client costs nothing); body parsers (1 MB); tRPC, OpenAPI, REST
+ * and plain routes; 404; error reporting (Sentry); the central error handler.
  */
 export function createApp(deps: Deps, opts: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  // One proxy hop (load balancer / platform router): req.ip, the rate-limit key, comes from X-Forwarded-For.
   app.set('trust proxy', 1);
 
-  app.use(
-    pinoHttp({
-      logger: opts.logger,
-      genReqId: (req, res) => requestIdFor(req, res),
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    }),
-  );
-
-  for (const route of opts.rawBodyRoutes ?? []) app.use(route);
-
-  app.use(express.json({ limit: '1mb' }));
-  app.use(cors({ origin: opts.corsOrigin, credentials: true }));
+  app.use(requestLogger(opts.logger));
   app.use(helmet());
+  app.use(cors({ origin: opts.corsOrigin, credentials: true }));
   app.use(compression({ level: 6, threshold: 1024 }));
-  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
 
   app.use(healthRouter(deps));
+
+  const limits =
+    opts.rateLimit === false ? undefined : createRateLimiters(opts.rateLimit ?? { store: 'postgres' }, deps);
+  const provider = providerRoutes(deps);
+  if (limits) app.use(limits.webhook);
+  for (const route of [...provider.rawBodyRoutes, ...(opts.rawBodyRoutes ?? [])]) app.use(route);
+  if (limits) app.use(limits.global, limits.checkout, limits.contact);
+
+  app.use(express.json({ limit: '1mb' }));
+  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use(requestLogScope);
 
   const createContext = contextFactory(deps);
   app.use('/api/trpc', createExpressMiddleware({ router: appRouter, createContext }));
 
-  const openApiDocument = buildOpenApiDocument(appRouter, [guestAccessPaths, ...(opts.plainPaths ?? [])]);
+  const openApiDocument = buildOpenApiDocument(appRouter, [
+    ...provider.plainPaths,
+    ...(opts.plainPaths ?? []),
+  ]);
   app.get('/api/v1/openapi.json', (_req, res) => void res.json(openApiDocument));
   app.use(docsRouter('/api/v1/openapi.json'));
 
-  app.use(guestAccessRouter(deps));
-  for (const route of opts.plainRoutes ?? []) app.use(route);
+  for (const route of [...provider.plainRoutes, ...(opts.plainRoutes ?? [])]) app.use(route);
   app.use('/api/v1', restHandler(appRouter, deps));
 
   if (opts.mediaDir) app.use('/media', express.static(opts.mediaDir, { fallthrough: true, index: false }));
 
   app.use(notFoundHandler);
+  app.use(errorReporter);
   app.use(errorHandler(deps.logger));
   return app;
 }

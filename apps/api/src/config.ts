@@ -90,8 +90,24 @@ export const DEV_DEFAULTS = {
   storageDir: '.data/storage',
 };
 
+/**
+ * Embedded-default secrets and addresses: with NODE_ENV=production they are refused even when set
+ * explicitly (copied from a dev .env), because anyone can read them in this repository.
+ */
+const EMBEDDED_VALUES: [keyof Env, string][] = [
+  ['ORDER_TOKEN_PEPPER', DEV_DEFAULTS.orderTokenPepper],
+  ['STRIPE_WEBHOOK_SECRET', DEV_DEFAULTS.stripeWebhookSecret],
+  ['SUPABASE_JWT_SECRET', DEV_DEFAULTS.devJwtSecret],
+  ['DEV_JWT_SECRET', DEV_DEFAULTS.devJwtSecret],
+  ['RESEND_FROM_EMAIL', DEV_DEFAULTS.email.from],
+  ['ORDER_NOTIFICATION_EMAIL', DEV_DEFAULTS.email.orders],
+  ['CONTACT_EMAIL', DEV_DEFAULTS.email.contact],
+];
+
 export interface AppConfig {
   production: boolean;
+  /** NODE_ENV as given (error-tracking environment). */
+  nodeEnv: string;
   port: number;
   logLevel: Env['LOG_LEVEL'];
   corsOrigin: string;
@@ -119,6 +135,8 @@ export interface AppConfig {
   auth:
     { kind: 'supabase'; url: string; jwtSecret?: string | undefined } | { kind: 'dev'; jwtSecret: string };
   sentry: { dsn?: string | undefined; release?: string | undefined };
+  /** Rate-limit counters live in PostgreSQL so limits hold across API replicas (security rule 10). */
+  rateLimit: { store: 'postgres' };
 }
 
 export class ConfigError extends Error {
@@ -142,6 +160,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     for (const key of PRODUCTION_REQUIRED) {
       if (!raw[key]) problems.push(`${key}: required in production`);
     }
+    for (const [key, value] of EMBEDDED_VALUES) {
+      if (raw[key]?.trim() === value)
+        problems.push(`${key}: the embedded development value is refused in production`);
+    }
   }
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   const env = parsed.data;
@@ -158,6 +180,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 
   return {
     production,
+    nodeEnv: env.NODE_ENV,
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
     corsOrigin: env.CORS_ORIGIN ?? clientBaseUrl,
@@ -195,6 +218,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       ? { kind: 'supabase', url: env.SUPABASE_URL, jwtSecret: env.SUPABASE_JWT_SECRET }
       : { kind: 'dev', jwtSecret: env.DEV_JWT_SECRET ?? DEV_DEFAULTS.devJwtSecret },
     sentry: { dsn: env.SENTRY_DSN, release: env.SENTRY_RELEASE },
+    rateLimit: { store: 'postgres' },
   };
 }
 

@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
 import { createDb } from '@popbox/db';
 import {
-  devMailboxSender,
   devTokenVerifier,
   localStorage,
+  devMailboxSender,
   resendEmailSender,
   simulatorPayments,
   stripePayments,
@@ -13,15 +13,16 @@ import {
   systemRandom,
   type Deps,
 } from '@popbox/domain';
-import { createApp } from './app.js';
-import { uploadPaths, uploadRoutes } from './http/uploads.js';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { devMailboxPaths, devMailboxRouter } from './http/dev-mailbox.js';
-import { paymentRoutes } from './http/payment-routes.js';
-import { STRIPE_WEBHOOK_PATH } from './http/stripe-webhook.js';
+import { applyServerTimeouts, probeDatabase, shutdownGracefully } from './lifecycle.js';
+import { flushErrorTracking, initErrorTracking } from './observability/sentry.js';
+import { STRIPE_WEBHOOK_PATH } from './http/stripe-webhook-path.js';
 
-/** Composition root: configuration → adapters → deps → HTTP server, with graceful shutdown (B21). */
+/**
+ * Composition root (B21): configuration (every problem at once) → logger → error tracking → adapters →
+ * deps → database probe → HTTP server, with graceful shutdown.
+ */
 export async function main(): Promise<void> {
   let config: AppConfig;
   try {
@@ -34,7 +35,22 @@ export async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel, pretty: !config.production });
-  const database = createDb(config.databaseUrl, { max: 10, applicationName: 'popbox-api' });
+  const tracking = initErrorTracking({
+    dsn: config.sentry.dsn,
+    release: config.sentry.release,
+    environment: config.nodeEnv,
+    production: config.production,
+  });
+  if (tracking === 'dsn-ignored-outside-production') {
+    logger.warn('SENTRY_DSN is set but NODE_ENV is not production: error tracking stays off');
+  }
+  // Loaded only now, so the error tracker's Express instrumentation sees the router being loaded.
+  const { createApp } = await import('./app.js');
+  const database = createDb(config.databaseUrl, {
+    max: 10,
+    applicationName: 'popbox-api',
+    onPoolError: (err) => logger.error({ err }, 'idle database client error'),
+  });
 
   const storage =
     config.storage.kind === 'local'
@@ -82,54 +98,29 @@ export async function main(): Promise<void> {
     },
   };
 
-  const payment = paymentRoutes(deps);
   const app = createApp(deps, {
     logger,
     corsOrigin: config.corsOrigin,
     mediaDir: config.storage.kind === 'local' ? config.storage.dir : undefined,
-    rawBodyRoutes: payment.rawBodyRoutes,
-    plainRoutes: [
-      uploadRoutes(deps),
-      ...payment.plainRoutes,
-      ...(config.email.kind === 'dev-mailbox' ? [devMailboxRouter(deps)] : []),
-    ],
-    plainPaths: [
-      uploadPaths,
-      ...payment.plainPaths,
-      ...(config.email.kind === 'dev-mailbox' ? [devMailboxPaths] : []),
-    ],
+    rateLimit: config.rateLimit,
   });
 
+  await probeDatabase(deps);
   const server = createServer(app);
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 35_000;
-  server.keepAliveTimeout = 5_000;
+  applyServerTimeouts(server);
+  shutdownGracefully({
+    server,
+    logger,
+    cleanup: async () => {
+      await database.close();
+      await flushErrorTracking();
+    },
+  });
   await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
-  logger.info({ port: config.port }, `API listening on ${config.apiBaseUrl}`);
-
-  let stopping = false;
-  const shutdown = (signal: string, code: number) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    setTimeout(() => process.exit(1), 10_000).unref();
-    server.close(() => {
-      void database.close().finally(() => process.exit(code));
-    });
-    server.closeIdleConnections();
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM', 0));
-  process.on('SIGINT', () => shutdown('SIGINT', 0));
-  // Started by the dev launcher: stop when it goes away, even if it was killed hard.
-  if (process.send) process.on('disconnect', () => shutdown('launcher exited', 0));
-  process.on('uncaughtException', (err) => {
-    logger.fatal({ err }, 'uncaught exception');
-    shutdown('uncaughtException', 1);
-  });
-  process.on('unhandledRejection', (err) => {
-    logger.fatal({ err }, 'unhandled rejection');
-    shutdown('unhandledRejection', 1);
-  });
+  logger.info(
+    { port: config.port, publicUrl: config.apiBaseUrl, errorTracking: tracking },
+    `API listening on 0.0.0.0:${config.port}`,
+  );
 }
 
 await main();

@@ -1,47 +1,84 @@
 import { pino } from 'pino';
 import { createDb } from '@popbox/db';
 import { devMailboxSender, resendEmailSender, systemClock, systemRandom } from '@popbox/domain';
-import { loadJobsConfig } from './config.js';
+import { loadJobsConfig, type JobsConfig } from './config.js';
 import { jobDefinitions } from './registry.js';
-import { startWorker } from './worker.js';
+import { startWorker, type Worker } from './worker.js';
 
-/** Composition root of the jobs process: no HTTP surface, graceful shutdown on SIGTERM/SIGINT. */
+/** Secrets never written to logs (B22), as in the API. */
+const REDACT_PATHS = ['password', 'token', 'accessToken', 'refreshToken', 'apiKey', 'secret'].flatMap((f) => [
+  f,
+  `*.${f}`,
+]);
+const FORCED_EXIT_MS = 15_000;
+
+/**
+ * Composition root of the jobs process: no HTTP surface. Shutdown: on SIGTERM/SIGINT (exit 0) or an
+ * uncaught exception / unhandled rejection (exit 1), pg-boss stops gracefully (running jobs may finish, up
+ * to its timeout), then the pool closes; anything still running after 15 s is cut off with exit 1.
+ */
 async function main(): Promise<void> {
-  const config = loadJobsConfig();
+  let config: JobsConfig;
+  try {
+    config = loadJobsConfig();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
   const logger = pino({
     level: config.logLevel,
     base: { app: 'jobs' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
     ...(config.production
       ? {}
       : { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname' } } }),
   });
-  const database = createDb(config.databaseUrl, { max: 5, applicationName: 'popbox-jobs' });
+  const database = createDb(config.databaseUrl, {
+    max: 5,
+    applicationName: 'popbox-jobs',
+    onPoolError: (err) => logger.error({ err }, 'idle database client error'),
+  });
   const emailSender =
     config.email.kind === 'resend'
       ? resendEmailSender({ apiKey: config.email.apiKey, baseUrl: config.email.baseUrl })
       : devMailboxSender({ logger });
   const deps = { db: database.db, clock: systemClock, random: systemRandom, logger, emailSender };
-  const worker = await startWorker({
+
+  // Set once pg-boss is up; a signal during startup then only closes the pool.
+  const running: { worker?: Worker } = {};
+  let stopping = false;
+  const shutdown = async (reason: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'stopping jobs');
+    setTimeout(() => {
+      logger.error({ reason }, 'shutdown took too long: forcing exit');
+      process.exit(1);
+    }, FORCED_EXIT_MS).unref();
+    await running.worker?.stop().catch((err: unknown) => logger.error({ err }, 'pg-boss stop failed'));
+    await database.close().catch((err: unknown) => logger.error({ err }, 'pool close failed'));
+    process.exit(code);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+  process.on('SIGINT', () => void shutdown('SIGINT', 0));
+  // Started by the dev launcher: stop when it goes away, even if it was killed hard.
+  if (process.send) process.on('disconnect', () => void shutdown('launcher exited', 0));
+  process.on('uncaughtException', (err) => {
+    logger.error({ err }, 'uncaught exception');
+    void shutdown('uncaughtException', 1);
+  });
+  process.on('unhandledRejection', (err) => {
+    logger.error({ err }, 'unhandled rejection');
+    void shutdown('unhandledRejection', 1);
+  });
+
+  running.worker = await startWorker({
     connectionString: config.directDatabaseUrl,
     deps,
     jobs: jobDefinitions(config),
   });
   logger.info({ email: config.email.kind }, 'jobs worker started');
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping jobs');
-    setTimeout(() => process.exit(1), 15_000).unref();
-    await worker.stop().catch((err: unknown) => logger.error({ err }, 'pg-boss stop failed'));
-    await database.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  // Started by the dev launcher: stop when it goes away, even if it was killed hard.
-  if (process.send) process.on('disconnect', () => void shutdown('launcher exited'));
 }
 
 await main();

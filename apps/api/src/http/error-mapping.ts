@@ -78,8 +78,17 @@ export function validationError(error: ZodError, where = 'input'): ApiError {
 
 interface HttpishError {
   type?: string;
-  status?: number;
-  statusCode?: number;
+  status?: unknown;
+  statusCode?: unknown;
+  status_code?: unknown;
+  output?: { statusCode?: unknown };
+}
+
+/** The HTTP status an error object carries in any of the usual places (http-errors, Boom, SDK errors). */
+function carriedStatus(error: HttpishError): number | undefined {
+  const raw = error.status ?? error.statusCode ?? error.status_code ?? error.output?.statusCode;
+  const status = typeof raw === 'string' ? Number(raw) : raw;
+  return typeof status === 'number' && Number.isInteger(status) ? status : undefined;
 }
 
 /** Maps anything thrown to the public error. Unknown errors become a generic 500. */
@@ -108,8 +117,8 @@ export function toApiError(error: unknown): ApiError {
     return make('UNSUPPORTED_MEDIA_TYPE', 'Unsupported body encoding');
   }
   // http-errors style (express.static, send, body-parser): a client status is the client's mistake.
-  const status = httpish.status ?? httpish.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
+  const status = carriedStatus(httpish);
+  if (status !== undefined && status >= 400 && status < 500) {
     return make(STATUS_TO_CODE[status] ?? 'BAD_REQUEST', status === 404 ? 'Not found' : 'Bad request');
   }
   return make('INTERNAL', 'Internal server error');
@@ -117,7 +126,11 @@ export function toApiError(error: unknown): ApiError {
 
 const STATUS_TO_CODE: Record<number, ErrorCode> = {
   400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
   404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  429: 'RATE_LIMITED',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
 };

@@ -12,7 +12,9 @@ export function buildOpenApiDocument(router: AppRouter, extraPaths: PlainPaths[]
     version: '1.0.0',
     description:
       'REST surface of the PopBox Studio backend, generated from the same tRPC procedures TypeScript clients call. ' +
-      'Errors always have the shape `{ error: { code, status, message, requestId, details? } }`.',
+      'Errors always have the shape `{ error: { code, status, message, requestId, details? } }`, except rate-limit ' +
+      'refusals: 429 `{ ok: false, error: { code: "RATE_LIMITED", status, message, requestId } }` with draft-7 ' +
+      '`RateLimit` / `RateLimit-Policy` headers and `Retry-After`.',
     baseUrl: '/api/v1',
     paths,
     securitySchemes: {

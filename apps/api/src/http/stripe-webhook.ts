@@ -3,7 +3,9 @@ import { receivePaymentWebhook, type Deps } from '@popbox/domain';
 import type { PlainPaths } from './openapi.js';
 import { sendError } from './send-error.js';
 
-export const STRIPE_WEBHOOK_PATH = '/api/v1/webhooks/stripe';
+import { STRIPE_WEBHOOK_PATH } from './stripe-webhook-path.js';
+
+export { STRIPE_WEBHOOK_PATH };
 
 /**
  * B5: the webhook receives the exact raw bytes (mounted before the JSON parser, security rule 2), up to

@@ -3,6 +3,7 @@ import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { Context } from './context.js';
 import { toApiError, trpcKeyForStatus } from '../http/error-mapping.js';
 import { resolveAdmin, resolveGuest } from './actors.js';
+import { reportError } from '../observability/sentry.js';
 
 /** Procedure meta: the REST mapping plus the success status REST answers with (201 for creations). */
 export type Meta = OpenApiMeta<{ successStatus?: 200 | 201 | 202 }>;
@@ -33,7 +34,7 @@ export const createCallerFactory = t.createCallerFactory;
 
 /**
  * Turns domain errors into TRPCErrors with the matching HTTP status, so tRPC and REST answer with the
- * status of spec (e); the formatter then shapes the body. Unexpected errors are logged here once.
+ * status of spec (e); the formatter then shapes the body. Unexpected errors are logged and reported here once.
  */
 const errorBoundary = t.middleware(async ({ ctx, next, path }) => {
   const result = await next();
@@ -42,8 +43,10 @@ const errorBoundary = t.middleware(async ({ ctx, next, path }) => {
     // "Try again shortly" answers (F3 in-flight duplicates, busy orders) say when, on both surfaces.
     const retryAfter = (api.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     if (typeof retryAfter === 'number') ctx.response.setHeader('Retry-After', String(retryAfter));
-    if (api.status >= 500)
+    if (api.status >= 500) {
       ctx.log.error({ err: result.error.cause ?? result.error, path }, 'procedure failed');
+      reportError(result.error.cause ?? result.error, { procedure: path });
+    }
     if (result.error.code !== trpcKeyForStatus(api.status)) {
       throw new TRPCError({
         code: trpcKeyForStatus(api.status),

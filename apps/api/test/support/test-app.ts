@@ -17,12 +17,9 @@ import {
   type Deps,
 } from '@popbox/domain';
 import { createApp, type AppOptions } from '../../src/app.js';
-import { devMailboxPaths, devMailboxRouter } from '../../src/http/dev-mailbox.js';
-import { uploadPaths, uploadRoutes } from '../../src/http/uploads.js';
 import { appRouter } from '../../src/trpc/app-router.js';
 import { createCallerFactory } from '../../src/trpc/init.js';
 import { createContextInner, type Actor } from '../../src/trpc/context.js';
-import { paymentRoutes } from '../../src/http/payment-routes.js';
 
 const createCaller = createCallerFactory(appRouter);
 type Caller = ReturnType<typeof createCaller>;
@@ -86,27 +83,13 @@ export async function startTestApp(
     },
     ...opts.deps,
   };
-  // As in main.ts: the dev mailbox page exists only while the dev-mailbox adapter is the sender.
-  const devMailbox = deps.emailSender.kind === 'dev-mailbox';
-  const payment = paymentRoutes(deps);
   const app = createApp(deps, {
     logger,
     corsOrigin: 'http://shop.test',
     mediaDir: storageDir,
+    // Off unless a test exercises them: suites send far more requests from 127.0.0.1 than a shopper would.
+    rateLimit: false,
     ...opts.app,
-    rawBodyRoutes: [...payment.rawBodyRoutes, ...(opts.app?.rawBodyRoutes ?? [])],
-    plainRoutes: [
-      uploadRoutes(deps),
-      ...payment.plainRoutes,
-      ...(devMailbox ? [devMailboxRouter(deps)] : []),
-      ...(opts.app?.plainRoutes ?? []),
-    ],
-    plainPaths: [
-      uploadPaths,
-      ...payment.plainPaths,
-      ...(devMailbox ? [devMailboxPaths] : []),
-      ...(opts.app?.plainPaths ?? []),
-    ],
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,5 +1,6 @@
 import { PaymentProviderError, type PaymentsPort } from '../ports/payments.js';
 import { EmailDeliveryError, type EmailSender } from '../ports/email.js';
+import { StorageError, type ObjectStorage } from '../ports/storage.js';
 
 /**
  * Placeholders used only until the checkout issue (payments) and the jobs issue (email delivery) wire
@@ -24,3 +25,17 @@ export const notWiredEmailSender: EmailSender = {
   kind: 'dev-mailbox',
   send: () => Promise.reject(new EmailDeliveryError('email sender not wired', false)),
 };
+
+/**
+ * Supabase Storage until its adapter lands (catalog issue): public URLs are already right (reads work),
+ * writes fail loudly.
+ */
+export function notWiredSupabaseStorage(opts: { url: string; bucket: string }): ObjectStorage {
+  const publicBaseUrl = `${opts.url}/storage/v1/object/public/${opts.bucket}`;
+  return {
+    publicBaseUrl,
+    publicUrl: (key) => `${publicBaseUrl}/${key}`,
+    put: () => Promise.reject(new StorageError('storage adapter not wired', 'failed')),
+    remove: () => Promise.reject(new StorageError('storage adapter not wired', 'failed')),
+  };
+}

@@ -5,3 +5,4 @@ export * from './purge-expired-idempotency-keys.js';
 export * from './purge-old-job-runs.js';
 export * from './readiness.js';
 export * from './reconciliation/index.js';
+export * from './rate-limit-hits.queries.js';

@@ -1,0 +1,50 @@
+/**
+ * Redaction of secrets before anything leaves the process (B22, security rule 15): shared by the logger and
+ * error tracking so both hide the same things.
+ */
+export const REDACTED = '[REDACTED]';
+/** `[REDACTED]` as it appears inside a URL. */
+export const REDACTED_IN_URL = encodeURIComponent(REDACTED);
+
+/** Query parameters that carry a credential: guest access tokens and Stripe Checkout session ids. */
+export const SECRET_QUERY_PARAMS = ['token', 'session_id', 'checkout_session_id'] as const;
+
+/** Headers that carry a credential (compared case-insensitively). Others, e.g. `stripe-signature`, stay. */
+export const SECRET_HEADERS = ['authorization', 'cookie', 'set-cookie', 'x-order-token'] as const;
+
+/** Field names whose values are secrets wherever they appear (logs and error events). */
+export const SECRET_FIELDS = [
+  'password',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'apiKey',
+  'secret',
+] as const;
+
+const QUERY_VALUE = new RegExp(`(^|[?&])(${SECRET_QUERY_PARAMS.join('|')})=([^&#\\s"'<>]*)`, 'gi');
+const secretHeaders = new Set<string>(SECRET_HEADERS);
+const secretQueryParams = new Set<string>(SECRET_QUERY_PARAMS);
+const secretFields = new Set<string>([...SECRET_FIELDS].map((f) => f.toLowerCase()));
+
+/**
+ * Replaces the values of secret query parameters in a URL, a bare query string or any text containing
+ * URLs: `/orders/PBX-1/access?token=abc&x=1` → `/orders/PBX-1/access?token=%5BREDACTED%5D&x=1`.
+ * Everything else is left byte-for-byte as it was.
+ */
+export function redactQueryValues(text: string): string {
+  if (!text.includes('=')) return text;
+  return text.replace(QUERY_VALUE, (_m, lead: string, name: string) => `${lead}${name}=${REDACTED_IN_URL}`);
+}
+
+export function isSecretHeader(name: string): boolean {
+  return secretHeaders.has(name.toLowerCase());
+}
+
+export function isSecretQueryParam(name: string): boolean {
+  return secretQueryParams.has(name.toLowerCase());
+}
+
+export function isSecretField(name: string): boolean {
+  return secretFields.has(name.toLowerCase());
+}

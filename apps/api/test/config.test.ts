@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEV_DEFAULTS, loadConfig } from '../src/config.js';
+import { PRODUCTION_ENV } from './support/production-env.js';
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('production configuration', () => {
+  it('accepts a complete production environment and uses no embedded default', () => {
+    const config = loadConfig(PRODUCTION_ENV);
+    expect(config.production).toBe(true);
+    expect(config.port).toBe(8080);
+    expect(config.corsOrigin).toBe('https://shop.popbox.example');
+    expect(config.payments.kind).toBe('stripe');
+    expect(config.email.kind).toBe('resend');
+    expect(config.storage.kind).toBe('supabase');
+    expect(config.auth.kind).toBe('supabase');
+    expect(config.rateLimit.store).toBe('postgres');
+  });
+
+  it('lists every missing setting at once', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    const missing = problems.filter((p) => p.endsWith('required in production')).map((p) => p.split(':')[0]);
+    expect(missing.sort()).toEqual(
+      [
+        'CORS_ORIGIN',
+        'CLIENT_BASE_URL',
+        'DATABASE_URL',
+        'SUPABASE_URL',
+        'SUPABASE_PUBLIC_KEY',
+        'SUPABASE_SECRET_KEY',
+        'SUPABASE_STORAGE_BUCKET',
+        'STRIPE_SECRET_KEY',
+        'STRIPE_WEBHOOK_SECRET',
+        'STRIPE_SUCCESS_URL',
+        'STRIPE_CANCEL_URL',
+        'RESEND_API_KEY',
+        'RESEND_FROM_EMAIL',
+        'ORDER_NOTIFICATION_EMAIL',
+        'CONTACT_EMAIL',
+        'ORDER_TOKEN_PEPPER',
+      ].sort(),
+    );
+  });
+
+  it('lists invalid values together with missing ones', () => {
+    const { STRIPE_SECRET_KEY: _omitted, ...env } = PRODUCTION_ENV;
+    const problems = problemsOf({ ...env, PORT: '70000', CORS_ORIGIN: 'ftp://x', CONTACT_EMAIL: 'nope' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(
+      ['CONTACT_EMAIL', 'CORS_ORIGIN', 'PORT', 'STRIPE_SECRET_KEY'].sort(),
+    );
+  });
+
+  it('treats blank values as missing', () => {
+    expect(problemsOf({ ...PRODUCTION_ENV, STRIPE_WEBHOOK_SECRET: '   ' })).toEqual([
+      'STRIPE_WEBHOOK_SECRET: required in production',
+    ]);
+  });
+
+  it('refuses the embedded development secrets and addresses even when set explicitly', () => {
+    const problems = problemsOf({
+      ...PRODUCTION_ENV,
+      ORDER_TOKEN_PEPPER: DEV_DEFAULTS.orderTokenPepper,
+      STRIPE_WEBHOOK_SECRET: DEV_DEFAULTS.stripeWebhookSecret,
+      SUPABASE_JWT_SECRET: DEV_DEFAULTS.devJwtSecret,
+      RESEND_FROM_EMAIL: DEV_DEFAULTS.email.from,
+    });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(
+      ['ORDER_TOKEN_PEPPER', 'RESEND_FROM_EMAIL', 'STRIPE_WEBHOOK_SECRET', 'SUPABASE_JWT_SECRET'].sort(),
+    );
+  });
+
+  it('refuses a reservation TTL other than 600000 ms', () => {
+    expect(problemsOf({ ...PRODUCTION_ENV, STRIPE_CHECK_SESSION_RESERVATION_TTL: '600500' })).toHaveLength(1);
+    expect(problemsOf({ ...PRODUCTION_ENV, STRIPE_CHECK_SESSION_RESERVATION_TTL: '600000' })).toEqual([]);
+  });
+});
+
+describe('development configuration', () => {
+  it('falls back to the embedded defaults when providers are not configured', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/popbox' });
+    expect(config.production).toBe(false);
+    expect(config.payments.kind).toBe('simulator');
+    expect(config.email.kind).toBe('dev-mailbox');
+    expect(config.storage.kind).toBe('local');
+    expect(config.auth.kind).toBe('dev');
+  });
+});

@@ -1,0 +1,21 @@
+/** A complete, real-looking production environment (spec (d)). */
+export const PRODUCTION_ENV: Record<string, string> = {
+  NODE_ENV: 'production',
+  PORT: '8080',
+  CORS_ORIGIN: 'https://shop.popbox.example/',
+  CLIENT_BASE_URL: 'https://shop.popbox.example/',
+  DATABASE_URL: 'postgres://popbox:pw@db.popbox.example:5432/popbox',
+  SUPABASE_URL: 'https://abcd.supabase.co/',
+  SUPABASE_PUBLIC_KEY: 'anon-key',
+  SUPABASE_SECRET_KEY: 'service-role-key',
+  SUPABASE_STORAGE_BUCKET: 'product-images',
+  STRIPE_SECRET_KEY: 'sk_live_abc',
+  STRIPE_WEBHOOK_SECRET: 'whsec_live_abc',
+  STRIPE_SUCCESS_URL: 'https://shop.popbox.example/checkout/success?session_id={CHECKOUT_SESSION_ID}',
+  STRIPE_CANCEL_URL: 'https://shop.popbox.example/cart',
+  RESEND_API_KEY: 're_abc',
+  RESEND_FROM_EMAIL: 'shop@popbox.example',
+  ORDER_NOTIFICATION_EMAIL: 'orders@popbox.example',
+  CONTACT_EMAIL: 'hello@popbox.example',
+  ORDER_TOKEN_PEPPER: 'a-long-random-production-pepper',
+};

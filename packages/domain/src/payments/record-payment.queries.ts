@@ -58,7 +58,8 @@ export async function recordPayment(
     .set({
       status: outcome.status,
       attentionReason: outcome.attentionReason,
-      includesLastOnePrize: outcome.status === 'paid' ? order.includesLastOnePrize : false,
+      // Paid: keep what the deal set in this transaction (the row read earlier is stale). Parked: never.
+      includesLastOnePrize: outcome.status === 'paid' ? sql`${orders.includesLastOnePrize}` : false,
       currency,
       stripeCheckoutSessionId: sql`coalesce(${orders.stripeCheckoutSessionId}, ${session.id})`,
       stripePaymentIntentId: session.paymentIntentId,

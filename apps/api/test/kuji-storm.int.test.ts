@@ -40,9 +40,12 @@ afterAll(() => app?.close());
 
 async function guestCookie(order: { publicId: string; accessTokenVersion: number }) {
   const token = new URL(orderAccessUrl(app.deps, order)).searchParams.get('token')!;
-  const res = await fetch(`${app.url}/api/v1/orders/${order.publicId}/access?token=${encodeURIComponent(token)}`, {
-    redirect: 'manual',
-  });
+  const res = await fetch(
+    `${app.url}/api/v1/orders/${order.publicId}/access?token=${encodeURIComponent(token)}`,
+    {
+      redirect: 'manual',
+    },
+  );
   return res.headers.getSetCookie()[0]!.split(';')[0]!;
 }
 
@@ -66,7 +69,9 @@ describe('kuji box storm through checkout and the payment webhook', () => {
     const counts = draws();
 
     const checkouts = await Promise.all(
-      counts.map((quantity) => postCheckout(app, { items: [{ productId: product.id, quantity }] }, randomUUID())),
+      counts.map((quantity) =>
+        postCheckout(app, { items: [{ productId: product.id, quantity }] }, randomUUID()),
+      ),
     );
     expect(checkouts.map((r) => r.status)).toEqual(counts.map(() => 201));
     const sessions: Array<{ sessionId: string; orderId: string; publicId: string }> = await Promise.all(
@@ -79,7 +84,9 @@ describe('kuji box storm through checkout and the payment webhook', () => {
     expect(before.epochs[0].commitment).toMatch(/^[0-9a-f]{64}$/);
 
     const paid = await Promise.all(
-      sessions.map((s) => fetch(`${app.url}/dev/checkout/${s.sessionId}/pay`, { method: 'POST', redirect: 'manual' })),
+      sessions.map((s) =>
+        fetch(`${app.url}/dev/checkout/${s.sessionId}/pay`, { method: 'POST', redirect: 'manual' }),
+      ),
     );
     expect(paid.map((r) => r.status)).toEqual(sessions.map(() => 303));
 
@@ -96,17 +103,27 @@ describe('kuji box storm through checkout and the payment webhook', () => {
       [product.id],
     );
     expect(tickets).toHaveLength(80);
-    expect(new Set(tickets.map((t) => t.deck_position))).toEqual(new Set(Array.from({ length: 80 }, (_, i) => i + 1)));
+    expect(new Set(tickets.map((t) => t.deck_position))).toEqual(
+      new Set(Array.from({ length: 80 }, (_, i) => i + 1)),
+    );
     for (const prize of prizes.filter((p) => p.prizeTier !== 'LO')) {
       expect(tickets.filter((t) => t.kuji_prize_id === prize.id)).toHaveLength(prize.initialQuantity);
     }
-    sessions.forEach((s, i) => expect(tickets.filter((t) => t.order_id === s.orderId)).toHaveLength(counts[i]!));
+    sessions.forEach((s, i) =>
+      expect(tickets.filter((t) => t.order_id === s.orderId)).toHaveLength(counts[i]!),
+    );
 
     const holder = tickets.find((t) => t.deck_position === 80)!.order_id;
     expect(orders.filter((o) => o.includes_last_one_prize).map((o) => o.id)).toEqual([holder]);
-    const [inventory] = await sql(app, `SELECT on_hand, reserved FROM product_inventory WHERE product_id = $1`, [product.id]);
+    const [inventory] = await sql(
+      app,
+      `SELECT on_hand, reserved FROM product_inventory WHERE product_id = $1`,
+      [product.id],
+    );
     expect(inventory).toEqual({ on_hand: 0, reserved: 0 });
-    const remaining = await sql(app, `SELECT remaining_quantity FROM kuji_prizes WHERE product_id = $1`, [product.id]);
+    const remaining = await sql(app, `SELECT remaining_quantity FROM kuji_prizes WHERE product_id = $1`, [
+      product.id,
+    ]);
     expect(remaining.every((r) => r.remaining_quantity === 0)).toBe(true);
 
     // Sold out: anyone can verify the board from the public fairness record alone.
@@ -120,11 +137,20 @@ describe('kuji box storm through checkout and the payment webhook', () => {
 
     // No guest-facing payload shows an unrevealed prize: order view, ticket list, checkout success.
     for (const [i, order] of orders.entries()) {
-      const cookie = await guestCookie({ publicId: String(order.public_id), accessTokenVersion: Number(order.access_token_version) });
-      const view = await json(await fetch(`${app.url}/api/v1/orders/${order.public_id}`, { headers: { cookie } }));
-      const list = await json(await fetch(`${app.url}/api/v1/orders/${order.public_id}/tickets`, { headers: { cookie } }));
+      const cookie = await guestCookie({
+        publicId: String(order.public_id),
+        accessTokenVersion: Number(order.access_token_version),
+      });
+      const view = await json(
+        await fetch(`${app.url}/api/v1/orders/${order.public_id}`, { headers: { cookie } }),
+      );
+      const list = await json(
+        await fetch(`${app.url}/api/v1/orders/${order.public_id}/tickets`, { headers: { cookie } }),
+      );
       const session = sessions.find((s) => s.orderId === order.id)!;
-      const success = await json(await fetch(`${app.url}/api/v1/checkout/success?session_id=${session.sessionId}`));
+      const success = await json(
+        await fetch(`${app.url}/api/v1/checkout/success?session_id=${session.sessionId}`),
+      );
       expect(view.tickets.length).toBeGreaterThan(0);
       expect(list.counts.unrevealed).toBe(list.counts.total);
       expect(success.order.tickets).toHaveLength(list.counts.total);

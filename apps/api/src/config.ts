@@ -17,6 +17,8 @@ const optionalString = z
   .transform((s) => (s ? s : undefined));
 
 const EnvSchema = z.object({
+  /** `off` disables rate limiting for local load tests (`pnpm bench`); refused in production. */
+  RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   NODE_ENV: z.string().default('development'),
   PORT: z.coerce
     .number({ error: 'must be an integer 1..65535' })
@@ -136,7 +138,7 @@ export interface AppConfig {
     { kind: 'supabase'; url: string; jwtSecret?: string | undefined } | { kind: 'dev'; jwtSecret: string };
   sentry: { dsn?: string | undefined; release?: string | undefined };
   /** Rate-limit counters live in PostgreSQL so limits hold across API replicas (security rule 10). */
-  rateLimit: { store: 'postgres' };
+  rateLimit: { store: 'postgres' } | false;
 }
 
 export class ConfigError extends Error {
@@ -160,6 +162,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     for (const key of PRODUCTION_REQUIRED) {
       if (!raw[key]) problems.push(`${key}: required in production`);
     }
+    if (raw.RATE_LIMITS === 'off') problems.push('RATE_LIMITS: rate limits cannot be turned off in production');
     for (const [key, value] of EMBEDDED_VALUES) {
       if (raw[key]?.trim() === value)
         problems.push(`${key}: the embedded development value is refused in production`);
@@ -218,7 +221,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       ? { kind: 'supabase', url: env.SUPABASE_URL, jwtSecret: env.SUPABASE_JWT_SECRET }
       : { kind: 'dev', jwtSecret: env.DEV_JWT_SECRET ?? DEV_DEFAULTS.devJwtSecret },
     sentry: { dsn: env.SENTRY_DSN, release: env.SENTRY_RELEASE },
-    rateLimit: { store: 'postgres' },
+    rateLimit: env.RATE_LIMITS === 'off' ? false : { store: 'postgres' },
   };
 }
 

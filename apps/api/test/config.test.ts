@@ -22,7 +22,14 @@ describe('production configuration', () => {
     expect(config.email.kind).toBe('resend');
     expect(config.storage.kind).toBe('supabase');
     expect(config.auth.kind).toBe('supabase');
-    expect(config.rateLimit.store).toBe('postgres');
+    expect(config.rateLimit).toEqual({ store: 'postgres' });
+  });
+
+  it('refuses to turn rate limits off in production, allows it for local load tests', () => {
+    expect(problemsOf({ ...PRODUCTION_ENV, RATE_LIMITS: 'off' })).toContain(
+      'RATE_LIMITS: rate limits cannot be turned off in production',
+    );
+    expect(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/db', RATE_LIMITS: 'off' }).rateLimit).toBe(false);
   });
 
   it('lists every missing setting at once', () => {

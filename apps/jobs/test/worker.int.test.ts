@@ -4,6 +4,7 @@ import {
   devMailboxSender,
   enqueueEmail,
   listJobStatuses,
+  notWiredPayments,
   silentLogger,
   systemClock,
   systemRandom,
@@ -59,6 +60,8 @@ describe('the jobs worker on a real pg-boss', () => {
         random: systemRandom,
         logger: silentLogger,
         emailSender: devMailboxSender({ logger: silentLogger }),
+        // No pending checkout here: the expiry job that runs at start has no session to close.
+        payments: notWiredPayments,
       },
       jobs: jobDefinitions(config),
     });

@@ -1,8 +1,4 @@
-import {
-  PaymentProviderError,
-  type ExpireSessionResult,
-  type PaymentsPort,
-} from '../../ports/payments.js';
+import { PaymentProviderError, type ExpireSessionResult, type PaymentsPort } from '../../ports/payments.js';
 
 const ANSWERS: readonly ExpireSessionResult[] = ['expired', 'not_open', 'not_found'];
 

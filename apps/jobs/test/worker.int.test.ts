@@ -74,6 +74,10 @@ describe('the jobs worker on a real pg-boss', () => {
     );
     expect(emails).toEqual([{ status: 'sent', provider_message_id: expect.stringMatching(/^dev-mailbox:/) }]);
 
+    // So is the reservation expiry sweep (holds that lapsed while no worker ran are freed at once).
+    const expiry = await eventually(finishedRun('expire-pending-orders'));
+    expect(expiry).toMatchObject({ status: 'succeeded', result: { expiredOrders: 0, releasedUnits: 0 } });
+
     await worker.trigger('reconcile-counters');
     const reconcile = await eventually(finishedRun('reconcile-counters'));
     expect(reconcile).toMatchObject({ status: 'succeeded', result: { clean: true, driftCount: 0 } });

@@ -107,6 +107,26 @@ describe('reservation expiry with a controllable clock (B19, F6)', () => {
   });
 });
 
+describe('Stripe down while the sweep closes sessions', () => {
+  it('still frees the stock; the failure is counted, not retried by the run or the next one', async () => {
+    const p = await makeProduct(db(), { inventory: { onHand: 1 } });
+    const { orderId, sessionId } = await checkout(p.id);
+    clock.advance(RESERVATION_TTL_MS + 1000);
+    h.stripe.failExpire = 3; // the first call and both SDK network retries get a 500
+
+    const result = await sweep();
+    expect(result).toMatchObject({ expiredOrders: 1, sessions: { expired: 0, failed: 1 } });
+    expect(expireCalls(sessionId)).toHaveLength(3);
+    expect(h.stripe.sessions.get(sessionId)!.status).toBe('open'); // lapses at its own expires_at
+    expect((await orderOf(db(), orderId)).order.status).toBe('expired');
+    expect(await inventoryOf(db(), p.id)).toMatchObject({ onHand: 1, reserved: 0 });
+
+    expect(await sweep()).toMatchObject({ expiredOrders: 0 });
+    expect(expireCalls(sessionId)).toHaveLength(3);
+    h.stripe.failExpire = 0;
+  });
+});
+
 describe('a payment arriving after the expiry sweep (F5)', () => {
   /**
    * The race the sweep cannot prevent: the buyer pays at Stripe in the last second, the sweep expires the

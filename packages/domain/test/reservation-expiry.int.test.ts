@@ -26,13 +26,15 @@ afterAll(() => database?.close());
 /** A payments port that records every expire call and answers as the test says. */
 function recordingPayments(answer: (sessionId: string) => ExpireSessionResult | Error = () => 'expired') {
   const calls: string[] = [];
-  const payments: Pick<PaymentsPort, 'expireCheckoutSession'> = {
+  const payments: Pick<PaymentsPort, 'expireCheckoutSession' | 'retrieveCheckoutSession'> = {
     async expireCheckoutSession(sessionId) {
       calls.push(sessionId);
       const result = answer(sessionId);
       if (result instanceof Error) throw result;
       return result;
     },
+    // The re-check after a failed expire call: the provider is down for that too.
+    retrieveCheckoutSession: () => Promise.reject(new PaymentProviderError('Stripe is down', 'unavailable')),
   };
   return { calls, payments: payments as PaymentsPort };
 }

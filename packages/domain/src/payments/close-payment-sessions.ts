@@ -18,14 +18,25 @@ export const emptySessionTally = (): SessionClosingTally => ({
 /** Provider calls in flight at once: a batch of 100 closes in a few seconds without a burst at Stripe. */
 const PARALLEL_CALLS = 4;
 
+type SessionPort = Pick<PaymentsPort, 'expireCheckoutSession' | 'retrieveCheckoutSession'>;
+
+/** After a failed expire call (B19): a session that is no longer open needed no closing after all. */
+async function isStillOpen(payments: SessionPort, sessionId: string): Promise<boolean> {
+  try {
+    return (await payments.retrieveCheckoutSession(sessionId)).status === 'open';
+  } catch {
+    return true; // unknown: count the failure
+  }
+}
+
 /**
  * F6 for orders that already stopped being payable (committed before this runs: no network inside a
- * transaction). "Not found" and "no longer open" are answers; any other failure is counted and logged and
- * not retried here: the session still lapses at its own `expires_at`, and a payment that slips through
- * meanwhile is a late payment (F5). Adds to `tally`.
+ * transaction). "Not found" and "no longer open" are answers; any other failure is re-checked once, then
+ * counted and logged and not retried here: the session still lapses at its own `expires_at`, and a payment
+ * that slips through meanwhile is a late payment (F5). Adds to `tally`.
  */
 export async function closePaymentSessions(
-  deps: { payments: Pick<PaymentsPort, 'expireCheckoutSession'>; logger: Logger },
+  deps: { payments: SessionPort; logger: Logger },
   sessionIds: Array<string | null>,
   tally: SessionClosingTally,
 ): Promise<void> {
@@ -38,6 +49,10 @@ export async function closePaymentSessions(
         else if (answer === 'not_open') tally.notOpen += 1;
         else tally.notFound += 1;
       } catch (err) {
+        if (!(await isStillOpen(deps.payments, id))) {
+          tally.notOpen += 1;
+          continue;
+        }
         tally.failed += 1;
         deps.logger.warn({ err, sessionId: id }, 'could not expire payment session');
       }

@@ -306,6 +306,8 @@ describe('GET /admin/jobs (F15)', () => {
     expect(res.status).toBe(200);
     const { items } = await json(res);
     expect(items.map((j: Json) => j.name)).toEqual([
+      'expire-pending-orders',
+      'release-expired-reservations',
       'deliver-email-outbox',
       'reconcile-counters',
       'purge-idempotency-keys',

@@ -33,6 +33,15 @@ const EnvSchema = z.object({
   EMAIL_OUTBOX_LEASE_SECONDS: int(30, 3600, 300),
   EMAIL_RETRY_BASE_SECONDS: int(1, 86_400, 30),
   EMAIL_RETRY_MAX_SECONDS: int(1, 86_400, 3600),
+  /** B19: pending orders claimed per expiry transaction, and transactions per run. */
+  RESERVATION_EXPIRY_BATCH_SIZE: int(1, 1000, 100),
+  RESERVATION_EXPIRY_MAX_BATCHES: int(1, 1000, 3),
+  /** F6: lapsed checkouts' sessions are closed at Stripe; without a key, at the API's payment simulator. */
+  STRIPE_SECRET_KEY: z.string().trim().optional(),
+  STRIPE_API_BASE: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional(),
+  /** Where the simulator runs (the API); defaults to the API on this machine at PORT (as `pnpm dev` runs it). */
+  SIMULATOR_API_URL: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional(),
+  PORT: int(1, 65535, 3000),
   ...Object.fromEntries(JOB_NAMES.map((name) => [JOB_CATALOG[name].scheduleEnv, cron.optional()])),
 });
 
@@ -50,8 +59,8 @@ export function loadJobsConfig(source: Record<string, string | undefined> = proc
     ? []
     : parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
   if (raw.NODE_ENV === 'production') {
-    // No embedded defaults in production (architecture.md): mail goes through Resend.
-    for (const key of ['RESEND_API_KEY', 'RESEND_FROM_EMAIL']) {
+    // No embedded defaults in production (architecture.md): mail goes through Resend, payments are Stripe.
+    for (const key of ['RESEND_API_KEY', 'RESEND_FROM_EMAIL', 'STRIPE_SECRET_KEY']) {
       if (!raw[key]) problems.push(`  - ${key}: required in production`);
     }
   }
@@ -81,5 +90,15 @@ export function loadJobsConfig(source: Record<string, string | undefined> = proc
       leaseMs: env.EMAIL_OUTBOX_LEASE_SECONDS * 1000,
       backoff: { baseMs: env.EMAIL_RETRY_BASE_SECONDS * 1000, maxMs: env.EMAIL_RETRY_MAX_SECONDS * 1000 },
     },
+    reservationExpiry: {
+      batchSize: env.RESERVATION_EXPIRY_BATCH_SIZE,
+      maxBatches: env.RESERVATION_EXPIRY_MAX_BATCHES,
+    },
+    payments: env.STRIPE_SECRET_KEY
+      ? { kind: 'stripe' as const, secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE }
+      : {
+          kind: 'simulator' as const,
+          apiBaseUrl: env.SIMULATOR_API_URL ?? `http://127.0.0.1:${env.PORT}`,
+        },
   };
 }

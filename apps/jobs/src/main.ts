@@ -1,6 +1,13 @@
 import { pino } from 'pino';
 import { createDb } from '@popbox/db';
-import { devMailboxSender, resendEmailSender, systemClock, systemRandom } from '@popbox/domain';
+import {
+  devMailboxSender,
+  resendEmailSender,
+  simulatorSessionCloser,
+  stripePayments,
+  systemClock,
+  systemRandom,
+} from '@popbox/domain';
 import { loadJobsConfig, type JobsConfig } from './config.js';
 import { jobDefinitions } from './registry.js';
 import { startWorker, type Worker } from './worker.js';
@@ -43,7 +50,12 @@ async function main(): Promise<void> {
     config.email.kind === 'resend'
       ? resendEmailSender({ apiKey: config.email.apiKey, baseUrl: config.email.baseUrl })
       : devMailboxSender({ logger });
-  const deps = { db: database.db, clock: systemClock, random: systemRandom, logger, emailSender };
+  // Without a Stripe key the payments provider is the API's in-memory simulator: sessions are closed there.
+  const payments =
+    config.payments.kind === 'stripe'
+      ? stripePayments({ secretKey: config.payments.secretKey, apiBase: config.payments.apiBase })
+      : simulatorSessionCloser({ apiBaseUrl: config.payments.apiBaseUrl });
+  const deps = { db: database.db, clock: systemClock, random: systemRandom, logger, emailSender, payments };
 
   // Set once pg-boss is up; a signal during startup then only closes the pool.
   const running: { worker?: Worker } = {};
@@ -78,7 +90,7 @@ async function main(): Promise<void> {
     deps,
     jobs: jobDefinitions(config),
   });
-  logger.info({ email: config.email.kind }, 'jobs worker started');
+  logger.info({ email: config.email.kind, payments: config.payments.kind }, 'jobs worker started');
 }
 
 await main();

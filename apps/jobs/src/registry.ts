@@ -1,12 +1,14 @@
 import type { Deps, JobName, JobResult } from '@popbox/domain';
 import type { JobsConfig } from './config.js';
 import { deliverEmailOutboxJob } from './jobs/deliver-email-outbox.js';
+import { expirePendingOrdersJob } from './jobs/expire-pending-orders.js';
+import { releaseExpiredReservationsJob } from './jobs/release-expired-reservations.js';
 import { purgeIdempotencyKeysJob } from './jobs/purge-idempotency-keys.js';
 import { purgeJobRunsJob } from './jobs/purge-job-runs.js';
 import { reconcileCountersJob } from './jobs/reconcile-counters.js';
 
-/** What jobs may touch; provider ports join as their jobs arrive (payments with reservation expiry). */
-export type JobDeps = Pick<Deps, 'db' | 'clock' | 'random' | 'logger' | 'emailSender'>;
+/** What jobs may touch: the database and injected ports, including the providers they call. */
+export type JobDeps = Pick<Deps, 'db' | 'clock' | 'random' | 'logger' | 'emailSender' | 'payments'>;
 
 /**
  * A job is a file exporting its catalog name and a handler (Medusa's pattern); name, description and
@@ -29,6 +31,8 @@ export interface JobDefinition {
 }
 
 export const JOBS: JobModule[] = [
+  expirePendingOrdersJob,
+  releaseExpiredReservationsJob,
   deliverEmailOutboxJob,
   reconcileCountersJob,
   purgeIdempotencyKeysJob,

@@ -17,7 +17,46 @@ describe('jobs registry', () => {
       'deliver-email-outbox': '*/2 * * * *',
       'reconcile-counters': '*/15 * * * *',
       'purge-idempotency-keys': '17 * * * *',
+      'expire-pending-orders': '* * * * *',
+      'release-expired-reservations': '*/2 * * * *',
     });
+  });
+
+  it('sweeps lapsed holds in batches of 100, 3 per run, unless configured', () => {
+    expect(loadJobsConfig(base).reservationExpiry).toEqual({ batchSize: 100, maxBatches: 3 });
+    const config = loadJobsConfig({
+      ...base,
+      RESERVATION_EXPIRY_BATCH_SIZE: '25',
+      RESERVATION_EXPIRY_MAX_BATCHES: '40',
+      JOBS_RESERVATION_EXPIRY_CRON: '*/2 * * * *',
+    });
+    expect(config.reservationExpiry).toEqual({ batchSize: 25, maxBatches: 40 });
+    expect(config.schedules['expire-pending-orders']).toBe('*/2 * * * *');
+    expect(() => loadJobsConfig({ ...base, RESERVATION_EXPIRY_BATCH_SIZE: '0' })).toThrow(
+      /RESERVATION_EXPIRY_BATCH_SIZE/,
+    );
+  });
+
+  it('closes sessions at Stripe with a key, else at the simulator in the API; production requires Stripe', () => {
+    expect(loadJobsConfig(base).payments).toEqual({
+      kind: 'simulator',
+      apiBaseUrl: 'http://127.0.0.1:3000',
+    });
+    expect(loadJobsConfig({ ...base, PORT: '4100' }).payments).toMatchObject({
+      apiBaseUrl: 'http://127.0.0.1:4100',
+    });
+    expect(
+      loadJobsConfig({ ...base, STRIPE_SECRET_KEY: 'sk_test_1', STRIPE_API_BASE: 'http://127.0.0.1:12111' })
+        .payments,
+    ).toEqual({ kind: 'stripe', secretKey: 'sk_test_1', apiBase: 'http://127.0.0.1:12111' });
+    expect(() =>
+      loadJobsConfig({
+        ...base,
+        NODE_ENV: 'production',
+        RESEND_API_KEY: 're_1',
+        RESEND_FROM_EMAIL: 'a@b.ca',
+      }),
+    ).toThrow(/STRIPE_SECRET_KEY: required in production/);
   });
 
   it('refuses a malformed cron expression', () => {

@@ -4,6 +4,7 @@ import {
   devMailboxSender,
   enqueueEmail,
   listJobStatuses,
+  notWiredPayments,
   silentLogger,
   systemClock,
   systemRandom,
@@ -59,6 +60,8 @@ describe('the jobs worker on a real pg-boss', () => {
         random: systemRandom,
         logger: silentLogger,
         emailSender: devMailboxSender({ logger: silentLogger }),
+        // No pending checkout here: the expiry job that runs at start has no session to close.
+        payments: notWiredPayments,
       },
       jobs: jobDefinitions(config),
     });
@@ -70,6 +73,10 @@ describe('the jobs worker on a real pg-boss', () => {
       `SELECT status, provider_message_id FROM email_outbox`,
     );
     expect(emails).toEqual([{ status: 'sent', provider_message_id: expect.stringMatching(/^dev-mailbox:/) }]);
+
+    // So is the reservation expiry sweep (holds that lapsed while no worker ran are freed at once).
+    const expiry = await eventually(finishedRun('expire-pending-orders'));
+    expect(expiry).toMatchObject({ status: 'succeeded', result: { expiredOrders: 0, releasedUnits: 0 } });
 
     await worker.trigger('reconcile-counters');
     const reconcile = await eventually(finishedRun('reconcile-counters'));

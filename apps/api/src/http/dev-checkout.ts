@@ -77,8 +77,9 @@ function fail(req: Request, res: Response, next: NextFunction, error: unknown): 
 
 /**
  * The simulator's checkout page and its actions (mounted only while the simulator is the payments
- * adapter). The actions are plain endpoints scripts and tests call too; both answer 303 to the shop's
- * success (with the session id) or cancel URL, after the webhook received the first event.
+ * adapter). The actions are plain endpoints scripts and tests call too; pay and cancel answer 303 to the
+ * shop's success (with the session id) or cancel URL, after the webhook received the first event; expire
+ * answers JSON like the payments port.
  */
 export function devCheckoutRouter(simulator: SimulatorPayments): Router {
   const r = Router();
@@ -109,6 +110,14 @@ export function devCheckoutRouter(simulator: SimulatorPayments): Router {
   r.post('/dev/checkout/:sessionId/cancel', async (req, res, next) => {
     try {
       res.redirect(303, await simulator.cancel(req.params.sessionId));
+    } catch (error) {
+      fail(req, res, next, error);
+    }
+  });
+  // Stripe's "expire a session" for the simulator: how the jobs process closes sessions (F6) it cannot reach.
+  r.post('/dev/checkout/:sessionId/expire', async (req, res, next) => {
+    try {
+      res.json({ result: await simulator.expireCheckoutSession(req.params.sessionId) });
     } catch (error) {
       fail(req, res, next, error);
     }
@@ -160,6 +169,29 @@ export const devCheckoutPaths: PlainPaths = {
       summary: 'Local payment simulator: abandon the checkout (the session expires)',
       parameters: [sessionParam],
       responses: { ...redirect, ...errors },
+    },
+  },
+  '/dev/checkout/{sessionId}/expire': {
+    servers: [{ url: '/' }],
+    post: {
+      tags: ['checkout'],
+      summary:
+        'Local payment simulator: close a session as Stripe expires one (the jobs process calls it, F6)',
+      parameters: [sessionParam],
+      responses: {
+        200: {
+          description: 'What happened: expired now, already closed, or unknown session',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: { result: { type: 'string', enum: ['expired', 'not_open', 'not_found'] } },
+                required: ['result'],
+              },
+            },
+          },
+        },
+      },
     },
   },
 };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import {
   collections,
@@ -297,4 +297,51 @@ export async function makeDealtTickets(
     rows.push(ticket!);
   }
   return { order, tickets: rows };
+}
+
+/**
+ * `count` pending checkouts as checkout leaves them (no customer, one line, one active reservation of
+ * `quantity` units until `expiresAt`), with `product_inventory.reserved` raised to match. Set-based, so
+ * hundreds cost one round trip each. Orders are created a millisecond apart, in the order of the returned
+ * ids; `sessions` gives each one a payment session id `<prefix>_<n>`.
+ */
+export async function makePendingCheckouts(
+  db: Executor,
+  opts: {
+    product: typeof products.$inferSelect;
+    count: number;
+    quantity?: number;
+    expiresAt: Date;
+    sessions?: { prefix: string };
+  },
+): Promise<string[]> {
+  const quantity = opts.quantity ?? 1;
+  const batch = unique();
+  const prefix = opts.sessions?.prefix ?? null;
+  const created = await db.execute<{ id: string; n: number }>(sql`
+    INSERT INTO orders (public_id, status, subtotal_cents, shipping_cents, total_cents,
+                        checkout_idempotency_key, stripe_checkout_session_id, created_at)
+    SELECT 'PBX-T' || ${batch} || '-' || n, 'pending_payment', ${opts.product.priceCents * quantity}, 1200,
+           ${opts.product.priceCents * quantity + 1200}, 'test-' || ${batch} || '-' || n,
+           CASE WHEN ${prefix}::text IS NULL THEN NULL ELSE ${prefix}::text || '_' || n END,
+           now() - interval '1 hour' + n * interval '1 millisecond'
+    FROM generate_series(1, ${opts.count}) AS n
+    RETURNING id, substring(public_id from '[0-9]+$')::int AS n`);
+  const ids = created.rows.sort((a, b) => a.n - b.n).map((r) => r.id);
+  await db.execute(sql`
+    INSERT INTO order_items (order_id, product_id, product_name, product_type, unit_price_cents, quantity,
+                             line_total_cents, metadata)
+    SELECT o.id, ${opts.product.id}, ${opts.product.name}, ${opts.product.productType},
+           ${opts.product.priceCents}, ${quantity}, ${opts.product.priceCents * quantity},
+           ${JSON.stringify({ slug: opts.product.slug, description: opts.product.description })}::jsonb
+    FROM unnest(${sql.param(ids)}::uuid[]) AS o(id)`);
+  await db.execute(sql`
+    INSERT INTO inventory_reservations (order_id, product_id, quantity, status, expires_at)
+    SELECT o.id, ${opts.product.id}, ${quantity}, 'active', ${opts.expiresAt}
+    FROM unnest(${sql.param(ids)}::uuid[]) AS o(id)`);
+  await db
+    .update(productInventory)
+    .set({ reserved: sql`${productInventory.reserved} + ${quantity * opts.count}` })
+    .where(eq(productInventory.productId, opts.product.id));
+  return ids;
 }

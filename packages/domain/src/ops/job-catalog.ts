@@ -12,6 +12,17 @@ export interface JobCatalogEntry {
 }
 
 export const JOB_CATALOG = {
+  'expire-pending-orders': {
+    description:
+      'Expires pending orders whose 10-minute stock hold lapsed, releases the stock and closes their payment sessions (B19, F6)',
+    defaultSchedule: '* * * * *',
+    scheduleEnv: 'JOBS_RESERVATION_EXPIRY_CRON',
+  },
+  'release-expired-reservations': {
+    description: 'Safety net: releases stock still held by expired or cancelled orders (B19)',
+    defaultSchedule: '*/2 * * * *',
+    scheduleEnv: 'JOBS_RESERVATION_SAFETY_NET_CRON',
+  },
   'deliver-email-outbox': {
     description: 'Delivers queued transactional emails with retries and backoff (F7)',
     defaultSchedule: '* * * * *',

@@ -16,7 +16,8 @@ export const STRIPE_API_VERSION = '2026-02-25.clover';
 
 export interface StripePaymentsOptions {
   secretKey: string;
-  webhookSecret: string;
+  /** Absent in a process that never receives webhooks (the jobs app): verifying then always refuses. */
+  webhookSecret?: string | undefined;
   /** Another API base (tests: the fake Stripe server on 127.0.0.1), e.g. `http://127.0.0.1:12111`. */
   apiBase?: string | undefined;
 }
@@ -162,7 +163,11 @@ export function stripePayments(opts: StripePaymentsOptions): PaymentsPort {
         return refunds;
       }),
 
-    verifyWebhook: (rawBody, signatureHeader) =>
-      verifyStripeWebhook(rawBody, signatureHeader, opts.webhookSecret),
+    verifyWebhook: (rawBody, signatureHeader) => {
+      if (!opts.webhookSecret) {
+        throw new PaymentProviderError('No webhook secret configured', 'invalid_signature');
+      }
+      return verifyStripeWebhook(rawBody, signatureHeader, opts.webhookSecret);
+    },
   };
 }

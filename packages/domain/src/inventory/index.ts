@@ -1,0 +1,2 @@
+export * from './expire-pending-orders.js';
+export * from './release-expired-reservations.js';

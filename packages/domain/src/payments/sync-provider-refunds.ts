@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { paymentRefunds, payments, type Tx } from '@popbox/db';
+import { orders, paymentRefunds, payments, type Tx } from '@popbox/db';
 import type { ProviderRefund } from '../ports/payments.js';
 
 export function slimRefundSnapshot(refund: ProviderRefund): Record<string, unknown> {
@@ -31,6 +31,10 @@ export async function upsertProviderRefunds(
     .from(payments)
     .where(eq(payments.providerPaymentIntentId, paymentIntentId));
   if (!payment) return 0;
+  // The order row lock (taken first, like every per-order change) serialises refund upserts of one order:
+  // two deliveries (charge.refunded and refund.updated) inserting the same refund at once would otherwise
+  // collide on the idempotency-key unique index, which ON CONFLICT (provider_refund_id) does not arbitrate.
+  await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, payment.orderId)).for('update');
   for (const refund of refunds) {
     const values = {
       amountCents: refund.amountCents,

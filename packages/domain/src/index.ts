@@ -35,3 +35,5 @@ export * from './shared/db-errors.js';
 export * from './contact/index.js';
 export * from './audit/list-audit-log.js';
 export * from './adapters/storage/supabase-storage.js';
+export * from './order-admin/index.js';
+export * from './refunds/index.js';

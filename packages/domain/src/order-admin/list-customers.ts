@@ -1,5 +1,5 @@
 import { desc, sql } from 'drizzle-orm';
-import { customers, orders } from '@popbox/db';
+import { customers } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
 import { PAGE_SIZE_DEFAULT } from '../shared/constants.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
@@ -30,7 +30,8 @@ export async function listCustomers(
       phone: customers.phone,
       createdAt: customers.createdAt,
       cursorAt: preciseTimestamp(customers.createdAt),
-      orderCount: sql<number>`(select count(*)::int from ${orders} where ${orders.customerId} = ${customers.id})`,
+      // Spelled out: drizzle renders columns unqualified in a one-table select, which a subquery would rebind.
+      orderCount: sql<number>`(select count(*)::int from orders o where o.customer_id = "customers"."id")`,
     })
     .from(customers)
     .where(cursor ? beforeKey(customers.createdAt, customers.id, cursor.createdAt, cursor.id) : undefined)

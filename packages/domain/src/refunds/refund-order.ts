@@ -107,7 +107,9 @@ export async function refundOrder(
     );
     throw new DomainError(
       'UPSTREAM_FAILED',
-      'The refund succeeded at the payment provider but could not be recorded; reconcile the order',
+      countsTowardRefunded(refund.status)
+        ? 'The refund succeeded at the payment provider but could not be recorded; reconcile the order'
+        : `The payment provider reported the refund as ${refund.status}, and it could not be recorded`,
       { providerRefundId: refund.id },
       { cause: error },
     );

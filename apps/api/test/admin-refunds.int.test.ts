@@ -163,6 +163,31 @@ describe('POST /api/v1/admin/orders/{id}/refund (B14, F9)', () => {
     expect(last?.text).toContain('$12.00');
   });
 
+  it('never refunds more than was paid when refunds with different keys race', async () => {
+    const { orderId, paymentIntentId } = await paidOrder();
+    h.stripe.refundDelayMs = 50;
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => refund(orderId, { amountCents: 2000 })),
+    );
+    const ok = results.filter((r) => r.status === 200).length;
+    expect(ok).toBeGreaterThanOrEqual(1);
+    for (const r of results.filter((x) => x.status !== 200)) {
+      expect(r.status).toBe(409);
+      expect(['ORDER_BUSY', 'REFUND_NOT_ALLOWED']).toContain(r.body.error.code);
+    }
+    const atStripe = [...h.stripe.refunds.values()].filter((r) => r.payment_intent === paymentIntentId);
+    expect(atStripe).toHaveLength(ok);
+    expect(await refundRows(orderId)).toHaveLength(ok);
+    const { payment } = await orderOf(db(), orderId);
+    expect(payment.refundedAmountCents).toBe(2000 * ok);
+    expect(payment.refundedAmountCents).toBeLessThanOrEqual(5200);
+
+    // Sequentially, the remainder decides: one more 2000 fits only if a single one got through.
+    h.stripe.refundDelayMs = 0;
+    const next = await refund(orderId, { amountCents: 2000 });
+    expect(next.status).toBe(ok === 1 ? 200 : 409);
+  });
+
   it('requires an Idempotency-Key and binds it to the request', async () => {
     const { orderId } = await paidOrder();
     const before = stripeRefundCalls().length;

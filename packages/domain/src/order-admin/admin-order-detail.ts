@@ -47,6 +47,7 @@ export async function getAdminOrderDetail(
   const payment = paymentRows[0];
   return {
     ...view,
+    // Always present for the admin audience; the view's type only knows them as optional.
     attentionReason: view.attentionReason ?? null,
     accessTokenVersion: view.accessTokenVersion ?? 1,
     createdAt: view.createdAt ?? '',

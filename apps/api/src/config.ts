@@ -162,7 +162,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     for (const key of PRODUCTION_REQUIRED) {
       if (!raw[key]) problems.push(`${key}: required in production`);
     }
-    if (raw.RATE_LIMITS === 'off') problems.push('RATE_LIMITS: rate limits cannot be turned off in production');
+    if (raw.RATE_LIMITS === 'off')
+      problems.push('RATE_LIMITS: rate limits cannot be turned off in production');
     for (const [key, value] of EMBEDDED_VALUES) {
       if (raw[key]?.trim() === value)
         problems.push(`${key}: the embedded development value is refused in production`);

@@ -29,7 +29,9 @@ describe('production configuration', () => {
     expect(problemsOf({ ...PRODUCTION_ENV, RATE_LIMITS: 'off' })).toContain(
       'RATE_LIMITS: rate limits cannot be turned off in production',
     );
-    expect(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/db', RATE_LIMITS: 'off' }).rateLimit).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/db', RATE_LIMITS: 'off' }).rateLimit).toBe(
+      false,
+    );
   });
 
   it('lists every missing setting at once', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZUuid } from './common.js';
+import { ZAdminOrderDetail } from './admin-orders.js';
 
 /** Mirrors the domain's fixed cart limits (F17): 1..50 lines, 1..20 per line. */
 export const CHECKOUT_MAX_LINES = 50;
@@ -50,9 +51,5 @@ export const ZCheckoutSessionResponseHeaders = z.object({
 });
 
 export const ZRetryFinalisationInput = z.strictObject({ id: ZUuid });
-export const ZRetryFinalisationOutput = z.object({
-  id: ZUuid,
-  publicId: z.string(),
-  status: z.literal('paid'),
-  attentionReason: z.null(),
-});
+/** The admin order detail (B14) after the retry. */
+export const ZRetryFinalisationOutput = ZAdminOrderDetail;

@@ -10,3 +10,4 @@ export * from './admin-catalog.js';
 export * from './kuji-admin.js';
 export * from './admin-content.js';
 export * from './contact.js';
+export * from './admin-orders.js';

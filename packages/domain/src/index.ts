@@ -36,3 +36,5 @@ export * from './contact/index.js';
 export * from './audit/list-audit-log.js';
 export * from './adapters/storage/supabase-storage.js';
 export * from './inventory/index.js';
+export * from './order-admin/index.js';
+export * from './refunds/index.js';

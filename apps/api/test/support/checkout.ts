@@ -104,3 +104,29 @@ export function shuffle<T>(items: T[]): T[] {
   }
   return out;
 }
+
+export interface PaidCheckout {
+  orderId: string;
+  publicId: string;
+  sessionId: string;
+  paymentIntentId: string;
+}
+
+/** A real checkout paid at the fake Stripe and finalised by its signed webhook. */
+export async function paidCheckout(
+  h: CheckoutHarness,
+  items: Array<{ productId: string; quantity: number }>,
+  complete: Parameters<FakeStripe['complete']>[1] = {},
+): Promise<PaidCheckout> {
+  const res = await postCheckout(h.app, { items });
+  if (res.status !== 201) throw new Error(`checkout failed: ${res.status} ${await res.text()}`);
+  const { orderId, publicId, sessionId } = (await res.json()) as {
+    orderId: string;
+    publicId: string;
+    sessionId: string;
+  };
+  const session = h.stripe.complete(sessionId, complete);
+  const hook = await postWebhook(h.app, h.stripe.event('checkout.session.completed', session));
+  if (hook.status !== 200) throw new Error(`webhook failed: ${hook.status} ${await hook.text()}`);
+  return { orderId, publicId, sessionId, paymentIntentId: session.payment_intent as string };
+}

@@ -82,6 +82,16 @@ export interface FakeStripe {
   failExpire: number;
   /** Next created sessions come back without a hosted URL (a broken answer). */
   omitUrl: boolean;
+  /** Number of next create-refund calls answered with a 500. */
+  failRefund: number;
+  /** Status of the next created refunds (Stripe answers `succeeded` for cards, `pending` for some methods). */
+  refundStatus: 'succeeded' | 'pending' | 'failed';
+  /** Number of next list-refunds calls answered with a 500. */
+  failList: number;
+  /** Delay before answering create-refund calls (to hold a refund "at Stripe"). */
+  refundDelayMs: number;
+  /** Stripe changing a refund's status later (e.g. pending → failed); returns the refund for an event. */
+  setRefundStatus(refundId: string, status: string): Json;
   /** Plays the buyer finishing Stripe Checkout. */
   complete(sessionId: string, opts?: CompleteOptions): Json;
   /** Stripe expiring the session on its own. */
@@ -104,6 +114,10 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     failCreate: 0,
     failExpire: 0,
     omitUrl: false,
+    failRefund: 0,
+    refundStatus: 'succeeded',
+    refundDelayMs: 0,
+    failList: 0,
   } as FakeStripe;
 
   const send = (res: ServerResponse, status: number, body: Json) => {
@@ -178,10 +192,30 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   }
 
   function createRefund(params: Json): { status: number; body: Json } {
+    if (fake.failRefund > 0) {
+      fake.failRefund--;
+      return error(500, 'api_error', 'Something went wrong on our end');
+    }
+    // Like Stripe: never more than the charge, counting the refunds that did not fail.
+    const session = [...sessions.values()].find((s) => s.payment_intent === params.payment_intent);
+    const refunded = [...refunds.values()]
+      .filter(
+        (r) =>
+          r.payment_intent === params.payment_intent && !['failed', 'canceled'].includes(String(r.status)),
+      )
+      .reduce((sum, r) => sum + Number(r.amount), 0);
+    if (session && refunded + Number(params.amount) > Number(session.amount_total)) {
+      return error(
+        400,
+        'invalid_request_error',
+        `Refund amount ($${Number(params.amount) / 100}) is greater than unrefunded amount on charge`,
+        'amount_too_large',
+      );
+    }
     const refund: Json = {
       id: rid('re'),
       object: 'refund',
-      status: 'succeeded',
+      status: fake.refundStatus,
       amount: Number(params.amount),
       currency: 'cad',
       payment_intent: params.payment_intent,
@@ -195,6 +229,10 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   }
 
   function listRefunds(query: URLSearchParams): { status: number; body: Json } {
+    if (fake.failList > 0) {
+      fake.failList--;
+      return error(500, 'api_error', 'Something went wrong on our end');
+    }
     const limit = Number(query.get('limit') ?? 10);
     const after = query.get('starting_after');
     const all = [...refunds.values()]
@@ -225,7 +263,10 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     }
     m = /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/.exec(path);
     if (req.method === 'POST' && m) return expireSession(m[1]!);
-    if (req.method === 'POST' && path === '/v1/refunds') return createRefund(params);
+    if (req.method === 'POST' && path === '/v1/refunds') {
+      if (fake.refundDelayMs > 0) await new Promise((r) => setTimeout(r, fake.refundDelayMs));
+      return createRefund(params);
+    }
     if (req.method === 'GET' && path === '/v1/refunds') return listRefunds(url.searchParams);
     return error(404, 'invalid_request_error', `Unrecognized request URL (${req.method}: ${path})`);
   }
@@ -284,6 +325,13 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       },
     });
     return session;
+  };
+
+  fake.setRefundStatus = (refundId, status) => {
+    const refund = refunds.get(refundId);
+    if (!refund) throw new Error(`fake stripe: unknown refund ${refundId}`);
+    refund.status = status;
+    return refund;
   };
 
   fake.expire = (sessionId) => {

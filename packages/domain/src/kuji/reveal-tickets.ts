@@ -7,6 +7,7 @@ import { authorizeGuestOrder } from '../orders/guest-access.js';
 import type { OrderGrant } from '../orders/guest-tokens.js';
 import { REVEALABLE_ORDER_STATUSES } from '../orders/order.state.js';
 import { ticketCollection, ticketViews } from '../orders/ticket-views.js';
+import { refundInFlight } from '../refunds/refund-intents.queries.js';
 
 type RevealDeps = Pick<Deps, 'db' | 'storage' | 'clock'>;
 
@@ -15,8 +16,12 @@ type RevealDeps = Pick<Deps, 'db' | 'storage' | 'clock'>;
  * revealable-status rule (paid, packed, shipped).
  */
 async function beginOrderAction(tx: Tx, orderId: string) {
-  if (!(await tryTransactionLock(tx, orderActionLock(orderId)))) {
-    throw new DomainError('ORDER_BUSY', 'Another action on this order is in progress; retry shortly');
+  // A refund holds the order for its whole run, provider call included (B14 step 1): its in-flight mark
+  // stands for the lock while no transaction is open, so no ticket is revealed under a refund.
+  if (!(await tryTransactionLock(tx, orderActionLock(orderId))) || (await refundInFlight(tx, orderId))) {
+    throw new DomainError('ORDER_BUSY', 'Another action on this order is in progress; retry shortly', {
+      retryAfterSeconds: 1,
+    });
   }
   const [order] = await tx.select({ status: orders.status }).from(orders).where(eq(orders.id, orderId));
   if (!order) throw notFound('Order');

@@ -1,10 +1,11 @@
 import { asc, eq } from 'drizzle-orm';
 import { customers, orderItems, orders, shipments } from '@popbox/db';
-import type { AddressSnapshot } from '@popbox/db';
+import type { AddressSnapshot, Executor } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
 import { notFound } from '../shared/errors.js';
 import { primaryImagesFor } from '../catalog/primary-images.js';
 import { ticketViews } from './ticket-views.js';
+import { gather } from '../shared/gather.js';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -19,23 +20,26 @@ export async function getOrderView(
   deps: Pick<Deps, 'db' | 'storage'>,
   orderId: string,
   audience: OrderViewAudience,
+  /** A transaction's handle, to read the view the transaction is about to commit. */
+  db: Executor = deps.db,
 ) {
-  const db = deps.db;
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
   if (!order) throw notFound('Order');
 
-  const [customerRows, shipmentRows, itemRows, ticketList] = await Promise.all([
-    order.customerId
-      ? db.select().from(customers).where(eq(customers.id, order.customerId))
-      : Promise.resolve([]),
-    db.select().from(shipments).where(eq(shipments.orderId, orderId)),
-    db
-      .select()
-      .from(orderItems)
-      .where(eq(orderItems.orderId, orderId))
-      .orderBy(asc(orderItems.createdAt), asc(orderItems.id)),
-    ticketViews(db, deps, { orderId }, audience),
-  ]);
+  const [customerRows, shipmentRows, itemRows, ticketList] = await gather(db === deps.db, [
+    () =>
+      order.customerId
+        ? db.select().from(customers).where(eq(customers.id, order.customerId))
+        : Promise.resolve([]),
+    () => db.select().from(shipments).where(eq(shipments.orderId, orderId)),
+    () =>
+      db
+        .select()
+        .from(orderItems)
+        .where(eq(orderItems.orderId, orderId))
+        .orderBy(asc(orderItems.createdAt), asc(orderItems.id)),
+    () => ticketViews(db, deps, { orderId }, audience),
+  ] as const);
 
   const images = await primaryImagesFor(
     db,

@@ -99,7 +99,10 @@ export type AttentionCode =
   | 'order_cancelled'
   | 'stock_unavailable'
   | 'inventory_inconsistent'
-  | 'kuji_deck_exhausted';
+  | 'kuji_deck_exhausted'
+  // Refund states (B14): never retriable by finalisation; reconcile or refund instead.
+  | 'refund_drift'
+  | 'refund_bookkeeping_failed';
 
 export interface AttentionProblem {
   code: AttentionCode;

@@ -8,7 +8,7 @@ import { shopNotificationEmail } from '../email/templates/shop-notification.js';
 import { shopAlertEmail } from '../email/templates/shop-alert.js';
 import { orderAccessUrl } from '../orders/access-link.js';
 
-async function loadEmailData(tx: Executor, orderId: string) {
+export async function loadEmailData(tx: Executor, orderId: string) {
   const [order] = await tx.select().from(orders).where(eq(orders.id, orderId));
   if (!order) throw new Error(`order ${orderId} vanished inside its own transaction`);
   const items = await tx

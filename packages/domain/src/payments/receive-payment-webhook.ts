@@ -17,7 +17,8 @@ import {
 } from './webhook-inbox.queries.js';
 import { finalisePayment } from './finalise-payment.js';
 import { expireOrderForSession, failDelayedPayment, holdForDelayedPayment } from './session-events.js';
-import { upsertProviderRefunds } from './sync-provider-refunds.js';
+import { applyProviderRefunds } from '../refunds/apply-provider-refunds.js';
+import { DEFAULT_VOID_REASON } from '../refunds/refund.rules.js';
 
 export interface WebhookReceipt {
   received: true;
@@ -79,7 +80,12 @@ async function prepare(deps: Pick<Deps, 'payments'>, event: PaymentWebhookEvent)
 
 async function apply(deps: Deps, tx: Tx, event: PaymentWebhookEvent, prepared: Prepared): Promise<void> {
   if (prepared.kind === 'refunds') {
-    await upsertProviderRefunds(tx, prepared.paymentIntentId, prepared.refunds);
+    // F4/F9: refunds made anywhere follow the provider's status; the aggregate and the emails follow them.
+    await applyProviderRefunds(deps, tx, {
+      paymentIntentId: prepared.paymentIntentId,
+      refunds: prepared.refunds,
+      voidReason: DEFAULT_VOID_REASON,
+    });
     return;
   }
   if (prepared.kind !== 'session') return; // recorded and acknowledged, nothing else

@@ -9,26 +9,20 @@ import { isRetriableAttention } from './finalisation.rules.js';
 import { lockOrder } from './finalise-payment.js';
 import { StockShortage, takeOrderStockAndDeal } from './take-order-stock.js';
 import { enqueuePaidOrderEmails } from './order-emails.js';
-
-export interface RetryFinalisationResult {
-  id: string;
-  publicId: string;
-  status: 'paid';
-  attentionReason: null;
-}
+import { getAdminOrderDetail } from '../order-admin/admin-order-detail.js';
 
 /**
  * F5 admin resolution: a paid order parked for a stock reason (late payment with the stock resold, a
  * cancelled order that was paid anyway) is finalised once stock is available again — the stock is taken
  * atomically or nothing changes (409 OUT_OF_STOCK). Orders parked for money or identity reasons (amount,
  * currency, discount, address, email) cannot be retried: they are refunded. Audited (F13); the buyer's
- * confirmation and the shop notification are enqueued as for a normal payment.
+ * confirmation and the shop notification are enqueued as for a normal payment. Returns the admin order detail.
  */
 export async function retryFinalisation(
-  deps: Pick<Deps, 'db' | 'clock' | 'config' | 'random'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'config' | 'random' | 'storage'>,
   actor: AdminActor,
   orderId: string,
-): Promise<RetryFinalisationResult> {
+) {
   return deps.db.transaction(async (tx) => {
     if (!(await tryTransactionLock(tx, orderActionLock(orderId)))) {
       throw new DomainError('ORDER_BUSY', 'Another action on this order is in progress; retry shortly', {
@@ -72,6 +66,6 @@ export async function retryFinalisation(
       after: { status: 'paid', attentionReason: null },
     });
     await enqueuePaidOrderEmails(deps, tx, order.id);
-    return { id: order.id, publicId: order.publicId, status: 'paid' as const, attentionReason: null };
+    return getAdminOrderDetail(deps, order.id, tx);
   });
 }

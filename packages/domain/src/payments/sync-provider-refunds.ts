@@ -18,8 +18,8 @@ export function slimRefundSnapshot(refund: ProviderRefund): Record<string, unkno
 
 /**
  * F4: refunds made anywhere (our admin, the Stripe dashboard) are recorded locally, upserted by provider
- * refund id so the same refund is never recorded twice. The aggregate (payment/order refunded state) is the
- * refunds issue's work; this only keeps the rows in sync. Returns how many refunds were upserted.
+ * refund id so the same refund is never recorded twice. Only the rows: `applyProviderRefunds` (refunds/)
+ * wraps this with the locks, the aggregate sync and the emails. Returns how many refunds were upserted.
  */
 export async function upsertProviderRefunds(
   tx: Tx,
@@ -40,7 +40,8 @@ export async function upsertProviderRefunds(
       amountCents: refund.amountCents,
       currency: refund.currency.toUpperCase().slice(0, 3),
       status: refund.status || 'unknown',
-      reason: refund.reason,
+      // Stripe's own reason (duplicate, fraudulent, requested_by_customer), else the admin's, sent as metadata.
+      reason: refund.reason ?? refund.metadata.reason ?? null,
       providerCreatedAt: new Date(refund.created * 1000),
       rawResponse: slimRefundSnapshot(refund),
     };

@@ -26,4 +26,16 @@ export async function tryTransactionLock(tx: Executor, name: string): Promise<bo
   return result.rows[0]?.locked === true;
 }
 
+/**
+ * Blocking variant: waits for the holder's transaction to end. Only for steps that must not be refused
+ * (recording a refund that already happened at the provider); every holder of these locks keeps its
+ * transaction short and free of network calls, so the wait is brief.
+ */
+export async function transactionLock(tx: Executor, name: string): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${lockKey(name).toString()}::bigint)`);
+}
+
 export const orderActionLock = (orderId: string) => `orders:kuji-action:${orderId}`;
+
+/** B18: serialises the (forced) confirmation email of one order. */
+export const confirmationEmailLock = (orderId: string) => `orders:confirmation-email:${orderId}`;

@@ -84,6 +84,7 @@ export function simulatorPayments(opts: SimulatorOptions): SimulatorPayments {
   const sessions = new Map<string, Stored>();
   const byIdempotencyKey = new Map<string, string>();
   const refunds = new Map<string, ReturnType<typeof toRefundJson>>();
+  const refundsByIdempotencyKey = new Map<string, string>();
   const asyncDelayMs = opts.asyncDelayMs ?? 3000;
 
   async function deliver(type: string, object: Record<string, unknown>): Promise<number> {
@@ -215,12 +216,27 @@ export function simulatorPayments(opts: SimulatorOptions): SimulatorPayments {
     },
 
     async createRefund(request): Promise<ProviderRefund> {
+      // Like Stripe: the same idempotency key answers with the refund it created the first time.
+      const known = refundsByIdempotencyKey.get(request.idempotencyKey);
+      if (known) return toProviderRefund(refunds.get(known)!);
+      const paid = [...sessions.values()].find((s) => s.raw.payment_intent === request.paymentIntentId);
+      const alreadyRefunded = [...refunds.values()]
+        .filter((r) => r.payment_intent === request.paymentIntentId)
+        .reduce((s, r) => s + r.amount, 0);
+      if (!paid) throw new PaymentProviderError('No such payment intent', 'not_found');
+      if (alreadyRefunded + request.amountCents > (paid.raw.amount_total ?? 0)) {
+        throw new PaymentProviderError(
+          'Refund amount is greater than the unrefunded amount',
+          'invalid_request',
+        );
+      }
       const refund = toRefundJson({
         amount: request.amountCents,
         paymentIntent: request.paymentIntentId,
         metadata: request.metadata,
       });
       refunds.set(refund.id, refund);
+      refundsByIdempotencyKey.set(request.idempotencyKey, refund.id);
       const refunded = [...refunds.values()]
         .filter((r) => r.payment_intent === request.paymentIntentId)
         .reduce((s, r) => s + r.amount, 0);

@@ -2,6 +2,7 @@ import { router } from '../../init.js';
 import { sessionRouter } from './session.router.js';
 import { opsRouter } from './ops.router.js';
 import { ordersRouter } from './orders.router.js';
+import { customersRouter } from './customers.router.js';
 import { productsRouter } from './products.router.js';
 import { kujiPrizesRouter } from './kuji-prizes.router.js';
 import { collectionsRouter, tagsRouter } from './taxonomy.router.js';
@@ -20,5 +21,6 @@ export const adminRouter = router({
   auditLog: auditRouter,
   contactMessages: contactMessagesRouter,
   orders: ordersRouter,
+  customers: customersRouter,
   ops: opsRouter,
 });

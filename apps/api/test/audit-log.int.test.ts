@@ -156,3 +156,12 @@ describe('audit rows of the other admin mutations', () => {
     expect(items.every((e) => e.actorUserId === alice.userId || e.actorUserId === bob.userId)).toBe(true);
   });
 });
+
+describe('impossible dates', () => {
+  it('answers 400 (not 500) for an audit-log range with a date PostgreSQL would refuse', async () => {
+    for (const from of ['2024-02-30T00:00:00Z', '0000-01-01T00:00:00Z']) {
+      const res = await alice.call('GET', `/admin/audit-log?from=${encodeURIComponent(from)}`);
+      expect(res.status).toBe(400);
+    }
+  });
+});

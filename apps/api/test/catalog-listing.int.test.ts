@@ -271,3 +271,15 @@ describe('GET /products/{slug}', () => {
     }
   });
 });
+
+describe('forged cursors and dates', () => {
+  it('treats a cursor with an impossible date as no cursor, and rejects impossible dates in filters with 400', async () => {
+    const forged = Buffer.from(
+      JSON.stringify({ id: '00000000-0000-4000-8000-000000000000', createdAt: '2024-02-30T00:00:00Z' }),
+    ).toString('base64url');
+    const page = await fetch(`${app.url}/api/v1/products?limit=2&cursor=${forged}`);
+    expect(page.status).toBe(200);
+    const first = await fetch(`${app.url}/api/v1/products?limit=2`);
+    expect((await page.json()) as unknown).toEqual((await first.json()) as unknown);
+  });
+});

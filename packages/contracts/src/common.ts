@@ -3,7 +3,22 @@ import { z } from 'zod';
 export const ZUuid = z.uuid();
 export const ZCents = z.int().min(0);
 export const ZCurrency = z.literal('CAD');
-export const ZIsoDateTime = z.iso.datetime({ offset: true });
+/** ISO-8601 date-time; impossible dates (2024-02-30) and year 0000, which PostgreSQL refuses, are 400s. */
+export const ZIsoDateTime = z.iso.datetime({ offset: true }).refine((v) => {
+  const t = Date.parse(v);
+  return !Number.isNaN(t) && new Date(t).getUTCFullYear() >= 1 && sameCalendarDate(v, t);
+}, 'Invalid date');
+
+/** The Y-M-D written in `v` is the one JS parsed (JS rolls 2024-02-30 over to 1 March; PostgreSQL refuses it). */
+function sameCalendarDate(v: string, t: number): boolean {
+  const [y, m, d] = v.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const offsetMatch = /([+-])(\d{2}):?(\d{2})$/.exec(v);
+  const offsetMs = offsetMatch
+    ? (offsetMatch[1] === '-' ? -1 : 1) * (Number(offsetMatch[2]) * 60 + Number(offsetMatch[3])) * 60_000
+    : 0;
+  const local = new Date(t + offsetMs);
+  return local.getUTCFullYear() === y && local.getUTCMonth() + 1 === m && local.getUTCDate() === d;
+}
 
 /**
  * Query-string (GET) inputs arrive as strings: numbers use z.coerce (style rule 11). Booleans must not use

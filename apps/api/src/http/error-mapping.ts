@@ -2,7 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { ERROR_STATUS, GENERIC_5XX_MESSAGE, type ErrorCode } from '@popbox/contracts/errors';
 import { isDomainError } from '@popbox/domain';
-import { isUniqueViolation } from '@popbox/db';
+import { isUniqueViolation, pgError } from '@popbox/db';
 
 /** One error, as every surface presents it (F1). */
 export interface ApiError {
@@ -101,8 +101,11 @@ export function toApiError(error: unknown): ApiError {
       if (error.cause.name === 'ZodError' && 'issues' in error.cause) {
         return validationError(error.cause as unknown as ZodError);
       }
-      const unique = isUniqueViolation(error.cause);
-      if (unique) return duplicate(unique.constraint);
+      // A database error under the procedure: mapped like one thrown anywhere else (409s, client values).
+      if (!(error.cause instanceof TRPCError)) {
+        const fromCause = toApiError(error.cause);
+        if (fromCause.code !== 'INTERNAL') return fromCause;
+      }
     }
     const code = TRPC_KEY_TO_CODE[error.code];
     if (code) return make(code, error.message);
@@ -110,6 +113,10 @@ export function toApiError(error: unknown): ApiError {
   }
   const unique = isUniqueViolation(error);
   if (unique) return duplicate(unique.constraint);
+  // Malformed values that reached the database (a date or uuid PostgreSQL refuses) are the client's mistake.
+  const pgCode = pgError(error)?.code;
+  if (pgCode && CLIENT_VALUE_SQLSTATES.has(pgCode))
+    return make('BAD_REQUEST', 'Invalid value in the request');
   const httpish = (error ?? {}) as HttpishError;
   if (httpish.type === 'entity.parse.failed') return make('MALFORMED_JSON', 'Malformed JSON body');
   if (httpish.type === 'entity.too.large') return make('PAYLOAD_TOO_LARGE', 'Request body too large');
@@ -123,6 +130,9 @@ export function toApiError(error: unknown): ApiError {
   }
   return make('INTERNAL', 'Internal server error');
 }
+
+/** invalid_text_representation, invalid_datetime_format, datetime_field_overflow. */
+const CLIENT_VALUE_SQLSTATES = new Set(['22P02', '22007', '22008']);
 
 const STATUS_TO_CODE: Record<number, ErrorCode> = {
   400: 'BAD_REQUEST',

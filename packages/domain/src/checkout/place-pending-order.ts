@@ -164,9 +164,17 @@ async function insertPendingOrder(
  * The guarded updates, LAST in the transaction and in product-id order. F16: a product that looks short
  * first gets its expired-but-unswept reservations released, then one more try.
  */
-async function holdStock(tx: Tx, lines: PlacedLine[], now: Date): Promise<ExpiredElsewhere[]> {
+async function holdStock(
+  tx: Tx,
+  deps: Pick<Deps, 'clock' | 'random'>,
+  lines: PlacedLine[],
+  now: Date,
+): Promise<ExpiredElsewhere[]> {
   const expiredElsewhere: ExpiredElsewhere[] = [];
   for (const line of lines) {
+    // Kuji boards publish their deck commitment before the first card can be bought (F12); done here, in
+    // product-id order, so inventory rows are still locked in the one order every writer uses.
+    if (line.productType === 'kuji') await ensureKujiDeck(tx, deps, line.productId);
     if (await reserveStock(tx, line.productId, line.quantity)) continue;
     const freed = await releaseExpiredReservationsOfProduct(tx, line.productId, now);
     expiredElsewhere.push(...freed.expiredOrders);
@@ -213,8 +221,6 @@ export async function placePendingOrder(
     idempotencyKey,
     new Date(now.getTime() + RESERVATION_TTL_MS),
   );
-  // Kuji boards publish their deck commitment before the first card can be bought (F12).
-  for (const line of lines) if (line.productType === 'kuji') await ensureKujiDeck(tx, deps, line.productId);
-  const expiredElsewhere = await holdStock(tx, lines, now);
+  const expiredElsewhere = await holdStock(tx, deps, lines, now);
   return { ...order, lines, expiredElsewhere };
 }

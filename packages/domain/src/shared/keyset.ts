@@ -1,4 +1,5 @@
 import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { isIsoInstant } from './cursor-fields.js';
 
 /**
  * Keyset cursors over timestamps must keep PostgreSQL's microseconds: a JS Date keeps milliseconds only,
@@ -16,8 +17,5 @@ export const beforeKey = (column: AnyColumn, idColumn: AnyColumn, at: string, id
 export const afterKey = (column: AnyColumn, idColumn: AnyColumn, at: string, id: string): SQL =>
   sql`(${column}, ${idColumn}) > (${at}::timestamptz, ${id}::uuid)`;
 
-/** A cursor timestamp as we wrote it (ISO with up to microseconds), or null. */
-export const isPreciseTimestamp = (value: unknown): value is string =>
-  typeof value === 'string' &&
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(value) &&
-  !Number.isNaN(Date.parse(value));
+/** A cursor timestamp as we wrote it (ISO with up to microseconds) that PostgreSQL will accept. */
+export const isPreciseTimestamp = (value: unknown): value is string => isIsoInstant(value);

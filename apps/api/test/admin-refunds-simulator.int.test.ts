@@ -39,6 +39,16 @@ describe('admin refunds with the local payment simulator', () => {
     expect(partial.body.payment).toMatchObject({ refundedAmountCents: 1000, status: 'paid' });
     // Same key again: the simulator, like Stripe, gives the same refund back (and we replay).
     expect((await refund(orderId, { amountCents: 1000 }, key)).status).toBe(200);
+    // The simulator announces the refund with a webhook; while it is applied the order is busy (409
+    // ORDER_BUSY, as spec'd for concurrent order actions), so the next refund waits for it.
+    await expect
+      .poll(
+        async () =>
+          (await db().query.stripeWebhookEvents.findMany()).filter(
+            (e) => e.eventType === 'charge.refunded' && e.status === 'processed',
+          ).length,
+      )
+      .toBe(1);
 
     const rest = await refund(orderId, {});
     expect(rest.status).toBe(200);

@@ -1,17 +1,14 @@
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { haveChromium, launchChromium, warnIfNoChromium } from './support/browser.js';
 import { makeProduct } from '@popbox/db/testing';
 import { json } from './support/http.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { inventoryOf, orderOf, postCheckout } from './support/checkout.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium)
-  console.warn(`SKIPPED browser checkout test: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+warnIfNoChromium('browser checkout test');
 
 let app: TestApp;
 let shop: Server;
@@ -34,18 +31,7 @@ beforeAll(async () => {
     successUrl: `${shopUrl}/success?session_id={CHECKOUT_SESSION_ID}`,
     cancelUrl: `${shopUrl}/cart`,
   };
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

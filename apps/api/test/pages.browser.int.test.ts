@@ -1,31 +1,18 @@
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { haveChromium, launchChromium, warnIfNoChromium } from './support/browser.js';
 import { enqueueEmail } from '@popbox/domain';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 /** The pages people read — the API reference and the dev mailbox — really render in Chromium. */
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`SKIPPED page tests: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+warnIfNoChromium('page tests');
 
 let app: TestApp;
 let browser: Browser;
 beforeAll(async () => {
   if (!haveChromium) return;
   app = await startTestApp();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

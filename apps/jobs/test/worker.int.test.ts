@@ -4,7 +4,8 @@ import {
   devMailboxSender,
   enqueueEmail,
   listJobStatuses,
-  notWiredPayments,
+  PaymentProviderError,
+  type PaymentsPort,
   silentLogger,
   systemClock,
   systemRandom,
@@ -12,6 +13,21 @@ import {
 import { loadJobsConfig } from '../src/config.js';
 import { jobDefinitions } from '../src/registry.js';
 import { startWorker, type Worker } from '../src/worker.js';
+
+/** No checkout exists in this test: any call to the payment provider is a test failure. */
+const refuse = () =>
+  Promise.reject(new PaymentProviderError('unexpected payment provider call', 'unavailable'));
+const noPayments: PaymentsPort = {
+  kind: 'simulator',
+  createCheckoutSession: refuse,
+  retrieveCheckoutSession: refuse,
+  expireCheckoutSession: refuse,
+  createRefund: refuse,
+  listRefunds: refuse,
+  verifyWebhook: () => {
+    throw new PaymentProviderError('unexpected payment provider call', 'unavailable');
+  },
+};
 
 let database: TestDatabase;
 let worker: Worker | undefined;
@@ -61,7 +77,7 @@ describe('the jobs worker on a real pg-boss', () => {
         logger: silentLogger,
         emailSender: devMailboxSender({ logger: silentLogger }),
         // No pending checkout here: the expiry job that runs at start has no session to close.
-        payments: notWiredPayments,
+        payments: noPayments,
       },
       jobs: jobDefinitions(config),
     });

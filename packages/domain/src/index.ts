@@ -13,7 +13,6 @@ export * from './email/index.js';
 export * from './audit/record-audit.js';
 export * from './ports/payments.js';
 export * from './ports/email.js';
-export * from './adapters/not-wired.js';
 export * from './orders/index.js';
 export * from './catalog/primary-images.js';
 export * from './checkout/get-checkout-success.js';

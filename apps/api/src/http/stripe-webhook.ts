@@ -5,8 +5,6 @@ import { sendError } from './send-error.js';
 
 import { STRIPE_WEBHOOK_PATH } from './stripe-webhook-path.js';
 
-export { STRIPE_WEBHOOK_PATH };
-
 /**
  * B5: the webhook receives the exact raw bytes (mounted before the JSON parser, security rule 2), up to
  * 1 MB of application/json. Everything else is the domain's: signature, inbox, at-most-once effects.

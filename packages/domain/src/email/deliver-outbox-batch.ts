@@ -3,9 +3,7 @@ import { EmailDeliveryError } from '../ports/email.js';
 import {
   claimDueEmails,
   failExhaustedLapsedClaims,
-  markEmailFailed,
-  markEmailRetry,
-  markEmailSent,
+  finishEmailClaim,
   setOrderEmailMarker,
   type ClaimedEmail,
 } from './outbox-delivery.queries.js';
@@ -104,7 +102,7 @@ async function deliverOne(
 async function recordSuccess(deps: OutboxDeliveryDeps, email: ClaimedEmail, providerMessageId: string) {
   const sentAt = deps.clock.now();
   const kept = await deps.db.transaction(async (tx) => {
-    if (!(await markEmailSent(tx, email, { providerMessageId, sentAt }))) return false;
+    if (!(await finishEmailClaim(tx, email, { status: 'sent', providerMessageId, sentAt }))) return false;
     const marker = orderMarkerFor(email.kind);
     if (marker && email.orderId) await setOrderEmailMarker(tx, email.orderId, marker, { sentAt });
     return true;
@@ -123,14 +121,19 @@ async function recordFailure(
   const final = permanent || email.attempts >= email.maxAttempts;
   const message = truncateError(error instanceof Error ? error.message : String(error));
   const kept = await deps.db.transaction(async (tx) => {
-    const written = final
-      ? await markEmailFailed(tx, email, { error: message })
-      : await markEmailRetry(tx, email, {
-          error: message,
-          nextAttemptAt: new Date(
-            deps.clock.now().getTime() + retryDelayMs(email.attempts, opts.backoff, unitRandom(deps)),
-          ),
-        });
+    const written = await finishEmailClaim(
+      tx,
+      email,
+      final
+        ? { status: 'failed', error: message }
+        : {
+            status: 'queued',
+            error: message,
+            nextAttemptAt: new Date(
+              deps.clock.now().getTime() + retryDelayMs(email.attempts, opts.backoff, unitRandom(deps)),
+            ),
+          },
+    );
     const marker = orderMarkerFor(email.kind);
     if (written && marker && email.orderId)
       await setOrderEmailMarker(tx, email.orderId, marker, { error: message });

@@ -92,46 +92,34 @@ const stillOurs = (email: Pick<ClaimedEmail, 'id' | 'attempts'>) =>
     eq(emailOutbox.attempts, email.attempts),
   );
 
-export async function markEmailSent(
-  db: Executor,
-  email: ClaimedEmail,
-  opts: { providerMessageId: string; sentAt: Date },
-): Promise<boolean> {
-  const rows = await db
-    .update(emailOutbox)
-    .set({
-      status: 'sent',
-      providerMessageId: opts.providerMessageId,
-      sentAt: opts.sentAt,
-      lockedUntil: null,
-      lastError: null,
-    })
-    .where(stillOurs(email))
-    .returning({ id: emailOutbox.id });
-  return rows.length > 0;
-}
+export type ClaimOutcome =
+  | { status: 'sent'; providerMessageId: string; sentAt: Date }
+  | { status: 'queued'; error: string; nextAttemptAt: Date }
+  | { status: 'failed'; error: string };
 
-export async function markEmailRetry(
+/**
+ * Writes a delivery attempt's outcome — sent, back in the queue for a retry, or failed for good — and releases
+ * the claim, only while the claim is still ours. Returns false when another worker took it over.
+ */
+export async function finishEmailClaim(
   db: Executor,
   email: ClaimedEmail,
-  opts: { error: string; nextAttemptAt: Date },
+  outcome: ClaimOutcome,
 ): Promise<boolean> {
+  const set =
+    outcome.status === 'sent'
+      ? {
+          status: outcome.status,
+          providerMessageId: outcome.providerMessageId,
+          sentAt: outcome.sentAt,
+          lastError: null,
+        }
+      : outcome.status === 'queued'
+        ? { status: outcome.status, lastError: outcome.error, nextAttemptAt: outcome.nextAttemptAt }
+        : { status: outcome.status, lastError: outcome.error };
   const rows = await db
     .update(emailOutbox)
-    .set({ status: 'queued', lastError: opts.error, nextAttemptAt: opts.nextAttemptAt, lockedUntil: null })
-    .where(stillOurs(email))
-    .returning({ id: emailOutbox.id });
-  return rows.length > 0;
-}
-
-export async function markEmailFailed(
-  db: Executor,
-  email: ClaimedEmail,
-  opts: { error: string },
-): Promise<boolean> {
-  const rows = await db
-    .update(emailOutbox)
-    .set({ status: 'failed', lastError: opts.error, lockedUntil: null })
+    .set({ ...set, lockedUntil: null })
     .where(stillOurs(email))
     .returning({ id: emailOutbox.id });
   return rows.length > 0;

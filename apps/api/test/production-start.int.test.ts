@@ -209,7 +209,7 @@ describe('pnpm start', () => {
       expect(stderr).toContain('[start] not starting: fix the configuration of api and jobs');
       expect(start.out.stdout).toBe('');
     }
-  });
+  }, 180_000);
 
   it("prints the one failing app's problems and starts neither", async () => {
     const { RESEND_API_KEY: _r, ...env } = PRODUCTION_ENV;

@@ -40,7 +40,10 @@ export async function getCheckoutSuccess(
     if (error instanceof PaymentProviderError && error.kind === 'not_found') {
       throw new DomainError('NOT_FOUND', 'Checkout session not found');
     }
-    throw new DomainError('UPSTREAM_FAILED', 'Payment provider unavailable', undefined, { cause: error });
+    throw new DomainError('UPSTREAM_FAILED', 'Payment provider unavailable', undefined, {
+      cause: error,
+      upstream: 'payments',
+    });
   }
   if (session.paymentStatus !== 'paid') throw new DomainError('NOT_PAID', 'Checkout session is not paid yet');
   const orderId = session.metadata.orderId;

@@ -143,3 +143,16 @@ describe.each(routes)('$name upload', (route) => {
     expect(res.status, await res.text()).toBe(201);
   });
 });
+
+describe('other request bodies', () => {
+  it.each([
+    ['tRPC', '/api/trpc/public.contact.submit'],
+    ['REST', '/api/v1/contact'],
+    ['webhook', '/api/v1/webhooks/stripe'],
+  ])('survive a %s JSON body cut by a socket reset or a closed connection', async (_, path) => {
+    const head = { 'content-type': 'application/json', 'content-length': '5000' };
+    await rawUpload(path, head, [Buffer.from('{"name":"a","email":"')], 'reset');
+    await rawUpload(path, head, [Buffer.from('{"name":"a","email":"')], 'end');
+    await expectStillServing();
+  });
+});

@@ -97,7 +97,12 @@ describe.each(routes)('$name upload', (route) => {
       });
       expect(res.status).toBe(400);
       const body = (await res.json()) as { error: Record<string, unknown> };
-      expect(body.error).toMatchObject({ code: 'BAD_REQUEST', status: 400, requestId: expect.any(String) });
+      expect(body.error).toMatchObject({
+        code: 'BAD_REQUEST',
+        status: 400,
+        message: expect.any(String),
+        requestId: expect.any(String),
+      });
       await expectStillServing();
     }
   });

@@ -39,3 +39,8 @@ export const ASYNC_PAYMENT_HOLD_MS = 7 * 24 * 60 * 60 * 1000;
  * it stays well under Stripe's response timeout.
  */
 export const WEBHOOK_EVENT_LOCK_WAIT_MS = 5_000;
+/**
+ * B4 (issue 11): the Checkout Session id grants the guest cookie only this long after the payment. The
+ * success page polls right after the redirect; later visits use the emailed link (which staff can revoke).
+ */
+export const CHECKOUT_SUCCESS_ACCESS_WINDOW_MS = 60 * 60 * 1000;

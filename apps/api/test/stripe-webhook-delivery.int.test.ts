@@ -39,15 +39,15 @@ const eventRow = (id: string) =>
  * (after every side effect of the event ran in their transaction) stall half a second, then fail, so their
  * whole transaction rolls back. A sequence counts them (sequences ignore rollbacks).
  */
-async function injectProcessingFault(failures: number) {
+async function injectProcessingFault(failures: number, stall = { seconds: 0.5, thenFail: true }) {
   await sql(
     h.app,
     `create sequence webhook_fault_seq;
      create function webhook_fault() returns trigger language plpgsql as $$
      begin
        if new.status = 'processed' and nextval('webhook_fault_seq') <= ${failures} then
-         perform pg_sleep(0.5);
-         raise exception 'injected fault after the event was applied';
+         perform pg_sleep(${stall.seconds});
+         ${stall.thenFail ? "raise exception 'injected fault after the event was applied';" : ''}
        end if;
        return new;
      end $$;
@@ -114,6 +114,26 @@ describe('Stripe webhook: a duplicate of an event still being processed (issue 1
       expect(await inventoryOf(db(), p.id)).toMatchObject({ onHand: 2, reserved: 0 });
     });
   }
+});
+
+describe('Stripe webhook: a duplicate that waited too long', () => {
+  it('answers 409 EVENT_IN_PROGRESS with Retry-After (Stripe retries) when the first delivery outlasts the wait', async () => {
+    const p = await makeProduct(db(), { inventory: { onHand: 2 } });
+    const { orderId, event } = await paidEvent(p.id);
+    await injectProcessingFault(1, { seconds: 6, thenFail: false }); // slow, then succeeds
+
+    const first = deliver(event);
+    await firstDeliveryStalled();
+    const duplicate = await deliver(event);
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body.error.code).toBe('EVENT_IN_PROGRESS');
+    expect(Number(duplicate.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await first).body).toEqual({ received: true, duplicate: false });
+
+    expect((await deliver(event)).body).toEqual({ received: true, duplicate: true });
+    expect((await orderOf(db(), orderId)).order.status).toBe('paid');
+    expect((await eventRow(event.id as string))?.status).toBe('processed');
+  });
 });
 
 describe('Stripe webhook: malformed event identity (issue 11 item 3)', () => {

@@ -222,5 +222,5 @@ describe('the API process killed (SIGKILL) in the middle of a burst of checkouts
         `${count('pending_payment')} pending (${orphaned} without a payment session) → expired; ` +
         `${Math.round(performance.now() - t0)} ms`,
     );
-  }, 120_000);
+  }, 200_000);
 });

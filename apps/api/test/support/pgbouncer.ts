@@ -6,15 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './processes.js';
 
-/** Debian's pgbouncer (`.ci/run` installs it when it can); PGBOUNCER_BIN points elsewhere. */
+/**
+ * Debian's pgbouncer (`.ci/run` installs it when it can). PGBOUNCER_BIN names another binary, or a missing
+ * one to see the skip.
+ */
 export function findPgBouncer(): string | undefined {
-  const candidates = [
-    process.env.PGBOUNCER_BIN,
-    '/usr/sbin/pgbouncer',
-    '/usr/bin/pgbouncer',
-    '/usr/local/bin/pgbouncer',
-  ];
-  return candidates.find((path): path is string => !!path && existsSync(path));
+  const candidates =
+    process.env.PGBOUNCER_BIN !== undefined
+      ? [process.env.PGBOUNCER_BIN]
+      : ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer', '/usr/local/bin/pgbouncer'];
+  return candidates.find((path) => path !== '' && existsSync(path));
 }
 
 export interface PgBouncer {

@@ -58,7 +58,7 @@ export function startAppProcess(name: string, app: 'api' | 'jobs', env: Record<s
 }
 
 /** Waits for `/ready` (database reachable, migrations at head). */
-export async function waitForReady(url: string, proc: AppProcess, timeoutMs = 60_000): Promise<void> {
+export async function waitForReady(url: string, proc: AppProcess, timeoutMs = 150_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited early:\n${proc.output()}`);
@@ -70,6 +70,14 @@ export async function waitForReady(url: string, proc: AppProcess, timeoutMs = 60
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${proc.name} never became ready:\n${proc.output()}`);
+}
+
+/** Waits for a jobs process to have scheduled its jobs and started working its queues. */
+export async function waitForJobsWorker(proc: AppProcess, timeoutMs = 150_000): Promise<void> {
+  await until(async () => {
+    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited early:\n${proc.output()}`);
+    return proc.output().includes('jobs worker started') ? true : undefined;
+  }, timeoutMs);
 }
 
 /** Polls `probe` until it returns something other than undefined. */
@@ -85,4 +93,28 @@ export async function until<T>(
     if (Date.now() > deadline) throw new Error('condition not reached in time');
     await new Promise((r) => setTimeout(r, pollMs));
   }
+}
+
+/**
+ * Queues one run of each named job on pg-boss, as the "send" a jobs process makes at start (apps/jobs owns
+ * pg-boss, so the few lines run in a node child resolved from there). A running worker picks them up.
+ */
+export async function queueJobRuns(directUrl: string, schema: string, names: string[]): Promise<void> {
+  const script = `
+    import { PgBoss } from 'pg-boss';
+    const [url, schema, ...names] = process.argv.slice(1);
+    const boss = new PgBoss({ connectionString: url, schema, supervise: false, schedule: false, migrate: false });
+    boss.on('error', (err) => { console.error(err); process.exit(1); });
+    await boss.start();
+    for (const name of names) await boss.send(name);
+    await boss.stop({ graceful: false });`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script, directUrl, schema, ...names], {
+    cwd: resolve(root, 'apps/jobs'),
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr?.on('data', (d) => (err += d));
+  const code = await new Promise<number | null>((done) => child.once('exit', done));
+  if (code !== 0) throw new Error(`queueing ${names.join(', ')} failed:\n${err}`);
 }

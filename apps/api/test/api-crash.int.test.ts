@@ -65,7 +65,8 @@ beforeAll(async () => {
   storageDir = await mkdtemp(join(tmpdir(), 'popbox-api-crash-'));
   port = await freePort();
   api.url = `http://127.0.0.1:${port}`;
-}, 60_000);
+  await startApi();
+}, 200_000);
 
 afterAll(async () => {
   await Promise.all(processes.map((p) => p.stop('SIGKILL')));
@@ -98,7 +99,7 @@ describe('the API process killed (SIGKILL) in the middle of a burst of checkouts
   it('restarts with money and stock exact: reconciliation clean, every order paid, pending or expired', async () => {
     const t0 = performance.now();
     const p = await makeProduct(database.db, { inventory: { onHand: STOCK } });
-    const first = await startApi();
+    const first = processes[0]!;
     const firstExit = first.exited;
     let created = 0;
     let inFlight = 0;

@@ -39,7 +39,11 @@ export interface CheckoutBody {
   name?: string;
 }
 
-export function postCheckout(app: TestApp, body: CheckoutBody | unknown, key: string | null = randomUUID()) {
+export function postCheckout(
+  app: Pick<TestApp, 'url'>,
+  body: CheckoutBody | unknown,
+  key: string | null = randomUUID(),
+) {
   return fetch(`${app.url}/api/v1/checkout/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(key === null ? {} : { 'idempotency-key': key }) },
@@ -49,7 +53,7 @@ export function postCheckout(app: TestApp, body: CheckoutBody | unknown, key: st
 
 /** Posts a Stripe event to the webhook, signed like Stripe signs (the SDK's own helper). */
 export function postWebhook(
-  app: TestApp,
+  app: Pick<TestApp, 'url'>,
   event: unknown,
   opts: { secret?: string; timestamp?: number; signature?: string | null } = {},
 ) {

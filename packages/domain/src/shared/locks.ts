@@ -39,3 +39,19 @@ export const orderActionLock = (orderId: string) => `orders:kuji-action:${orderI
 
 /** B18: serialises the (forced) confirmation email of one order. */
 export const confirmationEmailLock = (orderId: string) => `orders:confirmation-email:${orderId}`;
+
+/**
+ * Runs `work` with every lock wait of the transaction bounded by `waitMs` (`lock_timeout`, local to the
+ * transaction, so safe behind a transaction pooler), then puts the previous bound back. A wait that runs out
+ * fails with PostgreSQL's 55P03 (lock_not_available, see `isLockNotAvailable`), which aborts the
+ * transaction: the caller answers "busy" and rolls back.
+ */
+export async function withLockWait<T>(tx: Executor, waitMs: number, work: () => Promise<T>): Promise<T> {
+  const set = await tx.execute<{ previous: string }>(
+    sql`WITH p AS MATERIALIZED (SELECT current_setting('lock_timeout') AS previous)
+        SELECT previous, set_config('lock_timeout', ${`${Math.max(1, Math.round(waitMs))}ms`}, true) FROM p`,
+  );
+  const result = await work();
+  await tx.execute(sql`SELECT set_config('lock_timeout', ${set.rows[0]?.previous ?? '0'}, true)`);
+  return result;
+}

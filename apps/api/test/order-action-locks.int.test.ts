@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeProduct } from '@popbox/db/testing';
+import { makeKujiProduct, makeProduct } from '@popbox/db/testing';
 import { lockKey, orderActionLock } from '@popbox/domain';
 import { adminClient, type AdminClient } from './support/admin.js';
+import { guestCookie } from './support/guest.js';
 import { json } from './support/http.js';
 import {
   inventoryOf,
@@ -191,6 +192,34 @@ describe('issue 11 item 9: an order action waits briefly for the order instead o
     expect((await link).status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     expect((await orderOf(db(), orderId)).order.status).toBe('packed');
+  });
+
+  it('the buyer’s reveal waits for a short holder too, and answers busy past its shorter bound', async () => {
+    const kuji = await makeKujiProduct(db(), { prizes: [{ code: 'A1', quantity: 4 }] });
+    const { orderId } = await paidCheckout(h, [{ productId: kuji.product.id, quantity: 2 }]);
+    const { order } = await orderOf(db(), orderId);
+    const cookie = await guestCookie(h.app, order);
+    const revealAll = () =>
+      fetch(`${h.app.url}/api/v1/orders/${order.publicId}/tickets/reveal-all`, {
+        method: 'POST',
+        headers: { cookie },
+      });
+
+    let release = await holdActionLock(orderId);
+    const waiting = revealAll();
+    await sleep(200);
+    await release();
+    expect((await waiting).status).toBe(200);
+
+    release = await holdActionLock(orderId);
+    try {
+      const busy = await revealAll();
+      expect(busy.status).toBe(409);
+      expect((await json(busy)).error.code).toBe('ORDER_BUSY');
+      expect(busy.headers.get('retry-after')).toBe('1');
+    } finally {
+      await release();
+    }
   });
 
   it('answers 409 ORDER_BUSY with Retry-After (REST and tRPC) only when the wait runs out; nothing changes', async () => {

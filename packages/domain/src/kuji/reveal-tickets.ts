@@ -2,6 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { tickets, type Tx } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
 import { DomainError, notFound } from '../shared/errors.js';
+import { REVEAL_LOCK_WAIT_MS } from '../shared/constants.js';
 import { authorizeGuestOrder } from '../orders/guest-access.js';
 import type { OrderGrant } from '../orders/guest-tokens.js';
 import { REVEALABLE_ORDER_STATUSES } from '../orders/order.state.js';
@@ -11,11 +12,11 @@ import { beginOrderAction } from '../order-admin/order-action.js';
 type RevealDeps = Pick<Deps, 'db' | 'storage' | 'clock'>;
 
 /**
- * Starts a reveal: the shared order action (its locks waited for briefly, busy → 409 B11 step 1, and never
- * under a refund at the provider) and the revealable-status rule (paid, packed, shipped).
+ * Starts a reveal: the shared order action (its locks waited for at most REVEAL_LOCK_WAIT_MS, busy → 409
+ * B11 step 1, and never under a refund at the provider) and the revealable-status rule (paid, packed, shipped).
  */
 async function beginRevealAction(tx: Tx, orderId: string) {
-  const order = await beginOrderAction(tx, orderId);
+  const order = await beginOrderAction(tx, orderId, { waitMs: REVEAL_LOCK_WAIT_MS });
   if (!REVEALABLE_ORDER_STATUSES.includes(order.status)) {
     throw new DomainError(
       'TICKETS_NOT_REVEALABLE',

@@ -24,17 +24,17 @@ export const orderBusy = (cause?: unknown) =>
  * 2. a refund at the provider (its in-flight mark stands for the lock while no transaction is open, B14
  *    step 1) → 409 ORDER_BUSY too, for as long as the provider call runs. The mark of a crashed request stops
  *    counting once it is stale, so it never blocks the order for good. `exceptRefundClaimId`: the refund
- *    asking (its own mark does not block it).
+ *    asking (its own mark does not block it); `waitMs`: a shorter bound for a public caller.
  * Unknown order → 404.
  */
 export async function beginOrderAction(
   tx: Tx,
   orderId: string,
-  options: { exceptRefundClaimId?: string } = {},
+  options: { exceptRefundClaimId?: string; waitMs?: number } = {},
 ): Promise<OrderRow> {
   let order: OrderRow;
   try {
-    order = await withLockWait(tx, ORDER_LOCK_WAIT_MS, async () => {
+    order = await withLockWait(tx, options.waitMs ?? ORDER_LOCK_WAIT_MS, async () => {
       await transactionLock(tx, orderActionLock(orderId));
       return lockOrder(tx, orderId);
     });

@@ -33,6 +33,11 @@ export const IDEMPOTENCY_RETRY_AFTER_SECONDS = 1;
  * another admin action: each a short transaction without network calls) before answering 409 ORDER_BUSY.
  */
 export const ORDER_LOCK_WAIT_MS = 3000;
+/**
+ * The buyer's reveal waits less: it is public (behind the order cookie), and every waiting request holds a
+ * pool connection, so a burst of reveals of one order must not queue on it for long.
+ */
+export const REVEAL_LOCK_WAIT_MS = 500;
 /** What a busy order tells the caller to wait (Retry-After, seconds). */
 export const ORDER_BUSY_RETRY_AFTER_SECONDS = 1;
 /**

@@ -49,3 +49,5 @@ export const isUniqueViolation = byCode('23505');
 export const isForeignKeyViolation = byCode('23503', '23001');
 /** 23514 */
 export const isCheckViolation = byCode('23514');
+/** 55P03 lock_not_available: a lock wait ran past `lock_timeout` (or a NOWAIT lock was refused). */
+export const isLockNotAvailable = byCode('55P03');

@@ -12,6 +12,7 @@ export {
 export {
   isCheckViolation,
   isForeignKeyViolation,
+  isLockNotAvailable,
   isUniqueViolation,
   pgError,
   type PgErrorInfo,

@@ -1,30 +1,22 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { orders, tickets, type Tx } from '@popbox/db';
+import { tickets, type Tx } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
 import { DomainError, notFound } from '../shared/errors.js';
-import { orderActionLock, tryTransactionLock } from '../shared/locks.js';
+import { REVEAL_LOCK_WAIT_MS } from '../shared/constants.js';
 import { authorizeGuestOrder } from '../orders/guest-access.js';
 import type { OrderGrant } from '../orders/guest-tokens.js';
 import { REVEALABLE_ORDER_STATUSES } from '../orders/order.state.js';
 import { ticketCollection, ticketViews } from '../orders/ticket-views.js';
-import { refundInFlight } from '../refunds/refund-intents.queries.js';
+import { beginOrderAction } from '../order-admin/order-action.js';
 
 type RevealDeps = Pick<Deps, 'db' | 'storage' | 'clock'>;
 
 /**
- * Starts a per-order action: the order's transaction-scoped action lock (busy → 409, B11 step 1) and the
- * revealable-status rule (paid, packed, shipped).
+ * Starts a reveal: the shared order action (its locks waited for at most REVEAL_LOCK_WAIT_MS, busy → 409
+ * B11 step 1, and never under a refund at the provider) and the revealable-status rule (paid, packed, shipped).
  */
-async function beginOrderAction(tx: Tx, orderId: string) {
-  // A refund holds the order for its whole run, provider call included (B14 step 1): its in-flight mark
-  // stands for the lock while no transaction is open, so no ticket is revealed under a refund.
-  if (!(await tryTransactionLock(tx, orderActionLock(orderId))) || (await refundInFlight(tx, orderId))) {
-    throw new DomainError('ORDER_BUSY', 'Another action on this order is in progress; retry shortly', {
-      retryAfterSeconds: 1,
-    });
-  }
-  const [order] = await tx.select({ status: orders.status }).from(orders).where(eq(orders.id, orderId));
-  if (!order) throw notFound('Order');
+async function beginRevealAction(tx: Tx, orderId: string) {
+  const order = await beginOrderAction(tx, orderId, { waitMs: REVEAL_LOCK_WAIT_MS });
   if (!REVEALABLE_ORDER_STATUSES.includes(order.status)) {
     throw new DomainError(
       'TICKETS_NOT_REVEALABLE',
@@ -45,7 +37,7 @@ export async function revealTicket(
 ) {
   const order = await authorizeGuestOrder(deps, grants, publicId);
   return deps.db.transaction(async (tx) => {
-    await beginOrderAction(tx, order.id);
+    await beginRevealAction(tx, order.id);
     const [ticket] = await tx
       .select({ id: tickets.id, revealedAt: tickets.revealedAt, voidedAt: tickets.voidedAt })
       .from(tickets)
@@ -65,7 +57,7 @@ export async function revealTicket(
 export async function revealAllTickets(deps: RevealDeps, grants: OrderGrant[], publicId: string) {
   const order = await authorizeGuestOrder(deps, grants, publicId);
   return deps.db.transaction(async (tx) => {
-    await beginOrderAction(tx, order.id);
+    await beginRevealAction(tx, order.id);
     await tx
       .update(tickets)
       .set({ revealedAt: deps.clock.now() })

@@ -5,8 +5,8 @@ import { DomainError } from '../shared/errors.js';
 import { recordAudit, type AdminActor } from '../audit/record-audit.js';
 import { enqueueEmail } from '../email/outbox.js';
 import { accessLinkEmail } from '../email/templates/access-link.js';
-import { lockOrder } from '../payments/finalise-payment.js';
 import { orderRecipient } from './order-recipient.js';
+import { beginOrderAction } from './order-action.js';
 
 /**
  * F8: bumps the order's access-token version — every earlier emailed link and every session cookie granted
@@ -19,7 +19,7 @@ export async function issueAccessLink(
   input: { id: string; sendEmail?: boolean | undefined },
 ) {
   return deps.db.transaction(async (tx) => {
-    const order = await lockOrder(tx, input.id);
+    const order = await beginOrderAction(tx, input.id);
     const [bumped] = await tx
       .update(orders)
       .set({ accessTokenVersion: sql`${orders.accessTokenVersion} + 1` })

@@ -5,9 +5,9 @@ import { recordAudit, type AdminActor } from '../audit/record-audit.js';
 import { enqueueEmail } from '../email/outbox.js';
 import { orderConfirmationEmail } from '../email/templates/order-confirmation.js';
 import { refundEmail } from '../email/templates/refund.js';
-import { lockOrder } from '../payments/finalise-payment.js';
 import { loadEmailData } from '../payments/order-emails.js';
 import { orderRecipient } from './order-recipient.js';
+import { beginOrderAction } from './order-action.js';
 
 const CONFIRMATION_ELIGIBLE = ['paid', 'packed', 'shipped'] as const;
 
@@ -26,7 +26,7 @@ export async function resendConfirmation(
   orderId: string,
 ) {
   return deps.db.transaction(async (tx) => {
-    const order = await lockOrder(tx, orderId);
+    const order = await beginOrderAction(tx, orderId);
     const to = await orderRecipient(deps, tx, order.id);
     const refunded = order.status === 'refunded';
     if (!refunded) {

@@ -5,7 +5,7 @@ import { DomainError } from '../shared/errors.js';
 import { recordAudit, type AdminActor } from '../audit/record-audit.js';
 import { ADMIN_STATUS_MOVES, assertOrderTransition, type AdminStatusTarget } from '../orders/order.state.js';
 import { releaseOrderReservations } from '../inventory/reservations.queries.js';
-import { beginAdminOrderAction } from './order-action.js';
+import { beginOrderAction } from './order-action.js';
 import { getAdminOrderDetail } from './admin-order-detail.js';
 
 type StatusDeps = Pick<Deps, 'db' | 'clock' | 'storage' | 'payments' | 'logger'>;
@@ -23,7 +23,7 @@ export async function updateOrderStatus(
 ) {
   const target = input.status;
   const { detail, sessionToClose } = await deps.db.transaction(async (tx) => {
-    const order = await beginAdminOrderAction(tx, input.id);
+    const order = await beginOrderAction(tx, input.id);
     const requiredFrom = ADMIN_STATUS_MOVES[target];
     if (order.status !== requiredFrom) {
       throw new DomainError(

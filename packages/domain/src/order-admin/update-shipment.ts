@@ -6,7 +6,7 @@ import { recordAudit, type AdminActor } from '../audit/record-audit.js';
 import { assertOrderTransition } from '../orders/order.state.js';
 import { enqueueEmail } from '../email/outbox.js';
 import { shipmentEmail } from '../email/templates/shipment.js';
-import { beginAdminOrderAction } from './order-action.js';
+import { beginOrderAction } from './order-action.js';
 import { getAdminOrderDetail } from './admin-order-detail.js';
 import { orderRecipient } from './order-recipient.js';
 import { mergeShipment, trackingChanged, type ShipmentFields, type ShipmentPatch } from './shipment.rules.js';
@@ -26,7 +26,7 @@ export async function updateShipment(
   input: ShipmentPatch & { id: string },
 ) {
   return deps.db.transaction(async (tx) => {
-    const order = await beginAdminOrderAction(tx, input.id);
+    const order = await beginOrderAction(tx, input.id);
     if (order.status !== 'packed' && order.status !== 'shipped') {
       throw new DomainError(
         'INVALID_TRANSITION',

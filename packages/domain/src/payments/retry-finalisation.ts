@@ -2,14 +2,13 @@ import { eq } from 'drizzle-orm';
 import { orders } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
 import { DomainError } from '../shared/errors.js';
-import { orderActionLock, tryTransactionLock } from '../shared/locks.js';
 import { recordAudit, type AdminActor } from '../audit/record-audit.js';
 import { assertOrderTransition } from '../orders/order.state.js';
 import { isRetriableAttention } from './finalisation.rules.js';
-import { lockOrder } from './finalise-payment.js';
 import { StockShortage, takeOrderStockAndDeal } from './take-order-stock.js';
 import { enqueuePaidOrderEmails } from './order-emails.js';
 import { getAdminOrderDetail } from '../order-admin/admin-order-detail.js';
+import { beginOrderAction } from '../order-admin/order-action.js';
 
 /**
  * F5 admin resolution: a paid order parked for a stock reason (late payment with the stock resold, a
@@ -24,12 +23,7 @@ export async function retryFinalisation(
   orderId: string,
 ) {
   return deps.db.transaction(async (tx) => {
-    if (!(await tryTransactionLock(tx, orderActionLock(orderId)))) {
-      throw new DomainError('ORDER_BUSY', 'Another action on this order is in progress; retry shortly', {
-        retryAfterSeconds: 1,
-      });
-    }
-    const order = await lockOrder(tx, orderId);
+    const order = await beginOrderAction(tx, orderId);
     if (order.status !== 'paid_needs_attention') {
       throw new DomainError(
         'INVALID_TRANSITION',

@@ -2,9 +2,9 @@ import { and, eq, isNotNull } from 'drizzle-orm';
 import { paymentRefunds, payments, tickets, type Tx } from '@popbox/db';
 import { DomainError } from '../shared/errors.js';
 import { REFUNDABLE_ORDER_STATUSES } from '../orders/order.state.js';
-import { beginAdminOrderAction, orderBusy, type OrderRow } from '../order-admin/order-action.js';
+import { beginOrderAction, type OrderRow } from '../order-admin/order-action.js';
 import { countsTowardRefunded, providerRefundKey, refundedTotal } from './refund.rules.js';
-import { markRefundIntent, refundInFlight } from './refund-intents.queries.js';
+import { markRefundIntent } from './refund-intents.queries.js';
 
 export interface RefundRequest {
   orderId: string;
@@ -59,12 +59,13 @@ export async function assertRefundable(
 }
 
 /**
- * Phase 1 of a refund (short transaction, no network): under the order action lock (busy → 409) and the
- * order row lock, check the preconditions against succeeded + pending refunds, refuse while another refund
- * of the order is in flight, and mark this request's Idempotency-Key as the order's refund in flight.
+ * Phase 1 of a refund (short transaction, no network): under the order action lock and the order row lock,
+ * refused (409 busy) while another refund of the order is in flight (`beginOrderAction`), check the
+ * preconditions against succeeded + pending refunds and mark this request's Idempotency-Key as the order's
+ * refund in flight.
  */
 export async function planRefund(tx: Tx, claimId: string, request: RefundRequest): Promise<RefundPlan> {
-  const order = await beginAdminOrderAction(tx, request.orderId);
+  const order = await beginOrderAction(tx, request.orderId, { exceptRefundClaimId: claimId });
   const [payment] = await tx.select().from(payments).where(eq(payments.orderId, order.id)).for('update');
   if (!payment?.providerPaymentIntentId) {
     throw notAllowed('This order has no captured payment to refund', { status: order.status });
@@ -87,7 +88,6 @@ export async function planRefund(tx: Tx, claimId: string, request: RefundRequest
     });
   }
   const amountCents = await assertRefundable(tx, order, payment, refunds, request.amountCents);
-  if (await refundInFlight(tx, order.id, claimId)) throw orderBusy();
   await markRefundIntent(tx, claimId, order.id, { amountCents, refundKey });
   return {
     kind: 'create',

@@ -4,7 +4,7 @@ import type { Deps } from '../shared/deps.js';
 import { DomainError, notFound } from '../shared/errors.js';
 import type { ProviderRefund } from '../ports/payments.js';
 import { recordAudit, type AdminActor } from '../audit/record-audit.js';
-import { beginAdminOrderAction } from '../order-admin/order-action.js';
+import { beginOrderAction } from '../order-admin/order-action.js';
 import { getAdminOrderDetail } from '../order-admin/admin-order-detail.js';
 import { DEFAULT_VOID_REASON } from './refund.rules.js';
 import { applyProviderRefunds } from './apply-provider-refunds.js';
@@ -67,7 +67,7 @@ export async function reconcileRefunds(
     );
   }
   return deps.db.transaction(async (tx) => {
-    await beginAdminOrderAction(tx, orderId);
+    await beginOrderAction(tx, orderId);
     const before = await localRefundState(tx, orderId);
     const applied = await applyProviderRefunds(deps, tx, {
       paymentIntentId,

@@ -29,6 +29,18 @@ export const IDEMPOTENCY_IN_FLIGHT_STALE_MS = 2 * 60 * 1000;
 /** F3: what a concurrent duplicate is told to wait (Retry-After, seconds). */
 export const IDEMPOTENCY_RETRY_AFTER_SECONDS = 1;
 /**
+ * Issue 11: how long an order action waits for another holder of the order's locks (a webhook's bookkeeping,
+ * another admin action: each a short transaction without network calls) before answering 409 ORDER_BUSY.
+ */
+export const ORDER_LOCK_WAIT_MS = 3000;
+/**
+ * The buyer's reveal waits less: it is public (behind the order cookie), and every waiting request holds a
+ * pool connection, so a burst of reveals of one order must not queue on it for long.
+ */
+export const REVEAL_LOCK_WAIT_MS = 500;
+/** What a busy order tells the caller to wait (Retry-After, seconds). */
+export const ORDER_BUSY_RETRY_AFTER_SECONDS = 1;
+/**
  * F4: stock stays held while a delayed payment method (bank debit, …) settles after checkout completed
  * unpaid. Stripe settles those within days; the hold is renewed when the completed-unpaid event arrives.
  */

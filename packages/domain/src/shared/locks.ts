@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { pgError, type Executor, type Tx } from '@popbox/db';
+import { isLockNotAvailable, type Executor, type Tx } from '@popbox/db';
 
 const FNV_OFFSET = 0xcbf29ce484222325n;
 const FNV_PRIME = 0x100000001b3n;
@@ -59,9 +59,24 @@ export async function transactionLockWithin(tx: Tx, name: string, waitMs: number
     });
     return true;
   } catch (error) {
-    if (pgError(error)?.code === LOCK_NOT_AVAILABLE) return false;
+    if (isLockNotAvailable(error)) return false;
     throw error;
   }
 }
 
-const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
+ * Runs `work` with every lock wait of the transaction bounded by `waitMs` (`lock_timeout`, local to the
+ * transaction, so safe behind a transaction pooler), then puts the previous bound back. A wait that runs out
+ * fails with PostgreSQL's 55P03 (lock_not_available, see `isLockNotAvailable`), which aborts the
+ * transaction: the caller answers "busy" and rolls back.
+ */
+export async function withLockWait<T>(tx: Executor, waitMs: number, work: () => Promise<T>): Promise<T> {
+  const set = await tx.execute<{ previous: string }>(
+    sql`WITH p AS MATERIALIZED (SELECT current_setting('lock_timeout') AS previous)
+        SELECT previous, set_config('lock_timeout', ${`${Math.max(1, Math.round(waitMs))}ms`}, true) FROM p`,
+  );
+  const result = await work();
+  await tx.execute(sql`SELECT set_config('lock_timeout', ${set.rows[0]?.previous ?? '0'}, true)`);
+  return result;
+}

@@ -18,7 +18,12 @@ const cookieRoutes = Router()
     );
     res.json({ ok: true });
   })
-  .post('/test/echo', (req, res) => void res.json({ bytes: JSON.stringify(req.body).length }));
+  .post('/test/echo', (req, res) => void res.json({ bytes: JSON.stringify(req.body).length }))
+  .get('/test/fails-mid-answer', (_req, res, next) => {
+    res.status(200).setHeader('content-type', 'text/plain');
+    res.write('partial');
+    next(new Error('failed after the headers were sent'));
+  });
 
 let app: TestApp;
 beforeAll(async () => {
@@ -42,6 +47,19 @@ describe('security headers', () => {
       expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
       expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
     }
+  });
+});
+
+describe('an error after the answer has started', () => {
+  it('ends the half-sent answer instead of leaving the client waiting', async () => {
+    const outcome = await fetch(`${app.url}/test/fails-mid-answer`, { signal: AbortSignal.timeout(5_000) })
+      .then((res) => res.text())
+      .then(
+        () => 'ended',
+        (error: Error) => (error.name === 'TimeoutError' ? 'hung' : 'ended'),
+      );
+    expect(outcome).toBe('ended');
+    expect((await fetch(`${app.url}/health`)).status).toBe(200);
   });
 });
 

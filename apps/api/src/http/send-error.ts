@@ -16,7 +16,11 @@ export function errorBody(api: ApiError, requestId: string | undefined): ApiErro
 }
 
 export function sendError(req: Request, res: Response, api: ApiError): void {
-  if (res.headersSent) return;
+  if (res.headersSent) {
+    // Too late for an error body: end the half-sent answer so the client is not left waiting on it.
+    if (!res.writableEnded) res.destroy();
+    return;
+  }
   // Same rule as the tRPC surface: a conflict that resolves by itself says when to try again.
   const retryAfter = (api.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
   if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));

@@ -141,7 +141,10 @@ describe('NUL bytes (item 3)', () => {
     expectTrpcError(query.body.error, 400, 'VALIDATION_FAILED');
     expect(Object.keys(query.body.error.data.details.fields)).toEqual(['q']);
 
-    const mutation = await postJson('/api/trpc/public.contact.submit', JSON.stringify({ ...contact, lastName: '\u0000' }));
+    const mutation = await postJson(
+      '/api/trpc/public.contact.submit',
+      JSON.stringify({ ...contact, lastName: '\u0000' }),
+    );
     expect(mutation.status).toBe(400);
     expectTrpcError(mutation.body.error, 400, 'VALIDATION_FAILED');
     expect(Object.keys(mutation.body.error.data.details.fields)).toEqual(['lastName']);
@@ -220,7 +223,11 @@ describe('prototype keys (item 5)', () => {
   it('answers 400 naming the key on the strict REST bodies (settings, legal, FAQ, order status)', async () => {
     const { order } = await makeOrder(app.database.db);
     const cases: Array<[string, string, object]> = [
-      ['PUT', '/admin/settings/shipping', { flatShippingCents: 500, freeShippingThresholdCents: 0, currency: 'CAD' }],
+      [
+        'PUT',
+        '/admin/settings/shipping',
+        { flatShippingCents: 500, freeShippingThresholdCents: 0, currency: 'CAD' },
+      ],
       ['PUT', '/admin/settings/store-banner', { enabled: false, items: [] }],
       ['POST', '/admin/legal', { type: 'privacy', content: 'Privacy' }],
       ['POST', '/admin/legal/faq', { question: 'Q?', answer: 'A.' }],
@@ -246,10 +253,18 @@ describe('prototype keys (item 5)', () => {
 
 describe('integer bounds (item 6)', () => {
   it('answers 400 to an FAQ sortOrder past the integer column, and accepts its maximum', async () => {
-    const over = await admin.call('POST', '/admin/legal/faq', { question: 'Q?', answer: 'A.', sortOrder: 2147483648 });
+    const over = await admin.call('POST', '/admin/legal/faq', {
+      question: 'Q?',
+      answer: 'A.',
+      sortOrder: 2147483648,
+    });
     expectRestError(over, 400, 'VALIDATION_FAILED');
     expect(failedFields(over.body)).toEqual(['sortOrder']);
-    const max = await admin.call('POST', '/admin/legal/faq', { question: 'Q?', answer: 'A.', sortOrder: 2147483647 });
+    const max = await admin.call('POST', '/admin/legal/faq', {
+      question: 'Q?',
+      answer: 'A.',
+      sortOrder: 2147483647,
+    });
     expect(max.status).toBe(201);
     const patched = await admin.call('PATCH', `/admin/legal/faq/${max.body.id}`, { sortOrder: 2 ** 53 });
     expectRestError(patched, 400, 'VALIDATION_FAILED');
@@ -260,8 +275,18 @@ describe('integer bounds (item 6)', () => {
     const { product, prizes } = await makeKujiProduct(app.database.db);
     const { order } = await makeOrder(app.database.db);
     const cases: Array<[string, string, object, string]> = [
-      ['PUT', '/admin/settings/store-banner', { enabled: true, items: [{ message: 'x', sortOrder: 2 ** 31, isActive: true }] }, 'items.0.sortOrder'],
-      ['PATCH', `/admin/products/${product.id}/kuji-prizes/${prizes[0]!.id}`, { sortOrder: 2 ** 31 }, 'sortOrder'],
+      [
+        'PUT',
+        '/admin/settings/store-banner',
+        { enabled: true, items: [{ message: 'x', sortOrder: 2 ** 31, isActive: true }] },
+        'items.0.sortOrder',
+      ],
+      [
+        'PATCH',
+        `/admin/products/${product.id}/kuji-prizes/${prizes[0]!.id}`,
+        { sortOrder: 2 ** 31 },
+        'sortOrder',
+      ],
       ['POST', `/admin/orders/${order.id}/refund`, { amountCents: 2 ** 31 }, 'amountCents'],
     ];
     for (const [method, path, body, field] of cases) {
@@ -278,7 +303,11 @@ describe('wrong answers (item 7)', () => {
     const other = await makeKujiProduct(app.database.db);
     const base = (id: string) => `/admin/products/${id}/kuji-prizes`;
     expectRestError(await admin.call('DELETE', `${base(product.id)}/${randomUUID()}`), 404, 'NOT_FOUND');
-    expectRestError(await admin.call('DELETE', `${base(other.product.id)}/${prizes[0]!.id}`), 404, 'NOT_FOUND');
+    expectRestError(
+      await admin.call('DELETE', `${base(other.product.id)}/${prizes[0]!.id}`),
+      404,
+      'NOT_FOUND',
+    );
     const still = await app.database.pool.query('select 1 from kuji_prizes where id = $1', [prizes[0]!.id]);
     expect(still.rowCount).toBe(1);
     const audit = await app.database.pool.query(
@@ -318,7 +347,9 @@ describe('Checkout Session ids in logs (item 12)', () => {
     logLines.length = 0;
     await get(`/api/trpc/public.checkout.success?input=${trpcInput({ session_id: secret })}`);
     await get(`/api/trpc/public.checkout.success?input={"session_id":"${secret}"}`);
-    await get(`/api/trpc/public.catalog.home,public.checkout.success?batch=1&input=${trpcInput({ 1: { session_id: secret } })}`);
+    await get(
+      `/api/trpc/public.catalog.home,public.checkout.success?batch=1&input=${trpcInput({ 1: { session_id: secret } })}`,
+    );
     await new Promise((r) => setTimeout(r, 50));
     const requestLines = logLines.filter((l) => l.req !== undefined);
     expect(requestLines).toHaveLength(3);

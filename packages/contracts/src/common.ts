@@ -41,7 +41,11 @@ export const ZQueryBoolean = z.enum(['true', 'false']).transform((v) => v === 't
  * fields of REST inputs; a pipe is left alone, so settings like shipping (B16) stay strict. Bounded by the
  * `integer` column it lands in (a value past it answered 500 from PostgreSQL).
  */
-export const ZStrictInt = (min = 0, max = INT32_MAX) => z.int().min(min).max(max).pipe(z.int());
+export const ZStrictInt = (min = 0, max = INT32_MAX) => {
+  const bounded = () => z.int().min(min).max(max);
+  // Both sides bounded, so the OpenAPI document states the range for requests and responses alike.
+  return bounded().pipe(bounded());
+};
 export const ZStrictBoolean = z.boolean().pipe(z.boolean());
 
 export const ZDeleted = z.object({ id: ZUuid, deleted: z.literal(true) });

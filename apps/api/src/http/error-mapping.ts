@@ -121,7 +121,11 @@ export function toApiError(error: unknown): ApiError {
   const pg = pgError(error);
   const valueProblem = pg ? CLIENT_VALUE_SQLSTATES[pg.code] : undefined;
   if (pg && valueProblem) {
-    return make('BAD_REQUEST', valueProblem, pg.column ? { fields: { [pg.column]: [valueProblem] } } : undefined);
+    return make(
+      'BAD_REQUEST',
+      valueProblem,
+      pg.column ? { fields: { [pg.column]: [valueProblem] } } : undefined,
+    );
   }
   const httpish = (error ?? {}) as HttpishError;
   if (httpish.type === 'entity.parse.failed') return make('MALFORMED_JSON', 'Malformed JSON body');

@@ -36,7 +36,8 @@ export function findHostileInput(
   for (let frame = stack.pop(); frame; frame = stack.pop()) {
     const { value } = frame;
     if (typeof value === 'string') {
-      if (!depthOnly && value.includes('\u0000')) return { path: pathOf(frame), problem: 'Must not contain a NUL character' };
+      if (!depthOnly && value.includes('\u0000'))
+        return { path: pathOf(frame), problem: 'Must not contain a NUL character' };
       continue;
     }
     if (typeof value !== 'object' || value === null || !isPlainContainer(value)) continue;

@@ -63,8 +63,8 @@ export function createApp(deps: Deps, opts: AppOptions): Express {
 
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
-  app.use(inputGuard);
   app.use(requestLogScope);
+  app.use(inputGuard);
 
   const createContext = contextFactory(deps);
   app.use('/api/trpc', createExpressMiddleware({ router: appRouter, createContext }));

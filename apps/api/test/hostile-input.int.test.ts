@@ -6,6 +6,7 @@ import { createLogger } from '../src/logger.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { adminClient, failedFields, type AdminClient } from './support/admin.js';
 import type { Json } from './support/http.js';
+import { form, upload } from './support/images.js';
 
 /**
  * Issue 11, items 3–7 and 12: hostile input answers a 4xx in the error shape of spec (e) on every surface
@@ -159,6 +160,21 @@ describe('NUL bytes (item 3)', () => {
     expect(batch.body[0].result).toBeDefined();
     expectTrpcError(batch.body[1].error, 400, 'VALIDATION_FAILED');
     expect(Object.keys(batch.body[1].error.data.details.fields)).toEqual(['q']);
+  });
+
+  it('answers 400 naming the field for NUL in a multipart text field (image alt text), storing nothing', async () => {
+    const product = await makeProduct(app.database.db);
+    const answer = await upload(
+      `${app.url}/api/v1/admin/products/${product.id}/images`,
+      admin.token,
+      form([{ field: 'files' }, { field: 'altTexts', value: 'A mug\u0000' }]),
+    );
+    expectRestError(answer, 400, 'VALIDATION_FAILED');
+    expect(failedFields(answer.body)).toEqual(['altTexts']);
+    const images = await app.database.pool.query('select 1 from product_images where product_id = $1', [
+      product.id,
+    ]);
+    expect(images.rowCount).toBe(0);
   });
 
   it('answers 400 for NUL in a field name', async () => {

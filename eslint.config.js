@@ -83,6 +83,12 @@ export default tseslint.config(
     ]),
   },
   {
+    files: ['packages/domain/src/config/config-checks.ts'],
+    rules: restrict([
+      [['*'], 'the config checks are dependency-free so each app can validate its settings cheaply.'],
+    ]),
+  },
+  {
     files: ['apps/jobs/src/**/*.ts'],
     rules: restrict([
       [

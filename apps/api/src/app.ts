@@ -11,6 +11,7 @@ import { restHandler } from './http/rest.js';
 import { buildOpenApiDocument, type PlainPaths } from './http/openapi.js';
 import { docsRouter } from './http/docs.js';
 import { healthRouter } from './http/health.js';
+import { mediaRouter } from './http/media.js';
 import { errorHandler, notFoundHandler } from './http/send-error.js';
 import { inputGuard } from './http/input-guard.js';
 import { providerRoutes } from './http/provider-routes.js';
@@ -79,7 +80,7 @@ export function createApp(deps: Deps, opts: AppOptions): Express {
   for (const route of [...provider.plainRoutes, ...(opts.plainRoutes ?? [])]) app.use(route);
   app.use('/api/v1', restHandler(appRouter, deps));
 
-  if (opts.mediaDir) app.use('/media', express.static(opts.mediaDir, { fallthrough: true, index: false }));
+  if (opts.mediaDir) app.use('/media', mediaRouter(opts.mediaDir));
 
   app.use(notFoundHandler);
   app.use(errorReporter);

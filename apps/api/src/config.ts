@@ -1,6 +1,15 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import {
+  ConfigError,
+  missingInProduction,
+  nonBlank,
+  placeholderProblems,
+  successUrlProblems,
+} from '@popbox/domain/config-checks';
+
+export { ConfigError };
 
 /**
  * The API's configuration: the only module that reads process.env (style rule 15). Spec (d) settings plus
@@ -141,27 +150,17 @@ export interface AppConfig {
   rateLimit: { store: 'postgres' } | false;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
 export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
-  // Blank values count as unset.
-  const raw = Object.fromEntries(
-    Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ''),
-  );
+  const raw = nonBlank(source);
   const parsed = EnvSchema.safeParse(raw);
   const problems: string[] = parsed.success
     ? []
     : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  problems.push(...successUrlProblems(raw.STRIPE_SUCCESS_URL));
   const production = (raw.NODE_ENV ?? '') === 'production';
   if (production) {
-    for (const key of PRODUCTION_REQUIRED) {
-      if (!raw[key]) problems.push(`${key}: required in production`);
-    }
+    problems.push(...missingInProduction(raw, PRODUCTION_REQUIRED));
+    problems.push(...placeholderProblems(raw, EnvSchema.keyof().options));
     if (raw.RATE_LIMITS === 'off')
       problems.push('RATE_LIMITS: rate limits cannot be turned off in production');
     for (const [key, value] of EMBEDDED_VALUES) {
@@ -169,10 +168,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         problems.push(`${key}: the embedded development value is refused in production`);
     }
   }
-  if (!parsed.success || problems.length) throw new ConfigError(problems);
+  if (!parsed.success || problems.length) throw new ConfigError('api', problems);
   const env = parsed.data;
   if (!env.DATABASE_URL)
-    throw new ConfigError(['DATABASE_URL: required (use `pnpm dev` for an embedded database)']);
+    throw new ConfigError('api', ['DATABASE_URL: required (use `pnpm dev` for an embedded database)']);
 
   const clientBaseUrl = env.CLIENT_BASE_URL ?? DEV_DEFAULTS.clientBaseUrl;
   const apiBaseUrl = env.PUBLIC_API_URL ?? `http://localhost:${env.PORT}`;

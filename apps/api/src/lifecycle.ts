@@ -1,8 +1,6 @@
 import type { Server } from 'node:http';
 import { checkDatabaseReadiness, type Deps, type Logger } from '@popbox/domain';
 
-/** B21 server timeouts. */
-export const SERVER_TIMEOUTS = { requestTimeout: 30_000, headersTimeout: 35_000, keepAliveTimeout: 5_000 };
 const PROBE_TIMEOUT_MS = 10_000;
 const FORCED_EXIT_MS = 10_000;
 
@@ -32,10 +30,6 @@ export async function probeDatabase(
   } finally {
     clearTimeout(timer);
   }
-}
-
-export function applyServerTimeouts(server: Server): void {
-  Object.assign(server, SERVER_TIMEOUTS);
 }
 
 /**

@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import { createDb } from '@popbox/db';
 import {
   devTokenVerifier,
@@ -15,7 +14,8 @@ import {
 } from '@popbox/domain';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { applyServerTimeouts, probeDatabase, shutdownGracefully } from './lifecycle.js';
+import { probeDatabase, shutdownGracefully } from './lifecycle.js';
+import { createHttpServer } from './http-server.js';
 import { flushErrorTracking, initErrorTracking } from './observability/sentry.js';
 import { STRIPE_WEBHOOK_PATH } from './http/stripe-webhook-path.js';
 
@@ -106,8 +106,7 @@ export async function main(): Promise<void> {
   });
 
   await probeDatabase(deps);
-  const server = createServer(app);
-  applyServerTimeouts(server);
+  const server = createHttpServer(app);
   shutdownGracefully({
     server,
     logger,

@@ -280,6 +280,7 @@ describe('POST /api/v1/admin/orders/{id}/refund (B14, F9)', () => {
     const res = await refund(orderId, {}, key);
     expect(res.status).toBe(502);
     expect(res.body.error.code).toBe('UPSTREAM_FAILED');
+    expect(res.body.error.message).toBe('The payment provider did not complete the refund');
     const rows = await refundRows(orderId);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.status).toBe('failed');
@@ -305,6 +306,7 @@ describe('POST /api/v1/admin/orders/{id}/refund (B14, F9)', () => {
     const res = await refund(orderId, { amountCents: 1000 }, key);
     expect(res.status).toBe(502);
     expect(res.body.error.code).toBe('UPSTREAM_FAILED');
+    expect(res.body.error.message).toBe('The payment provider could not be reached; please try again');
     expect(await refundRows(orderId)).toHaveLength(0);
     expect((await orderOf(db(), orderId)).order.status).toBe('paid');
     expect(await refundEmails(orderId)).toHaveLength(0);

@@ -248,7 +248,10 @@ describe('POST /api/v1/checkout/session', () => {
     h.stripe.failCreate = 0;
     expect(res.status).toBe(502);
     const body = await json(res);
-    expect(body.error).toMatchObject({ code: 'UPSTREAM_FAILED', message: 'Bad gateway' });
+    expect(body.error).toMatchObject({
+      code: 'UPSTREAM_FAILED',
+      message: 'The payment provider could not be reached; please try again',
+    });
 
     const order = await db().query.orders.findFirst({
       where: (t, { eq }) => eq(t.checkoutIdempotencyKey, key),

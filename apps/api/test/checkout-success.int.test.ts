@@ -8,6 +8,7 @@ import {
   type CheckoutHarness,
 } from './support/checkout.js';
 import { json } from './support/http.js';
+import { adminClient } from './support/admin.js';
 
 /** B4: the success page polls; only a verified webhook ever changes the order (security rule 1). */
 let h: CheckoutHarness;
@@ -117,5 +118,50 @@ describe('GET /api/v1/checkout/success', () => {
       needsAttention: true,
       order: { status: 'paid_needs_attention' },
     });
+  });
+});
+
+describe('GET /api/v1/checkout/success: the session id grants the order only briefly (issue 11 item 13)', () => {
+  async function paidOrder() {
+    const placed = await checkout();
+    const event = h.stripe.event('checkout.session.completed', h.stripe.complete(placed.sessionId));
+    expect((await postWebhook(h.app, event)).status).toBe(200);
+    return placed;
+  }
+  const paidMinutesAgo = (orderId: string, minutes: number) =>
+    sql(h.app, `UPDATE orders SET paid_at = now() - make_interval(mins => $2) WHERE id = $1`, [
+      orderId,
+      minutes,
+    ]);
+
+  async function expectRefused(res: Response, publicId: string) {
+    expect(res.status).toBe(401);
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('guest_order_session='))).toBe(false);
+    const text = await res.text();
+    expect(JSON.parse(text).error).toMatchObject({ code: 'ORDER_ACCESS_DENIED', status: 401 });
+    expect(text).not.toContain(publicId); // no order details
+  }
+
+  it('grants no cookie and returns no order once staff revoked the order link', async () => {
+    const { sessionId, orderId, publicId } = await paidOrder();
+    expect((await success(sessionId)).status).toBe(200);
+    const admin = await adminClient(h.app);
+    expect((await admin.call('POST', `/admin/orders/${orderId}/access-link`, {})).status).toBe(200);
+    await expectRefused(await success(sessionId), publicId);
+  });
+
+  it('grants no cookie once the access window after payment has passed', async () => {
+    const { sessionId, orderId, publicId } = await paidOrder();
+    await paidMinutesAgo(orderId, 61);
+    await expectRefused(await success(sessionId), publicId);
+  });
+
+  it('still grants the cookie within the window when the link was never revoked', async () => {
+    const { sessionId, orderId, publicId } = await paidOrder();
+    await paidMinutesAgo(orderId, 59);
+    const res = await success(sessionId);
+    expect(res.status).toBe(200);
+    expect((await json(res)).publicId).toBe(publicId);
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('guest_order_session='))).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEV_DEFAULTS, loadConfig } from '../src/config.js';
 import { PRODUCTION_ENV } from './support/production-env.js';
@@ -89,6 +90,121 @@ describe('production configuration', () => {
   it('refuses a reservation TTL other than 600000 ms', () => {
     expect(problemsOf({ ...PRODUCTION_ENV, STRIPE_CHECK_SESSION_RESERVATION_TTL: '600500' })).toHaveLength(1);
     expect(problemsOf({ ...PRODUCTION_ENV, STRIPE_CHECK_SESSION_RESERVATION_TTL: '600000' })).toEqual([]);
+  });
+});
+
+/** Every `KEY=value` line of .env.example, the commented-out optional ones included. */
+function envExample(): Record<string, string> {
+  const text = readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8');
+  const entries = [...text.matchAll(/^#? ?([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1]!, m[2]!.trim()]);
+  return Object.fromEntries(entries);
+}
+
+describe('production configuration copied from .env.example', () => {
+  it('refuses every placeholder of .env.example, naming the setting and why', () => {
+    const problems = problemsOf(envExample());
+    const placeholders = problems.filter((p) => p.includes('looks like the .env.example placeholder'));
+    expect(placeholders.map((p) => p.split(':')[0]).sort()).toEqual(
+      [
+        'CORS_ORIGIN',
+        'CLIENT_BASE_URL',
+        'ADMIN_BASE_URL',
+        'DATABASE_URL',
+        'SUPABASE_URL',
+        'SUPABASE_PUBLIC_KEY',
+        'SUPABASE_SECRET_KEY',
+        'SUPABASE_JWT_SECRET',
+        'STRIPE_SECRET_KEY',
+        'STRIPE_WEBHOOK_SECRET',
+        'STRIPE_SUCCESS_URL',
+        'STRIPE_CANCEL_URL',
+        'RESEND_API_KEY',
+        'RESEND_FROM_EMAIL',
+        'ORDER_NOTIFICATION_EMAIL',
+        'CONTACT_EMAIL',
+        'ORDER_TOKEN_PEPPER',
+        'SENTRY_DSN',
+      ].sort(),
+    );
+  });
+
+  it.each([
+    [
+      'STRIPE_SECRET_KEY',
+      'sk_test_...',
+      "STRIPE_SECRET_KEY: looks like the .env.example placeholder 'sk_test_...'; set your real Stripe secret key",
+    ],
+    [
+      'STRIPE_WEBHOOK_SECRET',
+      'whsec_...',
+      "STRIPE_WEBHOOK_SECRET: looks like the .env.example placeholder 'whsec_...'; set your Stripe webhook endpoint's signing secret",
+    ],
+    [
+      'RESEND_API_KEY',
+      're_...',
+      "RESEND_API_KEY: looks like the .env.example placeholder 're_...'; set your real Resend API key",
+    ],
+    [
+      'SUPABASE_PUBLIC_KEY',
+      '<anon key>',
+      "SUPABASE_PUBLIC_KEY: looks like the .env.example placeholder '<anon key>'; set your Supabase project's anon key",
+    ],
+    [
+      'SUPABASE_SECRET_KEY',
+      '<service-role key>',
+      "SUPABASE_SECRET_KEY: looks like the .env.example placeholder '<service-role key>'; set your Supabase project's service-role key",
+    ],
+    [
+      'ORDER_TOKEN_PEPPER',
+      '<random, at least 16 characters>',
+      "ORDER_TOKEN_PEPPER: looks like the .env.example placeholder '<random, at least 16 characters>'; generate a random one (see .env.example)",
+    ],
+    [
+      'DATABASE_URL',
+      'postgres://postgres:s3cret@db.<project-ref>.supabase.co:5432/postgres',
+      "DATABASE_URL: looks like the .env.example placeholder '<project-ref>'; set your database's connection string",
+    ],
+    [
+      'CONTACT_EMAIL',
+      'hello@example.com',
+      "CONTACT_EMAIL: looks like the .env.example placeholder 'example.com'; set your shop's contact inbox",
+    ],
+    [
+      'CORS_ORIGIN',
+      'https://shop.example.com',
+      "CORS_ORIGIN: looks like the .env.example placeholder 'shop.example.com'; set your storefront's origin",
+    ],
+  ])('refuses the placeholder %s=%s', (key, value, problem) => {
+    expect(problemsOf({ ...PRODUCTION_ENV, [key]: value })).toEqual([problem]);
+  });
+
+  it('quotes only the placeholder, never the rest of the value', () => {
+    const [problem] = problemsOf({
+      ...PRODUCTION_ENV,
+      DATABASE_URL: 'postgres://postgres:s3cret@db.<project-ref>.supabase.co:5432/postgres',
+    });
+    expect(problem).not.toContain('s3cret');
+  });
+
+  it('accepts real values that merely resemble a placeholder', () => {
+    expect(
+      problemsOf({
+        ...PRODUCTION_ENV,
+        STRIPE_SECRET_KEY: 'sk_test_51Habc',
+        CONTACT_EMAIL: 'hello@myexample.com',
+        CORS_ORIGIN: 'https://example.community',
+      }),
+    ).toEqual([]);
+  });
+
+  it('refuses a STRIPE_SUCCESS_URL without {CHECKOUT_SESSION_ID}, in production and elsewhere', () => {
+    const problem =
+      'STRIPE_SUCCESS_URL must contain {CHECKOUT_SESSION_ID} so the storefront can poll /checkout/success';
+    const successUrl = 'https://shop.popbox.example/checkout/success';
+    expect(problemsOf({ ...PRODUCTION_ENV, STRIPE_SUCCESS_URL: successUrl })).toEqual([problem]);
+    expect(problemsOf({ DATABASE_URL: 'postgres://x@127.0.0.1/db', STRIPE_SUCCESS_URL: successUrl })).toEqual(
+      [problem],
+    );
   });
 });
 

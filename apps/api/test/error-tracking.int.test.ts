@@ -230,7 +230,11 @@ describe('explicit flow captures', () => {
   it('reports a checkout session failure once, tagged with its flow and carrying the order ids', async () => {
     const res = await fetch(`${app.url}/test/checkout-failure`, { method: 'POST', headers: SECRET_HEADERS });
     expect(res.status).toBe(502);
-    expect((await json(res)).error).toMatchObject({ code: 'UPSTREAM_FAILED', message: 'Bad gateway' });
+    // A provider failure that names no provider still says what happened, never a bare "Bad gateway".
+    expect((await json(res)).error).toMatchObject({
+      code: 'UPSTREAM_FAILED',
+      message: 'An external provider could not be reached; please try again',
+    });
     const events = await flushed();
     expect(events).toHaveLength(1);
     expect(events[0]!.tags).toMatchObject({

@@ -189,6 +189,49 @@ describe('the built API in production mode', () => {
 });
 
 describe('pnpm start', () => {
+  it("prints both apps' missing settings before starting either, every time", async () => {
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const start = run('scripts/start.mjs', { NODE_ENV: 'production' });
+      expect(await start.exited, `attempt ${attempt}`).toBe(1);
+      const { stderr } = start.out;
+      const api = stderr.indexOf('api: invalid configuration');
+      const jobs = stderr.indexOf('jobs: invalid configuration');
+      expect(api, `attempt ${attempt}:\n${stderr}`).toBeGreaterThanOrEqual(0);
+      expect(jobs, `attempt ${attempt}:\n${stderr}`).toBeGreaterThan(api);
+      const apiList = stderr.slice(api, jobs);
+      const jobsList = stderr.slice(jobs);
+      for (const key of ['CORS_ORIGIN', 'STRIPE_WEBHOOK_SECRET', 'ORDER_TOKEN_PEPPER', 'DATABASE_URL']) {
+        expect(apiList).toContain(`  - ${key}: required in production\n`);
+      }
+      for (const key of ['DATABASE_URL', 'RESEND_API_KEY', 'RESEND_FROM_EMAIL', 'STRIPE_SECRET_KEY']) {
+        expect(jobsList).toContain(`  - ${key}: required in production\n`);
+      }
+      expect(stderr).toContain('[start] not starting: fix the configuration of api and jobs');
+      expect(start.out.stdout).toBe('');
+    }
+  }, 180_000);
+
+  it("prints the one failing app's problems and starts neither", async () => {
+    const { RESEND_API_KEY: _r, ...env } = PRODUCTION_ENV;
+    const start = run('scripts/start.mjs', {
+      ...env,
+      DATABASE_URL: databaseUrl,
+      STRIPE_SECRET_KEY: 'sk_test_...',
+      PORT: String(await freePort()),
+    });
+    expect(await start.exited).toBe(1);
+    expect(start.out.stderr).toContain(
+      "  - STRIPE_SECRET_KEY: looks like the .env.example placeholder 'sk_test_...'; set your real Stripe secret key",
+    );
+    expect(start.out.stderr).toMatch(
+      /api: invalid configuration\n[\s\S]*RESEND_API_KEY: required in production/,
+    );
+    expect(start.out.stderr).toMatch(
+      /jobs: invalid configuration\n[\s\S]*RESEND_API_KEY: required in production/,
+    );
+    expect(start.out.stdout).toBe('');
+  });
+
   it('runs the built API and jobs together and stops both on SIGTERM', async () => {
     const port = await freePort();
     const start = run('scripts/start.mjs', {

@@ -60,7 +60,7 @@ describe('Supabase Storage adapter', () => {
     expect(res.body.error).toEqual({
       code: 'UPSTREAM_FAILED',
       status: 502,
-      message: 'Bad gateway',
+      message: 'The storage provider could not be reached; please try again',
       requestId: expect.any(String),
     });
     expect(await rowsOf(p.id)).toEqual([]);

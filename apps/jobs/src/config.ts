@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import { JOB_CATALOG, JOB_NAMES, type JobName } from '@popbox/domain';
+import {
+  ConfigError,
+  missingInProduction,
+  nonBlank,
+  placeholderProblems,
+} from '@popbox/domain/config-checks';
 
 /** The jobs app's configuration: the only module here that reads process.env. */
 const int = (min: number, max: number, fallback: number) =>
@@ -17,11 +23,13 @@ const cron = z
 const EnvSchema = z.object({
   NODE_ENV: z.string().default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'),
+  DATABASE_URL: z
+    .string({ error: 'required (use `pnpm dev` for an embedded database)' })
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'),
   /** pg-boss needs session features: a direct connection, not a transaction pooler. */
   DATABASE_DIRECT_URL: z
     .string()
-    .regex(/^postgres(ql)?:\/\//)
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   RESEND_API_KEY: z.string().trim().optional(),
   RESEND_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional(),
@@ -50,23 +58,29 @@ const DEV_FROM_EMAIL = 'shop@popbox.local';
 
 export type JobsConfig = ReturnType<typeof loadJobsConfig>;
 
+/** No embedded defaults in production (architecture.md): mail goes through Resend, payments are Stripe. */
+const PRODUCTION_REQUIRED = ['DATABASE_URL', 'RESEND_API_KEY', 'RESEND_FROM_EMAIL', 'STRIPE_SECRET_KEY'];
+
+const isMissing = (raw: Record<string, string>, path: PropertyKey[]) =>
+  path.length === 1 && PRODUCTION_REQUIRED.includes(String(path[0])) && !raw[String(path[0])];
+
 export function loadJobsConfig(source: Record<string, string | undefined> = process.env) {
-  const raw = Object.fromEntries(
-    Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ''),
-  );
+  const raw = nonBlank(source);
+  const production = raw.NODE_ENV === 'production';
   const parsed = EnvSchema.safeParse(raw);
   const problems = parsed.success
     ? []
-    : parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
-  if (raw.NODE_ENV === 'production') {
-    // No embedded defaults in production (architecture.md): mail goes through Resend, payments are Stripe.
-    for (const key of ['RESEND_API_KEY', 'RESEND_FROM_EMAIL', 'STRIPE_SECRET_KEY']) {
-      if (!raw[key]) problems.push(`  - ${key}: required in production`);
-    }
+    : parsed.error.issues
+        // In production a missing required setting is reported once, in the shared wording.
+        .filter((i) => !(production && isMissing(raw, i.path)))
+        .map((i) => `${i.path.join('.')}: ${i.message}`);
+  if (production) {
+    problems.push(...missingInProduction(raw, PRODUCTION_REQUIRED));
+    problems.push(...placeholderProblems(raw, EnvSchema.keyof().options));
+    if (raw.RESEND_FROM_EMAIL?.trim() === DEV_FROM_EMAIL)
+      problems.push('RESEND_FROM_EMAIL: the embedded development value is refused in production');
   }
-  if (!parsed.success || problems.length) {
-    throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
-  }
+  if (!parsed.success || problems.length) throw new ConfigError('jobs', problems);
   const env = parsed.data;
   const from = env.RESEND_FROM_EMAIL ?? DEV_FROM_EMAIL;
   const schedules = Object.fromEntries(

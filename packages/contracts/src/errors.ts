@@ -28,6 +28,7 @@ export const ERROR_STATUS = {
   ORDER_BUSY: 409,
   IDEMPOTENCY_IN_FLIGHT: 409,
   CHECKOUT_NOT_REUSABLE: 409,
+  EVENT_IN_PROGRESS: 409,
   NOT_PAID: 409,
   REFUND_NOT_ALLOWED: 409,
   TICKETS_REVEALED: 409,
@@ -59,9 +60,24 @@ export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
 /** Generic client-facing messages for 5xx answers: internal text never leaves the server (security rule 14). */
 export const GENERIC_5XX_MESSAGE: Record<number, string> = {
   500: 'Internal server error',
-  502: 'Bad gateway',
+  502: 'An external provider could not be reached; please try again',
   503: 'Service unavailable',
 };
+
+/**
+ * What a 502 `UPSTREAM_FAILED` tells the client, chosen by which provider failed and how (issue 11): the
+ * domain names the failure from this closed table, the provider's own error text stays in the logs.
+ */
+export const UPSTREAM_FAILURE_MESSAGE = {
+  payments: 'The payment provider could not be reached; please try again',
+  payments_refund_incomplete: 'The payment provider did not complete the refund',
+  payments_refund_unrecorded:
+    'The refund went through at the payment provider but could not be recorded; reconcile the order',
+  email: 'The email provider could not be reached; please try again',
+  storage: 'The storage provider could not be reached; please try again',
+} as const;
+
+export type UpstreamFailure = keyof typeof UPSTREAM_FAILURE_MESSAGE;
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(ERROR_STATUS, value);

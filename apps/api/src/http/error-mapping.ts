@@ -1,6 +1,11 @@
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
-import { ERROR_STATUS, GENERIC_5XX_MESSAGE, type ErrorCode } from '@popbox/contracts/errors';
+import {
+  ERROR_STATUS,
+  GENERIC_5XX_MESSAGE,
+  UPSTREAM_FAILURE_MESSAGE,
+  type ErrorCode,
+} from '@popbox/contracts/errors';
 import { isDomainError } from '@popbox/domain';
 import { isUniqueViolation, pgError } from '@popbox/db';
 
@@ -96,7 +101,13 @@ function carriedStatus(error: HttpishError): number | undefined {
 
 /** Maps anything thrown to the public error. Unknown errors become a generic 500. */
 export function toApiError(error: unknown): ApiError {
-  if (isDomainError(error)) return make(error.code, error.message, error.details);
+  if (isDomainError(error)) {
+    // A provider failure says which provider, from the closed table; nothing of the internal message.
+    if (error.upstream && error.code === 'UPSTREAM_FAILED') {
+      return { code: error.code, status: error.status, message: UPSTREAM_FAILURE_MESSAGE[error.upstream] };
+    }
+    return make(error.code, error.message, error.details);
+  }
   if (error instanceof ZodError) return validationError(error);
   if (error instanceof TRPCError) {
     if (error.cause && error.cause !== error) {

@@ -17,10 +17,18 @@ export interface ParsedForm {
 /** B13 multipart limits: 10 files of 5 MB, 20 fields, 30 parts. */
 const LIMITS = { fileSize: UPLOAD_MAX_BYTES, files: UPLOAD_MAX_FILES, fields: 20, parts: 30 };
 
+const malformed = () => new DomainError('BAD_REQUEST', 'Malformed multipart body');
+const interrupted = () => new DomainError('BAD_REQUEST', 'The upload ended before the end of the form');
+
 /**
- * Reads a multipart form into memory within the B13 limits. Errors: not multipart / malformed / too many
- * fields or parts / a file under an unexpected field name → 400; a file over 5 MB or more than 10 files → 422.
- * On the first error the request is abandoned (the connection is closed after the answer).
+ * Reads a multipart form into memory within the B13 limits. Errors: not multipart / malformed / truncated /
+ * interrupted / too many fields or parts / a file under an unexpected field name → 400; a file over 5 MB or
+ * more than 10 files → 422. On the first error the parser is destroyed and the rest of the body drained.
+ *
+ * No stream error may escape to the process (issue 11): busboy reports a truncated body on the parser AND on
+ * the file stream that was open, and an 'error' event nobody listens to is an uncaught exception. So the
+ * parser and every file stream keep an 'error' listener for their whole life, and the request's own end
+ * (client gone, socket reset) settles the promise too. Everything after the first settlement is a no-op.
  */
 export function parseMultipart(
   req: Request,
@@ -40,18 +48,27 @@ export function parseMultipart(
       if (settled) return;
       settled = true;
       req.unpipe(parser);
-      req.resume();
+      parser.destroy(); // ends any open file stream (with an error, handled below)
+      if (!req.destroyed) req.resume(); // drain the rest so the answer can be sent
       reject(error);
     };
 
+    parser.on('error', () => fail(malformed()));
     parser.on('file', (field, stream, info) => {
+      stream.on('error', () => fail(malformed()));
+      if (settled) {
+        stream.resume();
+        return;
+      }
       if (!opts.fileFields.includes(field)) {
         stream.resume();
         fail(validationFailed({ [field]: [`Unexpected file field; use ${opts.fileFields.join(' or ')}`] }));
         return;
       }
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      readFile(stream, (bytes) => {
+        if (!settled)
+          form.files.push({ field, fileName: info.filename ?? 'image', contentType: info.mimeType, bytes });
+      });
       stream.on('limit', () =>
         fail(
           new DomainError('FILE_TOO_LARGE', 'Image larger than 5 MB', {
@@ -60,17 +77,9 @@ export function parseMultipart(
           }),
         ),
       );
-      stream.on('close', () => {
-        if (settled) return;
-        form.files.push({
-          field,
-          fileName: info.filename ?? 'image',
-          contentType: info.mimeType,
-          bytes: new Uint8Array(Buffer.concat(chunks)),
-        });
-      });
     });
     parser.on('field', (name, value) => {
+      if (settled) return;
       if (!opts.textFields.includes(name)) {
         fail(validationFailed({ [name]: ['Unknown field'] }));
         return;
@@ -88,12 +97,25 @@ export function parseMultipart(
     );
     parser.on('fieldsLimit', () => fail(new DomainError('BAD_REQUEST', 'Too many form fields (max 20)')));
     parser.on('partsLimit', () => fail(new DomainError('BAD_REQUEST', 'Too many form parts (max 30)')));
-    parser.on('error', () => fail(new DomainError('BAD_REQUEST', 'Malformed multipart body')));
     parser.on('close', () => {
       if (settled) return;
       settled = true;
       resolve(form);
     });
+
+    // The client went away mid-body (or before we started reading it): no 'end' will ever reach the parser.
+    if (req.readableAborted) return fail(interrupted());
+    req.on('error', () => fail(interrupted()));
+    req.on('close', () => {
+      if (!req.complete) fail(interrupted());
+    });
     req.pipe(parser);
   });
+}
+
+/** Collects a file's bytes; `done` runs only when the file ended normally (never after an error). */
+function readFile(stream: NodeJS.ReadableStream, done: (bytes: Uint8Array) => void) {
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  stream.on('end', () => done(new Uint8Array(Buffer.concat(chunks))));
 }

@@ -17,6 +17,9 @@ export function errorBody(api: ApiError, requestId: string | undefined): ApiErro
 
 export function sendError(req: Request, res: Response, api: ApiError): void {
   if (res.headersSent) return;
+  // Same rule as the tRPC surface: a conflict that resolves by itself says when to try again.
+  const retryAfter = (api.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
   res.status(api.status).json(errorBody(api, req.id === undefined ? undefined : String(req.id)));
 }
 

@@ -81,8 +81,16 @@ export const stripeWebhookPaths: PlainPaths = {
             },
           },
         },
-        400: { ...errorResponse, description: 'Missing or invalid signature, or malformed event' },
+        400: {
+          ...errorResponse,
+          description: 'Missing or invalid signature, or malformed event (e.g. an event id that is not one)',
+        },
         404: { ...errorResponse, description: 'The event names an unknown order' },
+        409: {
+          ...errorResponse,
+          description:
+            'The same event is still being processed by another delivery (EVENT_IN_PROGRESS, Retry-After): deliver it again',
+        },
         413: { ...errorResponse, description: 'Body larger than 1 MB' },
         502: {
           ...errorResponse,

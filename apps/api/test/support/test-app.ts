@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import {
   type Deps,
 } from '@popbox/domain';
 import { createApp, type AppOptions } from '../../src/app.js';
+import { createHttpServer, SERVER_TIMEOUTS, type ServerTimeouts } from '../../src/http-server.js';
 import { appRouter } from '../../src/trpc/app-router.js';
 import { createCallerFactory } from '../../src/trpc/init.js';
 import { createContextInner, type Actor } from '../../src/trpc/context.js';
@@ -42,7 +43,14 @@ export interface TestApp {
 
 /** A real server on 127.0.0.1 over a fresh, migrated database of its own. */
 export async function startTestApp(
-  opts: { clock?: Clock; deps?: Partial<Deps>; app?: Partial<AppOptions>; countQueries?: boolean } = {},
+  opts: {
+    clock?: Clock;
+    deps?: Partial<Deps>;
+    app?: Partial<AppOptions>;
+    countQueries?: boolean;
+    /** The production server's timeouts unless given (short ones for slow-client tests). */
+    timeouts?: ServerTimeouts;
+  } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const queries = opts.countQueries ? countingDb(database.pool) : undefined;
@@ -91,7 +99,7 @@ export async function startTestApp(
     rateLimit: false,
     ...opts.app,
   });
-  const server: Server = createServer(app);
+  const server: Server = createHttpServer(app, opts.timeouts ?? SERVER_TIMEOUTS);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

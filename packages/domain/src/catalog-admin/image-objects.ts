@@ -43,7 +43,7 @@ export async function removeOrFail(
       'UPSTREAM_FAILED',
       'Upload failed and uploaded objects could not be cleaned up',
       { orphanedKeys: keys },
-      { cause: cleanupError },
+      { cause: cleanupError, upstream: 'storage' },
     );
   }
 }

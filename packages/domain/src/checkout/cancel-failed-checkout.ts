@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { orders, payments } from '@popbox/db';
+import { orders, payments, type Tx } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
 import { assertOrderTransition } from '../orders/order.state.js';
 import { assertPaymentTransition } from '../payments/payment.state.js';
@@ -11,19 +11,26 @@ import { releaseOrderReservations } from '../inventory/reservations.queries.js';
  * Does nothing if the order has already moved on.
  */
 export async function cancelFailedCheckout(deps: Pick<Deps, 'db' | 'clock'>, orderId: string): Promise<void> {
-  await deps.db.transaction(async (tx) => {
-    const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
-    if (!order || order.status !== 'pending_payment') return;
-    await releaseOrderReservations(tx, orderId, 'released');
-    assertOrderTransition(order.status, 'cancelled');
-    await tx
-      .update(orders)
-      .set({ status: 'cancelled', cancelledAt: deps.clock.now() })
-      .where(eq(orders.id, orderId));
-    const [payment] = await tx.select().from(payments).where(eq(payments.orderId, orderId));
-    if (payment && payment.status === 'pending') {
-      assertPaymentTransition(payment.status, 'failed');
-      await tx.update(payments).set({ status: 'failed' }).where(eq(payments.id, payment.id));
-    }
-  });
+  await deps.db.transaction((tx) => cancelFailedCheckoutIn(tx, deps, orderId));
+}
+
+/** The same, in the caller's transaction. */
+export async function cancelFailedCheckoutIn(
+  tx: Tx,
+  deps: Pick<Deps, 'clock'>,
+  orderId: string,
+): Promise<void> {
+  const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
+  if (!order || order.status !== 'pending_payment') return;
+  await releaseOrderReservations(tx, orderId, 'released');
+  assertOrderTransition(order.status, 'cancelled');
+  await tx
+    .update(orders)
+    .set({ status: 'cancelled', cancelledAt: deps.clock.now() })
+    .where(eq(orders.id, orderId));
+  const [payment] = await tx.select().from(payments).where(eq(payments.orderId, orderId));
+  if (payment && payment.status === 'pending') {
+    assertPaymentTransition(payment.status, 'failed');
+    await tx.update(payments).set({ status: 'failed' }).where(eq(payments.id, payment.id));
+  }
 }

@@ -1,11 +1,9 @@
-import { and, eq } from 'drizzle-orm';
-import { orders, payments } from '@popbox/db';
+import { eq } from 'drizzle-orm';
+import { orders } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
-import { CURRENCY, STRIPE_SESSION_LIFETIME_MS } from '../shared/constants.js';
+import { IDEMPOTENCY_RETRY_AFTER_SECONDS } from '../shared/constants.js';
 import { DomainError } from '../shared/errors.js';
-import { PaymentProviderError, type CheckoutSession } from '../ports/payments.js';
-import { slimSessionSnapshot } from '../payments/session.rules.js';
-import { closeSessionsInBackground, providerFailure } from '../payments/provider-errors.js';
+import { closeSessionsInBackground } from '../payments/provider-errors.js';
 import {
   checkoutFingerprint,
   normaliseCheckout,
@@ -14,159 +12,119 @@ import {
   type NormalisedCheckout,
 } from './cart.rules.js';
 import {
-  abandonIdempotencyKey,
-  claimIdempotencyKey,
-  completeIdempotencyKey,
-  type IdempotencyClaim,
-} from './idempotency.queries.js';
+  bindCheckoutKeyToOrder,
+  claimCheckoutKey,
+  dropStaleOrphanKey,
+  findCheckoutKey,
+  type CheckoutKeyRow,
+} from './checkout-key.queries.js';
 import { getShippingSettings } from '../content/shipping-settings.js';
 import { placePendingOrder, type PlacedOrder } from './place-pending-order.js';
-import { cancelFailedCheckout } from './cancel-failed-checkout.js';
+import { openPaymentSession, type CheckoutSessionResult } from './open-payment-session.js';
+import { resumeCheckout, sessionExpiryFor } from './resume-checkout.js';
 
-export interface CheckoutSessionResult {
-  checkoutUrl: string;
-  sessionId: string;
-  publicId: string;
-  orderId: string;
-}
+export type { CheckoutSessionResult } from './open-payment-session.js';
 
-const SCOPE = 'checkout';
+type Outcome = { result: CheckoutSessionResult; replayed: boolean };
 
 /**
- * B3 with F2, F3, F6, F16: pending order + stock hold in one transaction, then the payment session (network,
- * outside any transaction), then the session saved together with the Idempotency-Key's stored response.
- * If the provider fails after the order was committed, the compensation releases the stock, cancels the
- * order, fails the payment and closes any session that was opened; the client gets 502.
+ * B3 with F2, F3, F6, F16: the Idempotency-Key, the pending order and its stock hold commit in one
+ * transaction; then the payment session (network, outside any transaction), saved together with the key's
+ * stored response. If the provider fails after the order was committed, the compensation releases the stock,
+ * cancels the order, fails the payment and closes any session that was opened; the client gets 502.
+ * A retry with the same key and request gets the first response — also after a crash, at once: a committed
+ * key always names its order, so the retry finishes the checkout itself (resume-checkout.ts).
  */
 export async function createCheckoutSession(
   deps: Deps,
   request: CheckoutRequest,
   idempotencyKeyHeader: string | string[] | undefined,
-): Promise<{ result: CheckoutSessionResult; replayed: boolean }> {
+): Promise<Outcome> {
   const key = parseIdempotencyKey(idempotencyKeyHeader);
   const checkout = normaliseCheckout(request);
-  const claim = await claimIdempotencyKey(deps.db, {
-    scope: SCOPE,
-    key,
-    fingerprint: checkoutFingerprint(checkout),
-    now: deps.clock.now(),
-  });
-  if (claim.kind === 'completed') return { result: await replay(deps, claim), replayed: true };
-
-  let placed: PlacedOrder;
-  try {
-    const shipping = await getShippingSettings(deps);
-    placed = await deps.db.transaction((tx) => placePendingOrder(deps, tx, checkout, key, shipping));
-  } catch (error) {
-    // Nothing was committed: the key is free again (a retry may succeed once stock is back).
-    await abandonIdempotencyKey(deps.db, claim.id);
-    throw error;
+  const fingerprint = checkoutFingerprint(checkout);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const existing = await findCheckoutKey(deps.db, key);
+    if (existing) {
+      const answer = await answerExistingKey(deps, existing, fingerprint);
+      if (answer) return answer;
+      continue; // an orphan of a dead request was dropped: the key is free
+    }
+    const placed = await placeWithKey(deps, checkout, key, fingerprint);
+    if (!placed) continue; // a concurrent request committed the key first: answer from its record
+    closeSessionsInBackground(
+      deps,
+      placed.expiredElsewhere.map((o) => o.stripeCheckoutSessionId),
+    );
+    const result = await openPaymentSession(
+      deps,
+      {
+        orderId: placed.orderId,
+        publicId: placed.publicId,
+        shippingCents: placed.shippingCents,
+        lines: placed.lines,
+        email: checkout.email,
+        name: checkout.name,
+        sessionExpiresAt: sessionExpiryFor(placed.reservationExpiresAt),
+      },
+      placed.claimId,
+      'first',
+    );
+    return { result, replayed: false };
   }
-  closeSessionsInBackground(
-    deps,
-    placed.expiredElsewhere.map((o) => o.stripeCheckoutSessionId),
-  );
-  return { result: await openPaymentSession(deps, placed, checkout, key, claim.id), replayed: false };
+  throw inFlight();
 }
 
-/** After commit: the provider session (network), then the session saved with the key's stored response. */
-async function openPaymentSession(
+/** The key, the order and the stock hold, all or nothing. Null when the key is already someone else's. */
+async function placeWithKey(
   deps: Deps,
-  placed: PlacedOrder,
   checkout: NormalisedCheckout,
   key: string,
-  claimId: string,
-): Promise<CheckoutSessionResult> {
-  let session: CheckoutSession | undefined;
-  try {
-    session = await deps.payments.createCheckoutSession({
-      orderId: placed.orderId,
-      orderPublicId: placed.publicId,
-      currency: CURRENCY,
-      lineItems: placed.lines.map((l) => ({
-        name: l.name,
-        description: l.description,
-        unitAmountCents: l.unitPriceCents,
-        quantity: l.quantity,
-      })),
-      shippingCents: placed.shippingCents,
-      customerEmail: checkout.email,
-      customerName: checkout.name,
-      successUrl: deps.config.checkout.successUrl,
-      cancelUrl: deps.config.checkout.cancelUrl,
-      // Stripe needs at least 30 minutes; the stock hold is 10 (spec "Stripe session expiry").
-      expiresAt: new Date(deps.clock.now().getTime() + STRIPE_SESSION_LIFETIME_MS),
-      idempotencyKey: `checkout-session:${key}`,
-    });
-    if (!session.url) throw new PaymentProviderError('The payment session has no hosted URL', 'unavailable');
-    const result: CheckoutSessionResult = {
-      checkoutUrl: session.url,
-      sessionId: session.id,
-      publicId: placed.publicId,
-      orderId: placed.orderId,
-    };
-    await attachSession(deps, placed.orderId, session, claimId, result);
-    return result;
-  } catch (error) {
-    deps.logger.error(
-      { err: error, flow: 'checkout_session_create', orderId: placed.orderId, publicId: placed.publicId },
-      'checkout session creation failed; compensating',
-    );
-    await cancelFailedCheckout(deps, placed.orderId);
-    await completeIdempotencyKey(deps.db, claimId, {
-      status: 502,
-      body: null,
-      resourceId: placed.orderId,
-      now: deps.clock.now(),
-    });
-    if (session) closeSessionsInBackground(deps, [session.id]); // F6
-    throw providerFailure(error);
-  }
-}
-
-async function attachSession(
-  deps: Pick<Deps, 'db' | 'clock'>,
-  orderId: string,
-  session: CheckoutSession,
-  claimId: string,
-  result: CheckoutSessionResult,
-): Promise<void> {
-  await deps.db.transaction(async (tx) => {
-    const updated = await tx
-      .update(orders)
-      .set({ stripeCheckoutSessionId: session.id })
-      .where(and(eq(orders.id, orderId), eq(orders.status, 'pending_payment')))
-      .returning({ id: orders.id });
-    if (!updated.length) throw new DomainError('CHECKOUT_NOT_REUSABLE', 'The order is no longer payable');
-    await tx
-      .update(payments)
-      .set({
-        providerCheckoutSessionId: session.id,
-        providerPaymentIntentId: session.paymentIntentId,
-        rawResponse: slimSessionSnapshot(session),
-      })
-      .where(eq(payments.orderId, orderId));
-    await completeIdempotencyKey(tx, claimId, {
-      status: 201,
-      body: result,
-      resourceId: orderId,
-      now: deps.clock.now(),
-    });
+  fingerprint: string,
+): Promise<(PlacedOrder & { claimId: string }) | null> {
+  const shipping = await getShippingSettings(deps);
+  return deps.db.transaction(async (tx) => {
+    // Waits while another open transaction inserts the same key, then sees its outcome.
+    const claimId = await claimCheckoutKey(tx, { key, fingerprint, now: deps.clock.now() });
+    if (!claimId) return null;
+    const placed = await placePendingOrder(deps, tx, checkout, key, shipping);
+    await bindCheckoutKeyToOrder(tx, claimId, placed.orderId);
+    return { ...placed, claimId };
   });
 }
+
+/** F3: 422 for another request; the stored answer; or the unfinished checkout of a request that died. */
+async function answerExistingKey(
+  deps: Deps,
+  row: CheckoutKeyRow,
+  fingerprint: string,
+): Promise<Outcome | null> {
+  if (row.fingerprint !== fingerprint) {
+    throw new DomainError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was already used with a different request',
+    );
+  }
+  if (row.state === 'completed') return { result: await replay(deps, row), replayed: true };
+  if (row.resourceId) return { result: await resumeCheckout(deps, row.id, row.resourceId), replayed: true };
+  if (await dropStaleOrphanKey(deps.db, row.id)) return null;
+  throw inFlight();
+}
+
+const inFlight = () =>
+  new DomainError('IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still in progress', {
+    retryAfterSeconds: IDEMPOTENCY_RETRY_AFTER_SECONDS,
+  });
 
 /**
  * F3 replay: the first response again, as long as its checkout can still be paid. A checkout that failed,
  * expired or was paid cannot be reused (B3): the client starts over with a new key.
  */
-async function replay(
-  deps: Pick<Deps, 'db'>,
-  claim: Extract<IdempotencyClaim, { kind: 'completed' }>,
-): Promise<CheckoutSessionResult> {
-  const [order] = claim.resourceId
-    ? await deps.db.select({ status: orders.status }).from(orders).where(eq(orders.id, claim.resourceId))
+async function replay(deps: Pick<Deps, 'db'>, row: CheckoutKeyRow): Promise<CheckoutSessionResult> {
+  const [order] = row.resourceId
+    ? await deps.db.select({ status: orders.status }).from(orders).where(eq(orders.id, row.resourceId))
     : [];
-  if (claim.status !== 201 || !order) {
+  if (row.responseStatus !== 201 || !order) {
     throw new DomainError(
       'CHECKOUT_NOT_REUSABLE',
       'This checkout failed; start again with a new Idempotency-Key',
@@ -177,5 +135,5 @@ async function replay(
       status: order.status,
     });
   }
-  return claim.body as CheckoutSessionResult;
+  return row.responseBody as CheckoutSessionResult;
 }

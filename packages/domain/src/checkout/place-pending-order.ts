@@ -39,6 +39,8 @@ export interface PlacedOrder {
   shippingCents: number;
   totalCents: number;
   lines: PlacedLine[];
+  /** End of the stock hold (B3: 10 minutes). */
+  reservationExpiresAt: Date;
   /** Orders F16 expired on the way (their payment sessions are closed after commit, F6). */
   expiredElsewhere: ExpiredElsewhere[];
 }
@@ -213,14 +215,8 @@ export async function placePendingOrder(
     shippingCents,
     totalCents: subtotalCents + shippingCents,
   };
-  await insertPendingOrder(
-    tx,
-    order,
-    checkout,
-    lines,
-    idempotencyKey,
-    new Date(now.getTime() + RESERVATION_TTL_MS),
-  );
+  const reservationExpiresAt = new Date(now.getTime() + RESERVATION_TTL_MS);
+  await insertPendingOrder(tx, order, checkout, lines, idempotencyKey, reservationExpiresAt);
   const expiredElsewhere = await holdStock(tx, deps, lines, now);
-  return { ...order, lines, expiredElsewhere };
+  return { ...order, lines, reservationExpiresAt, expiredElsewhere };
 }

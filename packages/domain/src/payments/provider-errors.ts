@@ -10,7 +10,10 @@ export function providerFailure(error: unknown): DomainError {
   if (error instanceof PaymentProviderError && error.kind === 'not_found') {
     return new DomainError('NOT_FOUND', 'Payment session not found', undefined, { cause: error });
   }
-  return new DomainError('UPSTREAM_FAILED', 'Payment provider request failed', undefined, { cause: error });
+  return new DomainError('UPSTREAM_FAILED', 'Payment provider request failed', undefined, {
+    cause: error,
+    upstream: 'payments',
+  });
 }
 
 /** F6: close payment sessions whose orders stopped being payable. Best effort, never awaited by a request. */

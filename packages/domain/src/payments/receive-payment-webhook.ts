@@ -1,7 +1,8 @@
 import type { Tx } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
 import { DomainError } from '../shared/errors.js';
-import { tryTransactionLock } from '../shared/locks.js';
+import { transactionLockWithin } from '../shared/locks.js';
+import { WEBHOOK_EVENT_LOCK_WAIT_MS } from '../shared/constants.js';
 import {
   PaymentProviderError,
   type CheckoutSession,
@@ -48,15 +49,41 @@ function verify(
   if (typeof signature !== 'string' || !signature.trim()) {
     throw new DomainError('INVALID_SIGNATURE', 'A single stripe-signature header is required');
   }
+  let event: PaymentWebhookEvent;
   try {
-    return deps.payments.verifyWebhook(rawBody, signature);
+    event = deps.payments.verifyWebhook(rawBody, signature);
   } catch (error) {
     if (error instanceof PaymentProviderError && error.kind === 'invalid_signature') {
       throw new DomainError('INVALID_SIGNATURE', 'Invalid webhook signature', undefined, { cause: error });
     }
     throw error;
   }
+  assertWellFormed(event);
+  return event;
 }
+
+/**
+ * Stripe's event ids are short ASCII tokens (`evt_…`) and its types dotted lower-case names. A signed event
+ * that breaks that shape was not produced by Stripe (a test tool or a leaked secret): 400 in our error shape,
+ * before anything reaches the database (a NUL or an over-long id used to end in a 500, which the sender would
+ * retry for days). A 4xx rather than a 200: we cannot identify the event, so we must not claim we took it.
+ */
+function assertWellFormed(event: PaymentWebhookEvent): void {
+  if (typeof event.id !== 'string' || !EVENT_ID.test(event.id)) {
+    throw new DomainError('BAD_REQUEST', 'The event id is not a valid event id', { field: 'id' });
+  }
+  if (typeof event.type !== 'string' || !EVENT_TYPE.test(event.type)) {
+    throw new DomainError('BAD_REQUEST', 'The event type is not a valid event type', { field: 'type' });
+  }
+}
+const EVENT_ID = /^[A-Za-z0-9_-]{1,255}$/;
+const EVENT_TYPE = /^[A-Za-z0-9_.-]{1,160}$/;
+
+/** A duplicate of an event still being processed: the sender must deliver it again (never a 2xx). */
+const eventInProgress = () =>
+  new DomainError('EVENT_IN_PROGRESS', 'This event is still being processed; deliver it again later', {
+    retryAfterSeconds: 1,
+  });
 
 async function prepare(deps: Pick<Deps, 'payments'>, event: PaymentWebhookEvent): Promise<Prepared> {
   try {
@@ -109,8 +136,10 @@ async function apply(deps: Deps, tx: Tx, event: PaymentWebhookEvent, prepared: P
 /**
  * B5 (with F4): verify the signature over the raw bytes, then apply the event at most once. The inbox row,
  * the side effects and the `processed` mark commit together, under a transaction-scoped advisory lock on
- * the event id (safe behind a transaction pooler). A concurrent or later duplicate is acknowledged with no
- * effect; a failure marks the event `failed` and propagates so the provider delivers it again.
+ * the event id (safe behind a transaction pooler). A concurrent duplicate waits for the first delivery's
+ * outcome (bounded; past the bound it answers 409 so the provider retries); a later duplicate is
+ * acknowledged with no effect; a failure marks the event `failed` and propagates so the provider delivers
+ * it again.
  */
 export async function receivePaymentWebhook(
   deps: Deps,
@@ -123,8 +152,11 @@ export async function receivePaymentWebhook(
   try {
     const prepared = await prepare(deps, event);
     return await deps.db.transaction(async (tx) => {
-      if (!(await tryTransactionLock(tx, `stripe:webhook:${event.id}`))) {
-        return { received: true, duplicate: true } as const;
+      // A duplicate waits for the delivery in progress (its transaction holds no network call, so the wait
+      // is short): only once that one committed `processed` is it a duplicate; if it rolled back, this
+      // delivery does the work. A 2xx is never given for an event whose effects are not committed.
+      if (!(await transactionLockWithin(tx, `stripe:webhook:${event.id}`, WEBHOOK_EVENT_LOCK_WAIT_MS))) {
+        throw eventInProgress();
       }
       if ((await recordEventReceived(tx, event)) === 'processed')
         return { received: true, duplicate: true } as const;
@@ -133,6 +165,7 @@ export async function receivePaymentWebhook(
       return { received: true, duplicate: false } as const;
     });
   } catch (error) {
+    if (error instanceof DomainError && error.code === 'EVENT_IN_PROGRESS') throw error; // the other delivery decides
     deps.logger.error(
       { err: error, flow: 'stripe_webhook', eventId: event.id, type: event.type, objectId: event.object.id },
       'webhook processing failed',

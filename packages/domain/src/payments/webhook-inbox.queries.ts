@@ -2,7 +2,9 @@ import { eq, ne, sql } from 'drizzle-orm';
 import { stripeWebhookEvents, type Executor, type WebhookStatus } from '@popbox/db';
 import type { PaymentWebhookEvent } from '../ports/payments.js';
 
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+/** Text PostgreSQL can store (no NUL) and of a sane size; anything else is not kept. */
+const str = (v: unknown): string | null =>
+  typeof v === 'string' && v.length <= 500 && !v.includes('\u0000') ? v : null;
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
 
 /** The slim payload kept for each event (spec "stripe_webhook_events"), never the whole body. */

@@ -9,5 +9,8 @@ export function storageFailure(error: unknown, details?: Record<string, unknown>
     ? new DomainError('DEPENDENCY_UNAVAILABLE', 'Storage bucket is not provisioned', details, {
         cause: error,
       })
-    : new DomainError('UPSTREAM_FAILED', 'Object storage request failed', details, { cause: error });
+    : new DomainError('UPSTREAM_FAILED', 'Object storage request failed', details, {
+        cause: error,
+        upstream: 'storage',
+      });
 }

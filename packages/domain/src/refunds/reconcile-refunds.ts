@@ -63,9 +63,7 @@ export async function reconcileRefunds(
       'UPSTREAM_FAILED',
       'Could not list the refunds at the payment provider',
       undefined,
-      {
-        cause: error,
-      },
+      { cause: error, upstream: 'payments' },
     );
   }
   return deps.db.transaction(async (tx) => {

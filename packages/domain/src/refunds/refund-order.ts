@@ -92,6 +92,7 @@ export async function refundOrder(
     await abandonIdempotencyKey(deps.db, claim.id);
     throw new DomainError('UPSTREAM_FAILED', 'The payment provider did not complete the refund', undefined, {
       cause: error,
+      upstream: 'payments',
     });
   }
 
@@ -111,14 +112,21 @@ export async function refundOrder(
         ? 'The refund succeeded at the payment provider but could not be recorded; reconcile the order'
         : `The payment provider reported the refund as ${refund.status}, and it could not be recorded`,
       { providerRefundId: refund.id },
-      { cause: error },
+      {
+        cause: error,
+        upstream: countsTowardRefunded(refund.status)
+          ? 'payments_refund_unrecorded'
+          : 'payments_refund_incomplete',
+      },
     );
   }
   if (!countsTowardRefunded(refund.status)) {
-    throw new DomainError('UPSTREAM_FAILED', `The payment provider reported the refund as ${refund.status}`, {
-      providerRefundId: refund.id,
-      status: refund.status,
-    });
+    throw new DomainError(
+      'UPSTREAM_FAILED',
+      `The payment provider reported the refund as ${refund.status}`,
+      { providerRefundId: refund.id, status: refund.status },
+      { upstream: 'payments_refund_incomplete' },
+    );
   }
   return { detail, replayed: false };
 }

@@ -33,3 +33,14 @@ export const IDEMPOTENCY_RETRY_AFTER_SECONDS = 1;
  * unpaid. Stripe settles those within days; the hold is renewed when the completed-unpaid event arrives.
  */
 export const ASYNC_PAYMENT_HOLD_MS = 7 * 24 * 60 * 60 * 1000;
+/**
+ * B5: how long a duplicate webhook delivery waits for the delivery of the same event in progress before it
+ * answers 409 (the provider retries). The holder's transaction has no network call in it, so this is ample;
+ * it stays well under Stripe's response timeout.
+ */
+export const WEBHOOK_EVENT_LOCK_WAIT_MS = 5_000;
+/**
+ * B4 (issue 11): the Checkout Session id grants the guest cookie only this long after the payment. The
+ * success page polls right after the redirect; later visits use the emailed link (which staff can revoke).
+ */
+export const CHECKOUT_SUCCESS_ACCESS_WINDOW_MS = 60 * 60 * 1000;

@@ -1,20 +1,23 @@
-import { ERROR_STATUS, type ErrorCode } from '@popbox/contracts/errors';
+import { ERROR_STATUS, type ErrorCode, type UpstreamFailure } from '@popbox/contracts/errors';
 
-export type { ErrorCode };
+export type { ErrorCode, UpstreamFailure };
 
 /** The only error type use cases throw on purpose. The API maps `code` to an HTTP status and tRPC code. */
 export class DomainError extends Error {
   override readonly name = 'DomainError';
   readonly status: number;
+  /** Which provider failed, for `UPSTREAM_FAILED`: selects the public message (the `message` stays internal). */
+  readonly upstream?: UpstreamFailure;
 
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; upstream?: UpstreamFailure },
   ) {
     super(message, options);
     this.status = ERROR_STATUS[code];
+    if (options?.upstream) this.upstream = options.upstream;
   }
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Executor } from '@popbox/db';
+import { pgError, type Executor, type Tx } from '@popbox/db';
 
 const FNV_OFFSET = 0xcbf29ce484222325n;
 const FNV_PRIME = 0x100000001b3n;
@@ -39,3 +39,29 @@ export const orderActionLock = (orderId: string) => `orders:kuji-action:${orderI
 
 /** B18: serialises the (forced) confirmation email of one order. */
 export const confirmationEmailLock = (orderId: string) => `orders:confirmation-email:${orderId}`;
+
+/**
+ * Bounded blocking variant: waits at most `waitMs` for the holder's transaction to end, then answers false.
+ * The wait runs under a savepoint (a lock timeout aborts only the savepoint, the caller's transaction stays
+ * usable) and the timeout is put back afterwards, so later row locks of the transaction keep their default.
+ */
+export async function transactionLockWithin(tx: Tx, name: string, waitMs: number): Promise<boolean> {
+  try {
+    await tx.transaction(async (sp) => {
+      const [row] = (
+        await sp.execute<{ previous: string }>(sql`SELECT current_setting('lock_timeout') AS previous`)
+      ).rows;
+      await sp.execute(
+        sql`SELECT set_config('lock_timeout', ${`${Math.max(1, Math.round(waitMs))}ms`}, true)`,
+      );
+      await sp.execute(sql`SELECT pg_advisory_xact_lock(${lockKey(name).toString()}::bigint)`);
+      await sp.execute(sql`SELECT set_config('lock_timeout', ${row?.previous ?? '0'}, true)`);
+    });
+    return true;
+  } catch (error) {
+    if (pgError(error)?.code === LOCK_NOT_AVAILABLE) return false;
+    throw error;
+  }
+}
+
+const LOCK_NOT_AVAILABLE = '55P03';

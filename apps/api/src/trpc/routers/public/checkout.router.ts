@@ -43,7 +43,7 @@ export const checkoutRouter = router({
         path: '/checkout/success',
         tags: ['checkout'],
         summary:
-          'Poll after the payment redirect: 409 unpaid, 202 awaiting the webhook, 200 + guest cookie when finalised',
+          'Poll after the payment redirect: 409 unpaid, 202 awaiting the webhook, 200 + guest cookie when finalised; 401 once the order link was revoked or an hour after payment',
       },
     })
     .input(ZCheckoutSuccessInput)

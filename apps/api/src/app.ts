@@ -13,6 +13,7 @@ import { docsRouter } from './http/docs.js';
 import { healthRouter } from './http/health.js';
 import { mediaRouter } from './http/media.js';
 import { errorHandler, notFoundHandler } from './http/send-error.js';
+import { inputGuard } from './http/input-guard.js';
 import { providerRoutes } from './http/provider-routes.js';
 import { createRateLimiters, type RateLimitSettings } from './http/rate-limit.js';
 import { requestLogScope, requestLogger } from './logger.js';
@@ -37,7 +38,8 @@ export interface AppOptions {
  * The HTTP application (B0). Order: request id + logger; security headers, CORS, compression (so every
  * answer — 429s and body-parser errors included — carries them); health probes (never rate-limited, F11);
  * the webhook limit and raw-body routes (before any body parser); the global and per-operation limits
- * (before the body is read, so a limited client costs nothing); body parsers (1 MB); tRPC, OpenAPI, REST
+ * (before the body is read, so a limited client costs nothing); body parsers (1 MB) and the input guard
+ * (depth, prototype keys, NUL — before any route or authentication); tRPC, OpenAPI, REST
  * and plain routes; 404; error reporting (Sentry); the central error handler.
  */
 export function createApp(deps: Deps, opts: AppOptions): Express {
@@ -63,6 +65,7 @@ export function createApp(deps: Deps, opts: AppOptions): Express {
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(requestLogScope);
+  app.use(inputGuard);
 
   const createContext = contextFactory(deps);
   app.use('/api/trpc', createExpressMiddleware({ router: appRouter, createContext }));

@@ -160,7 +160,7 @@ describe('kuji prizes', () => {
     expect((await inventory(product.id)).on_hand).toBe(3);
   });
 
-  it('updates with merge semantics and 404 for a prize of another product; delete is idempotent', async () => {
+  it('updates with merge semantics and 404 for a prize of another product or one that does not exist', async () => {
     const { product, prizes: rows } = await makeKujiProduct(app.database.db);
     const other = await makeKujiProduct(app.database.db);
     expect(
@@ -180,10 +180,9 @@ describe('kuji prizes', () => {
       (await admin.call('PATCH', `${prizes(product.id)}/${rows[1]!.id}`, { initialQuantity: 6 })).status,
     ).toBe(409);
     const gone = '00000000-0000-4000-8000-000000000999';
-    expect((await admin.call('DELETE', `${prizes(product.id)}/${gone}`)).body).toEqual({
-      id: gone,
-      deleted: true,
-    });
+    const missing = await admin.call('DELETE', `${prizes(product.id)}/${gone}`);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('NOT_FOUND');
     const audit = await app.database.pool.query(
       `select action, before, after from admin_audit_log where entity_id = $1`,
       [rows[1]!.id],

@@ -166,6 +166,19 @@ describe('reported errors', () => {
     expectNothingSecretSent();
   });
 
+  it('redacts a Checkout Session id sent inside a tRPC input, URL-encoded or raw (issue 11, item 12)', async () => {
+    const input = JSON.stringify({ session_id: SECRETS.sessionId });
+    for (const [n, query] of [`input=${encodeURIComponent(input)}`, `input=${input}`].entries()) {
+      // The procedure's transaction (span) carries the URL; the failing route's error event carries it too.
+      await (await fetch(`${app.url}/api/trpc/public.checkout.success?${query}`)).text();
+      expect((await fetch(`${app.url}/test/boom/${3 + n}?${query}`)).status).toBe(500);
+    }
+    const events = await flushed();
+    expect(events).toHaveLength(2);
+    expect(events[0]!.request?.url).toContain('input=%7B%22session_id%22%3A%22%5BREDACTED%5D%22%7D');
+    expectNothingSecretSent();
+  });
+
   it('reports a REST operation that fails unexpectedly, answering a generic 500', async () => {
     const res = await fetch(`${broken.url}/api/v1/tags`, { headers: SECRET_HEADERS });
     expect(res.status).toBe(500);

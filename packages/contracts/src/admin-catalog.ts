@@ -10,9 +10,7 @@ export const ADMIN_PRODUCT_SORTS = [
   'inventory_asc',
 ] as const;
 
-/** Postgres `integer` upper bound: larger JSON integers are a client mistake, not a database error. */
-const INT_MAX = 2_147_483_647;
-const ZCount = ZStrictInt(0).pipe(z.int().max(INT_MAX));
+const ZCount = ZStrictInt(0);
 
 /** `tagIds` as a repeated query parameter and/or comma-separated values; non-empty when present. */
 const ZQueryUuidList = z

@@ -21,7 +21,7 @@ export const ZUpdateFaqInput = ZCreateFaqInput.partial().extend({ id: ZUuid });
 export const ZFaqIdInput = z.strictObject({ id: ZUuid });
 
 /** B16: JSON integers only (no string coercion, no decimals) and currency exactly CAD. */
-const ZSettingCents = ZStrictInt(0).pipe(z.int().max(100_000_000));
+const ZSettingCents = ZStrictInt(0, 100_000_000);
 export const ZShippingSettings = z.strictObject({
   flatShippingCents: ZSettingCents,
   freeShippingThresholdCents: ZSettingCents,

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
 export const ZUuid = z.uuid();
-export const ZCents = z.int().min(0);
+
+/** PostgreSQL `integer` bounds: every integer input maps to such a column, so larger values are a 400. */
+export const INT32_MAX = 2_147_483_647;
+export const ZCents = z.int().min(0).max(INT32_MAX);
 export const ZCurrency = z.literal('CAD');
 /** ISO-8601 date-time; impossible dates (2024-02-30) and year 0000, which PostgreSQL refuses, are 400s. */
 export const ZIsoDateTime = z.iso.datetime({ offset: true }).refine((v) => {
@@ -25,14 +28,24 @@ function sameCalendarDate(v: string, t: number): boolean {
  * z.coerce.boolean() ("false" would become true), so they accept exactly "true" / "false".
  */
 export const ZQueryInt = (min: number, max: number) =>
-  z.coerce.number({ error: 'Expected an integer' }).int({ error: 'Expected an integer' }).min(min).max(max);
+  z.coerce
+    .number({ error: 'Expected an integer' })
+    .int({ error: 'Expected an integer' })
+    // Own messages: the schema-level one above would otherwise also answer an out-of-range value.
+    .min(min, `Must be at least ${min}`)
+    .max(max, `Must be at most ${max}`);
 export const ZQueryBoolean = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 /**
  * A JSON integer that must not be coerced from a string. trpc-to-openapi force-coerces top-level number
- * fields of REST inputs; a pipe is left alone, so settings like shipping (B16) stay strict.
+ * fields of REST inputs; a pipe is left alone, so settings like shipping (B16) stay strict. Bounded by the
+ * `integer` column it lands in (a value past it answered 500 from PostgreSQL).
  */
-export const ZStrictInt = (min = 0) => z.int().min(min).pipe(z.int());
+export const ZStrictInt = (min = 0, max = INT32_MAX) => {
+  const bounded = () => z.int().min(min).max(max);
+  // Both sides bounded, so the OpenAPI document states the range for requests and responses alike.
+  return bounded().pipe(bounded());
+};
 export const ZStrictBoolean = z.boolean().pipe(z.boolean());
 
 export const ZDeleted = z.object({ id: ZUuid, deleted: z.literal(true) });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ZIsoDateTime, ZStrictInt, ZUuid } from './common.js';
 
-const ZQuantity = ZStrictInt(0).pipe(z.int().max(2_147_483_647));
+const ZQuantity = ZStrictInt(0);
 const ZCode = z.string().trim().min(1, 'Must not be blank').max(64);
 
 export const ZKujiPrizeRow = z.object({

@@ -59,17 +59,20 @@ function make(code: ErrorCode, message: string, details?: unknown): ApiError {
 
 /** Field errors keyed by dotted path, e.g. `{ "items.0.quantity": ["Too big: expected number to be <=20"] }`. */
 export function fieldErrors(error: ZodError): Record<string, string[]> {
-  const fields: Record<string, string[]> = {};
+  // A Map, not an object literal: a field may be named `__proto__` or `constructor`.
+  const fields = new Map<string, string[]>();
   for (const issue of error.issues) {
     // Unknown keys of strict objects are reported on the parent; name each key as the field instead.
     const paths =
       issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path];
     for (const path of paths) {
       const key = path.length ? path.map(String).join('.') : '(root)';
-      (fields[key] ??= []).push(issue.code === 'unrecognized_keys' ? 'Unknown field' : issue.message);
+      const messages = fields.get(key) ?? [];
+      messages.push(issue.code === 'unrecognized_keys' ? 'Unknown field' : issue.message);
+      fields.set(key, messages);
     }
   }
-  return fields;
+  return Object.fromEntries(fields);
 }
 
 export function validationError(error: ZodError, where = 'input'): ApiError {
@@ -124,10 +127,17 @@ export function toApiError(error: unknown): ApiError {
   }
   const unique = isUniqueViolation(error);
   if (unique) return duplicate(unique.constraint);
-  // Malformed values that reached the database (a date or uuid PostgreSQL refuses) are the client's mistake.
-  const pgCode = pgError(error)?.code;
-  if (pgCode && CLIENT_VALUE_SQLSTATES.has(pgCode))
-    return make('BAD_REQUEST', 'Invalid value in the request');
+  // Values PostgreSQL refuses (a date or uuid it cannot read, a NUL byte, a number or text too big for its
+  // column) are the client's mistake: a safety net behind the schemas and the input sanitiser.
+  const pg = pgError(error);
+  const valueProblem = pg ? CLIENT_VALUE_SQLSTATES[pg.code] : undefined;
+  if (pg && valueProblem) {
+    return make(
+      'BAD_REQUEST',
+      valueProblem,
+      pg.column ? { fields: { [pg.column]: [valueProblem] } } : undefined,
+    );
+  }
   const httpish = (error ?? {}) as HttpishError;
   if (httpish.type === 'entity.parse.failed') return make('MALFORMED_JSON', 'Malformed JSON body');
   if (httpish.type === 'entity.too.large') return make('PAYLOAD_TOO_LARGE', 'Request body too large');
@@ -142,8 +152,18 @@ export function toApiError(error: unknown): ApiError {
   return make('INTERNAL', 'Internal server error');
 }
 
-/** invalid_text_representation, invalid_datetime_format, datetime_field_overflow. */
-const CLIENT_VALUE_SQLSTATES = new Set(['22P02', '22007', '22008']);
+/** SQLSTATEs of class 22 (data exception) that a client's value causes, with what to tell the client. */
+const CLIENT_VALUE_SQLSTATES: Partial<Record<string, string>> = {
+  '22P02': 'Invalid value in the request', // invalid_text_representation
+  '22007': 'Invalid date in the request', // invalid_datetime_format
+  '22008': 'Invalid date in the request', // datetime_field_overflow
+  '22021': 'A text value contains a character that cannot be stored', // invalid byte sequence (NUL)
+  '22P05': 'A text value contains a character that cannot be stored', // untranslatable_character
+  '22003': 'A number in the request is out of range', // numeric_value_out_of_range
+  '22001': 'A text value in the request is too long', // string_data_right_truncation
+  '22025': 'Invalid value in the request', // invalid_escape_sequence (LIKE patterns)
+  '2201B': 'Invalid value in the request', // invalid_regular_expression
+};
 
 const STATUS_TO_CODE: Record<number, ErrorCode> = {
   400: 'BAD_REQUEST',

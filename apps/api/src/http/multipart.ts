@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import busboy from 'busboy';
 import { DomainError, UPLOAD_MAX_BYTES, UPLOAD_MAX_FILES, validationFailed } from '@popbox/domain';
+import { findHostileInput } from './hostile-input.js';
 
 export interface ParsedFile {
   field: string;
@@ -81,6 +82,12 @@ export function parseMultipart(
       if (settled) return;
       if (!opts.textFields.includes(name)) {
         fail(validationFailed({ [name]: ['Unknown field'] }));
+        return;
+      }
+      // The same sanitising as JSON inputs (NUL bytes), for the form's text fields.
+      const hostile = findHostileInput(value);
+      if (hostile) {
+        fail(validationFailed({ [name]: [hostile.problem] }));
         return;
       }
       form.fields.push({ name, value });

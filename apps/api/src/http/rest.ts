@@ -7,6 +7,7 @@ import { contextFactory } from './trpc-context.js';
 import { errorBody } from './send-error.js';
 import type { Meta } from '../trpc/init.js';
 import type { Context } from '../trpc/context.js';
+import { keepEmptyListParams, listQueryParams } from './rest-list-params.js';
 
 interface FormattedShape {
   message?: string;
@@ -33,8 +34,10 @@ export function restHandler(router: AppRouter, deps: Deps): RequestHandler {
     },
   } as Parameters<typeof createOpenApiNodeHttpHandler<AppRouter, Request, Response>>[0]);
 
+  const listParams = listQueryParams(procedures as unknown as Parameters<typeof listQueryParams>[0]);
   return (req, res, next) => {
     allowEmptyBody(req);
+    keepEmptyListParams(req, listParams);
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
     res.end = ((chunk: unknown, ...rest: unknown[]) => {
       if (res.statusCode >= 400 && typeof chunk === 'string') chunk = JSON.stringify(rewrite(chunk, req));

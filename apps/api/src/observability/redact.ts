@@ -22,19 +22,37 @@ export const SECRET_FIELDS = [
   'secret',
 ] as const;
 
-const QUERY_VALUE = new RegExp(`(^|[?&])(${SECRET_QUERY_PARAMS.join('|')})=([^&#\\s"'<>]*)`, 'gi');
+const SECRET_NAMES = SECRET_QUERY_PARAMS.join('|');
+const QUERY_VALUE = new RegExp(`(^|[?&])(${SECRET_NAMES})=([^&#\\s"'<>]*)`, 'gi');
+/**
+ * The same names as JSON string fields, raw or URL-encoded: tRPC sends a query's input as `?input=<JSON>`,
+ * so a Checkout Session id arrives as `input={"session_id":"cs_…"}` or `input=%7B%22session_id%22%3A…`.
+ */
+const QUOTE = '(?:"|%22)';
+const COLON = '(?:\\s|%20)*(?::|%3A)(?:\\s|%20)*';
+const JSON_VALUE = new RegExp(
+  `(${QUOTE}(?:${SECRET_NAMES})${QUOTE}${COLON}${QUOTE})((?:\\\\.|(?!%22)[^"\\\\&#\\s])*)`,
+  'gi',
+);
+const MENTIONS_SECRET_NAME = new RegExp(SECRET_NAMES, 'i');
 const secretHeaders = new Set<string>(SECRET_HEADERS);
 const secretQueryParams = new Set<string>(SECRET_QUERY_PARAMS);
 const secretFields = new Set<string>([...SECRET_FIELDS].map((f) => f.toLowerCase()));
 
 /**
  * Replaces the values of secret query parameters in a URL, a bare query string or any text containing
- * URLs: `/orders/PBX-1/access?token=abc&x=1` → `/orders/PBX-1/access?token=%5BREDACTED%5D&x=1`.
- * Everything else is left byte-for-byte as it was.
+ * URLs: `/orders/PBX-1/access?token=abc&x=1` → `/orders/PBX-1/access?token=%5BREDACTED%5D&x=1`, and the
+ * same names as JSON fields (tRPC's `?input=`): `{"session_id":"cs_1"}` → `{"session_id":"[REDACTED]"}`,
+ * URL-encoded or not. Everything else is left byte-for-byte as it was.
  */
 export function redactQueryValues(text: string): string {
-  if (!text.includes('=')) return text;
-  return text.replace(QUERY_VALUE, (_m, lead: string, name: string) => `${lead}${name}=${REDACTED_IN_URL}`);
+  if (!MENTIONS_SECRET_NAME.test(text)) return text;
+  const query = text.includes('=')
+    ? text.replace(QUERY_VALUE, (_m, lead: string, name: string) => `${lead}${name}=${REDACTED_IN_URL}`)
+    : text;
+  return query.replace(JSON_VALUE, (_m, lead: string) =>
+    lead.endsWith('"') ? `${lead}${REDACTED}` : `${lead}${REDACTED_IN_URL}`,
+  );
 }
 
 export function isSecretHeader(name: string): boolean {

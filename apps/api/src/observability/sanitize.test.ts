@@ -25,6 +25,24 @@ describe('redactQueryValues', () => {
     expect(redactQueryValues('/a?csrf_token=abc&my_session_id=1')).toBe('/a?csrf_token=abc&my_session_id=1');
     expect(redactQueryValues('/plain/path')).toBe('/plain/path');
   });
+
+  it('redacts secret fields inside tRPC JSON inputs, raw and URL-encoded, batched or not', () => {
+    const input = JSON.stringify({ session_id: 'cs_test_a1B2' });
+    expect(redactQueryValues(`/api/trpc/public.checkout.success?input=${encodeURIComponent(input)}`)).toBe(
+      `/api/trpc/public.checkout.success?input=%7B%22session_id%22%3A%22${R_URL}%22%7D`,
+    );
+    expect(redactQueryValues(`/api/trpc/public.checkout.success?input=${input}`)).toBe(
+      `/api/trpc/public.checkout.success?input={"session_id":"${R}"}`,
+    );
+    const batch = encodeURIComponent(JSON.stringify({ 0: { q: 'x' }, 1: { session_id: 'cs_live_9' } }));
+    const redacted = redactQueryValues(`/api/trpc/a,b?batch=1&input=${batch}`);
+    expect(redacted).not.toContain('cs_live_9');
+    expect(decodeURIComponent(redacted)).toContain(`"q":"x"`);
+    // Half-encoded, with spaces, and another secret name.
+    expect(redactQueryValues('input={%22token%22 : %22abc%22}')).toBe(`input={%22token%22 : %22${R_URL}%22}`);
+    expect(redactQueryValues('{"session_id": "cs_\\"x"}')).toBe(`{"session_id": "${R}"}`);
+    expect(redactQueryValues('{"my_session_id":"keep"}')).toBe('{"my_session_id":"keep"}');
+  });
 });
 
 describe('sanitizeEvent (error events)', () => {

@@ -1,9 +1,11 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
+import { DomainError } from '@popbox/domain';
 import type { Context } from './context.js';
 import { toApiError, trpcKeyForStatus } from '../http/error-mapping.js';
 import { resolveAdmin, resolveGuest } from './actors.js';
 import { reportError } from '../observability/sentry.js';
+import { findHostileInput, hostileInputError } from '../http/hostile-input.js';
 
 /** Procedure meta: the REST mapping plus the success status REST answers with (201 for creations). */
 export type Meta = OpenApiMeta<{ successStatus?: 200 | 201 | 202 }>;
@@ -58,7 +60,22 @@ const errorBoundary = t.middleware(async ({ ctx, next, path }) => {
   return result;
 });
 
-const base = t.procedure.use(errorBoundary);
+/**
+ * Every procedure's raw input, on every surface (tRPC GET `input` and POST bodies, each call of a batch,
+ * REST query + path + body), before authentication and schemas: a NUL byte, a prototype key or hostile
+ * nesting is a 400 naming the field, never a database error (the Express guard catches the same in plain
+ * routes and deep bodies before they are re-serialised).
+ */
+const inputSanitiser = t.middleware(async ({ getRawInput, next }) => {
+  const found = findHostileInput(await getRawInput());
+  if (found) {
+    const api = hostileInputError(found);
+    throw new DomainError(api.code, api.message, api.details);
+  }
+  return next();
+});
+
+const base = t.procedure.use(errorBoundary).use(inputSanitiser);
 
 export const publicProcedure = base;
 

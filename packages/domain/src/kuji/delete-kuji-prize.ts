@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { kujiPrizes } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
+import { notFound } from '../shared/errors.js';
 import { rethrowStillReferenced } from '../shared/db-errors.js';
 import { recordAudit, type AdminActor } from '../audit/record-audit.js';
 import { toPrizeView } from './prize.queries.js';
@@ -9,8 +10,9 @@ import { syncKujiDeck } from './sync-kuji-deck.js';
 import { assertCoversReserved, lockKujiInventory, recomputeKujiOnHand } from './recompute-kuji-on-hand.js';
 
 /**
- * B13 prize delete: idempotent (no 404), then the derived on_hand is recomputed and must still cover
- * reserved. A prize that tickets or deck cards reference cannot be deleted (409).
+ * B13 prize delete, then the derived on_hand is recomputed and must still cover reserved. A prize that does
+ * not exist, or belongs to another product, is a 404 (spec (e); answering `deleted: true` for a delete that
+ * deleted nothing misled admins). A prize that tickets or deck cards reference cannot be deleted (409).
  */
 export async function deleteKujiPrize(
   deps: Pick<Deps, 'db' | 'clock' | 'random'>,
@@ -22,7 +24,7 @@ export async function deleteKujiPrize(
       .select({ id: kujiPrizes.id })
       .from(kujiPrizes)
       .where(and(eq(kujiPrizes.id, input.prizeId), eq(kujiPrizes.productId, input.id)));
-    if (!target) return;
+    if (!target) throw notFound('Prize', { prizeId: input.prizeId });
     await lockKujiInventory(tx, input.id);
     // Undealt cards of the line would pin it (FK); they are re-dealt as a new epoch below (F12).
     await dropUndealtCards(tx, input.id);
@@ -31,7 +33,7 @@ export async function deleteKujiPrize(
       .where(and(eq(kujiPrizes.id, input.prizeId), eq(kujiPrizes.productId, input.id)))
       .returning()
       .catch((error: unknown) => rethrowStillReferenced(error, 'Prize'));
-    if (!deleted.length) return;
+    if (!deleted.length) throw notFound('Prize', { prizeId: input.prizeId });
     assertCoversReserved(await recomputeKujiOnHand(tx, input.id));
     await syncKujiDeck(tx, deps, input.id);
     await recordAudit(tx, actor, {

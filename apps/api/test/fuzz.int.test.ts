@@ -8,7 +8,7 @@
  *
  * CI runs a fixed seed and a few cases per operation. Longer runs:
  *   FUZZ_RUNS=1000 FUZZ_SEED=random pnpm vitest run apps/api/test/fuzz.int.test.ts
- * FUZZ_RUNS: generated cases per operation and surface (default 12); FUZZ_SEED: a number or `random` (the
+ * FUZZ_RUNS: generated cases per operation and surface (default 10); FUZZ_SEED: a number or `random` (the
  * seed used is printed and saved); FUZZ_ONLY: a regular expression on operation keys / procedure paths.
  * The summary (requests per status class per surface, failure kinds with one reproduction each) is printed
  * and written to .data/fuzz/latest.json.
@@ -33,7 +33,15 @@ import {
 import { appRouter } from '../src/trpc/app-router.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import type { JsonSchema, Pools } from './support/fuzz-inputs.js';
-import { describeRequest, judge, pool, Recorder, send, type FuzzRequest, type Surface } from './support/fuzz-run.js';
+import {
+  describeRequest,
+  judge,
+  pool,
+  Recorder,
+  send,
+  type FuzzRequest,
+  type Surface,
+} from './support/fuzz-run.js';
 import {
   hardRestCases,
   hardTrpcCases,
@@ -45,7 +53,7 @@ import {
   type RestOperation,
 } from './support/fuzz-cases.js';
 
-const RUNS = Math.max(1, Number(process.env.FUZZ_RUNS ?? 12));
+const RUNS = Math.max(1, Number(process.env.FUZZ_RUNS ?? 10));
 const SEED =
   process.env.FUZZ_SEED === 'random'
     ? Math.floor(Math.random() * 2 ** 31)
@@ -88,9 +96,21 @@ async function run(surface: Surface, operation: string, cases: FuzzRequest[]): P
     const answer = await send(app.url, req);
     recorder.record(req, answer, judge(req, answer, process.cwd()));
   });
-  const health = await send(app.url, { surface, operation, tag: '-', method: 'GET', url: '/health', headers: {} });
+  const health = await send(app.url, {
+    surface,
+    operation,
+    tag: '-',
+    method: 'GET',
+    url: '/health',
+    headers: {},
+  });
   if (health.status !== 200) {
-    recorder.fail(surface, operation, 'the server stopped answering /health', `${health.status} ${health.error ?? ''}`);
+    recorder.fail(
+      surface,
+      operation,
+      'the server stopped answering /health',
+      `${health.status} ${health.error ?? ''}`,
+    );
   }
 }
 
@@ -147,7 +167,8 @@ function procedures(): Procedure[] {
   });
 }
 
-const sample = (arb: fc.Arbitrary<FuzzRequest>, key: string) => fc.sample(arb, { seed: seedFor(key), numRuns: RUNS });
+const sample = (arb: fc.Arbitrary<FuzzRequest>, key: string) =>
+  fc.sample(arb, { seed: seedFor(key), numRuns: RUNS });
 
 beforeAll(async () => {
   process.on('uncaughtException', onUncaught);
@@ -165,7 +186,12 @@ beforeAll(async () => {
 afterAll(async () => {
   process.off('uncaughtException', onUncaught);
   process.off('unhandledRejection', onUncaught);
-  const meta = { seed: SEED, runsPerOperation: RUNS, durationMs: Date.now() - started, at: new Date().toISOString() };
+  const meta = {
+    seed: SEED,
+    runsPerOperation: RUNS,
+    durationMs: Date.now() - started,
+    at: new Date().toISOString(),
+  };
   await recorder.write(OUT, meta).catch(() => undefined);
   console.log(
     `fuzz: seed ${SEED}, ${RUNS} runs per operation, ${Math.round(meta.durationMs / 1000)} s\n` +
@@ -181,25 +207,38 @@ const failureReport = (surfaces: Surface[]) => {
 };
 
 describe('fuzz: hostile input never answers 5xx', () => {
-  it('REST: every operation of the OpenAPI document, anonymous and as admin', { timeout: TIMEOUT }, async () => {
-    expect(operations.length).toBeGreaterThan(ONLY ? 0 : 50);
-    for (const operation of operations) {
-      for (const surface of ['REST anonymous', 'REST admin'] as const) {
-        const key = `${surface} ${operation.key}`;
-        const [valid] = fc.sample(restCases(operation, surface, adminToken, pools, true), { seed: seedFor(key), numRuns: 1 });
-        const cases = [...hardRestCases(valid!, operation), ...sample(restCases(operation, surface, adminToken, pools), key)];
-        await run(surface, operation.key, cases);
+  it(
+    'REST: every operation of the OpenAPI document, anonymous and as admin',
+    { timeout: TIMEOUT },
+    async () => {
+      expect(operations.length).toBeGreaterThan(ONLY ? 0 : 50);
+      for (const operation of operations) {
+        for (const surface of ['REST anonymous', 'REST admin'] as const) {
+          const key = `${surface} ${operation.key}`;
+          const [valid] = fc.sample(restCases(operation, surface, adminToken, pools, true), {
+            seed: seedFor(key),
+            numRuns: 1,
+          });
+          const cases = [
+            ...hardRestCases(valid!, operation),
+            ...sample(restCases(operation, surface, adminToken, pools), key),
+          ];
+          await run(surface, operation.key, cases);
+        }
       }
-    }
-    expect(failureReport(['REST anonymous', 'REST admin'])).toBe('');
-  });
+      expect(failureReport(['REST anonymous', 'REST admin'])).toBe('');
+    },
+  );
 
   it('tRPC: every procedure of the router, single and batched', { timeout: TIMEOUT }, async () => {
     const all = procedures().filter((p) => p.type !== 'subscription');
     expect(all.length).toBeGreaterThan(50);
     for (const proc of all.filter((p) => !ONLY || ONLY.test(p.path))) {
       const single = sample(trpcSingleCases(proc, pools, adminToken), `single ${proc.path}`);
-      await run('tRPC single', proc.path, [...hardTrpcCases(proc, pools, adminToken, seedFor(proc.path)), ...single]);
+      await run('tRPC single', proc.path, [
+        ...hardTrpcCases(proc, pools, adminToken, seedFor(proc.path)),
+        ...single,
+      ]);
       const batched = fc.sample(trpcBatchCases(proc, all, pools, adminToken), {
         seed: seedFor(`batch ${proc.path}`),
         numRuns: Math.max(1, Math.ceil(RUNS / 2)),

@@ -49,7 +49,12 @@ export function restOperations(doc: { paths: Record<string, Record<string, Opera
   return Object.entries(doc.paths).flatMap(([path, item]) =>
     Object.entries(item)
       .filter(([method]) => METHODS.includes(method))
-      .map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path, op })),
+      .map(([method, op]) => ({
+        key: `${method.toUpperCase()} ${path}`,
+        method: method.toUpperCase(),
+        path,
+        op,
+      })),
   );
 }
 
@@ -58,13 +63,22 @@ const urlOf = (path: string) => (path === '/health' || path === '/ready' ? path 
 
 const MAX_PARAM = 3_000;
 const validPathParam = (p: Parameter, pools: Pools): fc.Arbitrary<Tagged<string>> =>
-  validValue(p.schema ?? { type: 'string' }, pools, p.name).map((v) => ({ tag: 'valid', value: encodeParam(toParamText(v)) }));
+  validValue(p.schema ?? { type: 'string' }, pools, p.name).map((v) => ({
+    tag: 'valid',
+    value: encodeParam(toParamText(v)),
+  }));
 
 /** Hostile path segments, already URL-encoded. */
 const pathParam = (p: Parameter, pools: Pools): fc.Arbitrary<Tagged<string>> =>
   fc
     .oneof(
-      { weight: 2, arbitrary: validValue(p.schema ?? { type: 'string' }, pools, p.name).map((v) => ({ tag: 'valid', value: toParamText(v) })) },
+      {
+        weight: 2,
+        arbitrary: validValue(p.schema ?? { type: 'string' }, pools, p.name).map((v) => ({
+          tag: 'valid',
+          value: toParamText(v),
+        })),
+      },
       { weight: 2, arbitrary: hostileId() },
       { weight: 2, arbitrary: hostileString({ maxLength: 600 }) },
     )
@@ -72,7 +86,12 @@ const pathParam = (p: Parameter, pools: Pools): fc.Arbitrary<Tagged<string>> =>
     .chain((t) =>
       fc.oneof(
         { weight: 6, arbitrary: fc.constant(t) },
-        { weight: 1, arbitrary: fc.constantFrom(...BAD_PERCENT).map((bad) => ({ tag: 'bad-percent-encoding', value: bad })) },
+        {
+          weight: 1,
+          arbitrary: fc
+            .constantFrom(...BAD_PERCENT)
+            .map((bad) => ({ tag: 'bad-percent-encoding', value: bad })),
+        },
       ),
     );
 
@@ -110,18 +129,29 @@ function queryString(value: unknown): string {
 }
 
 /** Identity headers: the admin's bearer token, or none / a bogus one for the anonymous caller. */
-function identity(surface: Surface, adminToken: string, valid = false): fc.Arbitrary<Tagged<Record<string, string>>> {
-  if (surface === 'REST admin') return fc.constant({ tag: 'valid', value: { authorization: `Bearer ${adminToken}` } });
+function identity(
+  surface: Surface,
+  adminToken: string,
+  valid = false,
+): fc.Arbitrary<Tagged<Record<string, string>>> {
+  if (surface === 'REST admin')
+    return fc.constant({ tag: 'valid', value: { authorization: `Bearer ${adminToken}` } });
   if (valid) return fc.constant({ tag: 'valid', value: {} });
   return fc.oneof(
     { weight: 2, arbitrary: fc.constant({ tag: 'valid', value: {} }) },
     {
       weight: 1,
-      arbitrary: hostileHeader().map((h) => ({ tag: `bogus-auth+${h.tag}`, value: { authorization: `Bearer ${h.value}` } })),
+      arbitrary: hostileHeader().map((h) => ({
+        tag: `bogus-auth+${h.tag}`,
+        value: { authorization: `Bearer ${h.value}` },
+      })),
     },
     {
       weight: 1,
-      arbitrary: hostileHeader().map((h) => ({ tag: `bogus-cookie+${h.tag}`, value: { cookie: `popbox_guest=${h.value}` } })),
+      arbitrary: hostileHeader().map((h) => ({
+        tag: `bogus-cookie+${h.tag}`,
+        value: { cookie: `popbox_guest=${h.value}` },
+      })),
     },
   );
 }
@@ -158,32 +188,54 @@ export function restCases(
 
   type Part<T> = { valid: fc.Arbitrary<Tagged<T>>; hostile: fc.Arbitrary<Tagged<T>> };
   const pathPart = (hostile: boolean) =>
-    fc.tuple(...pathParams.map((p) => (hostile ? pathParam(p, pools) : validPathParam(p, pools)))).map((values) => {
-      let url = urlOf(operation.path);
-      pathParams.forEach((p, i) => (url = url.replace(`{${p.name}}`, values[i]!.value)));
-      return { tag: tagOf(values, pathParams.map((p) => p.name)), value: url };
-    });
+    fc
+      .tuple(...pathParams.map((p) => (hostile ? pathParam(p, pools) : validPathParam(p, pools))))
+      .map((values) => {
+        let url = urlOf(operation.path);
+        pathParams.forEach((p, i) => (url = url.replace(`{${p.name}}`, values[i]!.value)));
+        return {
+          tag: tagOf(
+            values,
+            pathParams.map((p) => p.name),
+          ),
+          value: url,
+        };
+      });
   const badQuery = fc
-    .tuple(fc.constantFrom(...(queryParams.length ? queryParams.map((p) => p.name) : ['x'])), fc.constantFrom(...BAD_PERCENT))
+    .tuple(
+      fc.constantFrom(...(queryParams.length ? queryParams.map((p) => p.name) : ['x'])),
+      fc.constantFrom(...BAD_PERCENT),
+    )
     .map(([name, bad]) => ({ tag: 'bad-percent-encoding', value: `?${name}=${bad}` }));
   const qSchema = querySchema(queryParams);
   const query: Part<string> = {
     valid: validValue(qSchema, pools).map((v) => ({ tag: 'valid', value: queryString(v) })),
     hostile: queryParams.length
       ? fc.oneof(
-          { weight: 8, arbitrary: mutated(qSchema, pools, { inUrl: true }).map((t) => ({ tag: t.tag, value: queryString(t.value) })) },
+          {
+            weight: 8,
+            arbitrary: mutated(qSchema, pools, { inUrl: true }).map((t) => ({
+              tag: t.tag,
+              value: queryString(t.value),
+            })),
+          },
           { weight: 1, arbitrary: badQuery },
         )
       : fc.oneof(
           badQuery,
-          hostileValue(true).map((t) => ({ tag: `unknown-query+${t.tag}`, value: queryString({ x: t.value }) })),
+          hostileValue(true).map((t) => ({
+            tag: `unknown-query+${t.tag}`,
+            value: queryString({ x: t.value }),
+          })),
         ),
   };
   const headerPart = (hostile: boolean) =>
     fc
       .tuple(
         hostile ? identity(surface, adminToken) : identity(surface, adminToken, true),
-        ...headerParams.map((p) => (hostile ? headerParam(p) : fc.constant({ tag: 'valid', value: validHeader(p.name) }))),
+        ...headerParams.map((p) =>
+          hostile ? headerParam(p) : fc.constant({ tag: 'valid', value: validHeader(p.name) }),
+        ),
       )
       .map(([who, ...values]) => {
         const h: Record<string, string> = { ...who.value };
@@ -195,20 +247,28 @@ export function restCases(
 
   const noBody = fc.constant({ tag: 'valid', value: undefined });
   let body: Part<RawBody | undefined> = { valid: noBody, hostile: noBody };
-  const jsonBody = (t: Tagged<unknown>) => ({ tag: t.tag, value: { contentType: 'application/json', body: toJsonText(t.value) } as RawBody });
+  const jsonBody = (t: Tagged<unknown>) => ({
+    tag: t.tag,
+    value: { contentType: 'application/json', body: toJsonText(t.value) } as RawBody,
+  });
   if (isMultipart) {
     const [files, texts] = formFields(content['multipart/form-data']?.schema);
     body = { valid: validMultipart(files, texts), hostile: multipartBody(files, texts) };
-  }
-  else if (hasBody && jsonSchema) {
+  } else if (hasBody && jsonSchema) {
     body = {
       valid: validValue(jsonSchema, pools).map((value) => jsonBody({ tag: 'valid', value })),
-      hostile: fc.oneof({ weight: 5, arbitrary: mutated(jsonSchema, pools).map(jsonBody) }, { weight: 2, arbitrary: garbageBody() }),
+      hostile: fc.oneof(
+        { weight: 5, arbitrary: mutated(jsonSchema, pools).map(jsonBody) },
+        { weight: 2, arbitrary: garbageBody() },
+      ),
     };
   } else if (hasBody) {
     body = {
       valid: noBody,
-      hostile: fc.oneof(hostileValue().map((t) => jsonBody({ tag: `unexpected-body+${t.tag}`, value: t.value })), garbageBody()),
+      hostile: fc.oneof(
+        hostileValue().map((t) => jsonBody({ tag: `unexpected-body+${t.tag}`, value: t.value })),
+        garbageBody(),
+      ),
     };
   }
 
@@ -274,8 +334,13 @@ export function hardInputs(valid: unknown, inUrl: boolean): Tagged<string>[] {
     { tag: 'proto-key', value: toJsonText(withProto(valid)) },
     { tag: 'deep-nesting', value: (inUrl ? deepArray(1_200) : deepArray(5_000)).text },
     ...(inUrl ? [] : [{ tag: 'deep-nesting', value: `{"x":${deepObject(5_000).text}}` }]),
-    ...(hasStrings ? [{ tag: 'nul', value: toJsonText(mapLeaves(valid, (l) => (typeof l === 'string' ? NUL_STRING : l))) }] : []),
-    { tag: 'int-overflow', value: toJsonText(mapLeaves(valid, (l) => (typeof l === 'number' ? 2147483648 : l))) },
+    ...(hasStrings
+      ? [{ tag: 'nul', value: toJsonText(mapLeaves(valid, (l) => (typeof l === 'string' ? NUL_STRING : l))) }]
+      : []),
+    {
+      tag: 'int-overflow',
+      value: toJsonText(mapLeaves(valid, (l) => (typeof l === 'number' ? 2147483648 : l))),
+    },
   ];
 }
 
@@ -320,7 +385,10 @@ export function hardRestCases(valid: FuzzRequest, operation: RestOperation): Fuz
 function formFields(schema: JsonSchema | undefined): [string[], string[]] {
   const props = Object.entries(schema?.properties ?? {});
   const isFile = (s: JsonSchema) => s.format === 'binary' || s.items?.format === 'binary';
-  return [props.filter(([, s]) => isFile(s)).map(([k]) => k), props.filter(([, s]) => !isFile(s)).map(([k]) => k)];
+  return [
+    props.filter(([, s]) => isFile(s)).map(([k]) => k),
+    props.filter(([, s]) => !isFile(s)).map(([k]) => k),
+  ];
 }
 
 /** Node refuses request lines past its 16 KB header limit before the app sees them (431, no body). */
@@ -344,9 +412,19 @@ function trpcIdentity(adminToken: string): fc.Arbitrary<Tagged<Record<string, st
 }
 
 /** One call: GET with `?input=` for queries, POST with a JSON body for mutations (or a wrong method/body). */
-export function trpcSingleCases(proc: Procedure, pools: Pools, adminToken: string): fc.Arbitrary<FuzzRequest> {
+export function trpcSingleCases(
+  proc: Procedure,
+  pools: Pools,
+  adminToken: string,
+): fc.Arbitrary<FuzzRequest> {
   const isQuery = proc.type === 'query';
-  const base = (tag: string, method: string, url: string, headers: Record<string, string>, body?: RawBody): FuzzRequest => ({
+  const base = (
+    tag: string,
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body?: RawBody,
+  ): FuzzRequest => ({
     surface: 'tRPC single',
     operation: proc.path,
     tag,
@@ -359,14 +437,29 @@ export function trpcSingleCases(proc: Procedure, pools: Pools, adminToken: strin
   const proper = fc.tuple(input, trpcIdentity(adminToken)).map(([i, who]) =>
     isQuery
       ? base(i.tag, 'GET', `${trpcUrl([proc.path])}?input=${encodeParam(toJsonText(i.value))}`, who.value)
-      : base(i.tag, 'POST', trpcUrl([proc.path]), who.value, { contentType: 'application/json', body: toJsonText(i.value) }),
+      : base(i.tag, 'POST', trpcUrl([proc.path]), who.value, {
+          contentType: 'application/json',
+          body: toJsonText(i.value),
+        }),
   );
-  const garbage = fc.tuple(garbageBody(), trpcIdentity(adminToken)).map(([g, who]) =>
-    base(`${g.tag}${isQuery ? '+wrong-method' : ''}`, 'POST', trpcUrl([proc.path]), who.value, g.value),
-  );
+  const garbage = fc
+    .tuple(garbageBody(), trpcIdentity(adminToken))
+    .map(([g, who]) =>
+      base(`${g.tag}${isQuery ? '+wrong-method' : ''}`, 'POST', trpcUrl([proc.path]), who.value, g.value),
+    );
   const badInputParam = fc
-    .tuple(fc.constantFrom('{', 'undefined', '', '[1', '"\\u0000"', '{"json":1}', ...BAD_PERCENT), trpcIdentity(adminToken))
-    .map(([raw, who]) => base('malformed-input-param', 'GET', `${trpcUrl([proc.path])}?input=${raw.startsWith('%') ? raw : encodeParam(raw)}`, who.value));
+    .tuple(
+      fc.constantFrom('{', 'undefined', '', '[1', '"\\u0000"', '{"json":1}', ...BAD_PERCENT),
+      trpcIdentity(adminToken),
+    )
+    .map(([raw, who]) =>
+      base(
+        'malformed-input-param',
+        'GET',
+        `${trpcUrl([proc.path])}?input=${raw.startsWith('%') ? raw : encodeParam(raw)}`,
+        who.value,
+      ),
+    );
   const wrongMethod = trpcIdentity(adminToken).map((who) =>
     isQuery
       ? base('wrong-method', 'PUT', trpcUrl([proc.path]), who.value)
@@ -391,11 +484,17 @@ export function trpcBatchCases(
 ): fc.Arbitrary<FuzzRequest> {
   const isQuery = proc.type === 'query';
   const peers = all.filter((p) => p.type === proc.type);
-  const call = (p: Procedure) => mutated(p.schema, pools, { inUrl: isQuery }).map((t) => ({ path: p.path, ...t }));
+  const call = (p: Procedure) =>
+    mutated(p.schema, pools, { inUrl: isQuery }).map((t) => ({ path: p.path, ...t }));
   const calls = fc
     .array(fc.constantFrom(...peers), { minLength: 1, maxLength: 4 })
     .chain((others) => fc.tuple(call(proc), ...others.map(call)));
-  const make = (tag: string, paths: string[], inputs: string, headers: Record<string, string>): FuzzRequest =>
+  const make = (
+    tag: string,
+    paths: string[],
+    inputs: string,
+    headers: Record<string, string>,
+  ): FuzzRequest =>
     isQuery
       ? {
           surface: 'tRPC batched',
@@ -416,8 +515,17 @@ export function trpcBatchCases(
         };
   const proper = fc.tuple(calls, trpcIdentity(adminToken)).map(([cs, who]) => {
     const inputs = `{${cs.map((c, i) => `"${i}":${toJsonText(c.value)}`).join(',')}}`;
-    const tag = cs.map((c) => c.tag).filter((t) => t !== 'valid').join(' + ') || 'valid';
-    return make(tag, cs.map((c) => c.path), inputs, who.value);
+    const tag =
+      cs
+        .map((c) => c.tag)
+        .filter((t) => t !== 'valid')
+        .join(' + ') || 'valid';
+    return make(
+      tag,
+      cs.map((c) => c.path),
+      inputs,
+      who.value,
+    );
   });
   const hostileEnvelope = fc
     .tuple(
@@ -435,37 +543,64 @@ export function trpcBatchCases(
     .map(([inputs, who]) => make('hostile-batch-envelope', [proc.path, proc.path], inputs, who.value));
   // A large batch: refused once batching is bounded (issue 11 item 2), never a 5xx.
   const large = trpcIdentity(adminToken).map((who) =>
-    make('large-batch', Array(40).fill(proc.path), `{${Array.from({ length: 40 }, (_, i) => `"${i}":{}`).join(',')}}`, who.value),
+    make(
+      'large-batch',
+      Array(40).fill(proc.path),
+      `{${Array.from({ length: 40 }, (_, i) => `"${i}":{}`).join(',')}}`,
+      who.value,
+    ),
   );
   return fc
-    .oneof({ weight: 8, arbitrary: proper }, { weight: 1, arbitrary: hostileEnvelope }, { weight: 1, arbitrary: large })
+    .oneof(
+      { weight: 8, arbitrary: proper },
+      { weight: 1, arbitrary: hostileEnvelope },
+      { weight: 1, arbitrary: large },
+    )
     .filter(fitsUrl);
 }
 
 /** Fixed variants of a valid tRPC input, as admin (admin middleware runs before input parsing): single, then all in one batch. */
-export function hardTrpcCases(proc: Procedure, pools: Pools, adminToken: string, seed: number): FuzzRequest[] {
+export function hardTrpcCases(
+  proc: Procedure,
+  pools: Pools,
+  adminToken: string,
+  seed: number,
+): FuzzRequest[] {
   const isQuery = proc.type === 'query';
   const [valid] = fc.sample(validValue(proc.schema, pools), { seed, numRuns: 1 });
   const inputs = hardInputs(valid, isQuery);
   const headers = { authorization: `Bearer ${adminToken}` };
-  const single = inputs.map(
-    (h): FuzzRequest =>
-      isQuery
-        ? { surface: 'tRPC single', operation: proc.path, tag: h.tag, method: 'GET', url: `${trpcUrl([proc.path])}?input=${encodeParam(h.value)}`, headers }
-        : {
-            surface: 'tRPC single',
-            operation: proc.path,
-            tag: h.tag,
-            method: 'POST',
-            url: trpcUrl([proc.path]),
-            headers: { ...headers, 'content-type': 'application/json' },
-            body: h.value,
-          },
+  const single = inputs.map((h): FuzzRequest =>
+    isQuery
+      ? {
+          surface: 'tRPC single',
+          operation: proc.path,
+          tag: h.tag,
+          method: 'GET',
+          url: `${trpcUrl([proc.path])}?input=${encodeParam(h.value)}`,
+          headers,
+        }
+      : {
+          surface: 'tRPC single',
+          operation: proc.path,
+          tag: h.tag,
+          method: 'POST',
+          url: trpcUrl([proc.path]),
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: h.value,
+        },
   );
   const batchInput = `{${inputs.map((h, i) => `"${i}":${h.value}`).join(',')}}`;
   const paths = trpcUrl(inputs.map(() => proc.path));
   const batch: FuzzRequest = isQuery
-    ? { surface: 'tRPC batched', operation: proc.path, tag: inputs.map((h) => h.tag).join(' + '), method: 'GET', url: `${paths}?batch=1&input=${encodeParam(batchInput)}`, headers }
+    ? {
+        surface: 'tRPC batched',
+        operation: proc.path,
+        tag: inputs.map((h) => h.tag).join(' + '),
+        method: 'GET',
+        url: `${paths}?batch=1&input=${encodeParam(batchInput)}`,
+        headers,
+      }
     : {
         surface: 'tRPC batched',
         operation: proc.path,

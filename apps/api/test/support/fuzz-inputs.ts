@@ -60,7 +60,8 @@ export function toJsonText(value: unknown): string {
 }
 
 /** Lone surrogates become U+FFFD: `encodeURIComponent` throws on them (bad UTF-8 is sent as raw `%ff`). */
-export const wellFormed = (s: string) => s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+export const wellFormed = (s: string) =>
+  s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 export const encodeParam = (s: string) => encodeURIComponent(wellFormed(s));
 
 /** Percent-encodings that do not decode to valid UTF-8 (or decode to separators). Already URL text. */
@@ -93,41 +94,87 @@ export function hostileString(opts: { maxLength?: number } = {}): fc.Arbitrary<T
   return fc
     .oneof(
       tagged('empty-string', fc.constantFrom('', ' ', '\t\n', '\u200b')),
-      tagged('nul', fc.tuple(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 })).map(([a, b]) => `${a}\u0000${b}`)),
+      tagged(
+        'nul',
+        fc.tuple(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 })).map(([a, b]) => `${a}\u0000${b}`),
+      ),
       tagged('nul', fc.constantFrom('\u0000', 'a\u0000b', '%00', '\\u0000')),
       tagged('unicode', fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 })),
       tagged('unicode', fc.string({ unit: 'binary', minLength: 1, maxLength: 40 })),
       tagged(
         'unicode',
-        fc.constantFrom('\ud800', '\udfff', 'a\ud83d', '\u202eevil', '𝕬𝖇𝖈', 'ｆｕｌｌ', 'e\u0301', '\ufeff', '\uffff'),
+        fc.constantFrom(
+          '\ud800',
+          '\udfff',
+          'a\ud83d',
+          '\u202eevil',
+          '𝕬𝖇𝖈',
+          'ｆｕｌｌ',
+          'e\u0301',
+          '\ufeff',
+          '\uffff',
+        ),
       ),
       tagged('control-chars', fc.constantFrom('\r\n', '\u0001\u0002', '\u001b[31m', '\u007f')),
-      tagged('huge-string', fc.constantFrom(10_001, HUGE).map((n) => 'x'.repeat(n))),
-      tagged('huge-string', fc.constantFrom(5_000, 70_000).map((n) => '漢'.repeat(n))),
-      tagged('injection', fc.constantFrom("'; DROP TABLE products;--", '%', '_', '\\', '${x}', '../../etc/passwd', '<script>')),
+      tagged(
+        'huge-string',
+        fc.constantFrom(10_001, HUGE).map((n) => 'x'.repeat(n)),
+      ),
+      tagged(
+        'huge-string',
+        fc.constantFrom(5_000, 70_000).map((n) => '漢'.repeat(n)),
+      ),
+      tagged(
+        'injection',
+        fc.constantFrom("'; DROP TABLE products;--", '%', '_', '\\', '${x}', '../../etc/passwd', '<script>'),
+      ),
     )
     .map((t) => ({ tag: t.tag, value: cap(t.value) }));
 }
 
 export const hostileId = (): fc.Arbitrary<Tagged<string>> =>
   fc.oneof(
-    tagged('uuid-ish', fc.uuid().map((u) => u.replace(/-/g, ''))),
-    tagged('uuid-ish', fc.uuid().map((u) => `${u}0`)),
-    tagged('uuid-ish', fc.uuid().map((u) => `{${u}}`)),
-    tagged('uuid-ish', fc.uuid().map((u) => u.toUpperCase().replace(/^./, 'g'))),
-    tagged('uuid-ish', fc.constantFrom('00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff')),
-    tagged('uuid-ish', fc.uuid().map((u) => `${u}\u0000`)),
+    tagged(
+      'uuid-ish',
+      fc.uuid().map((u) => u.replace(/-/g, '')),
+    ),
+    tagged(
+      'uuid-ish',
+      fc.uuid().map((u) => `${u}0`),
+    ),
+    tagged(
+      'uuid-ish',
+      fc.uuid().map((u) => `{${u}}`),
+    ),
+    tagged(
+      'uuid-ish',
+      fc.uuid().map((u) => u.toUpperCase().replace(/^./, 'g')),
+    ),
+    tagged(
+      'uuid-ish',
+      fc.constantFrom('00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff'),
+    ),
+    tagged(
+      'uuid-ish',
+      fc.uuid().map((u) => `${u}\u0000`),
+    ),
     tagged('random-uuid', fc.uuid({ version: 4 })),
     tagged('non-uuid', fc.constantFrom('1', '-1', '0', 'null', 'undefined', 'NaN', 'me', 'x'.repeat(300))),
   );
 
 export const hostileCursor = (): fc.Arbitrary<Tagged<string>> =>
   fc.oneof(
-    tagged('cursor', fc.string({ maxLength: 30 }).map((s) => Buffer.from(s).toString('base64url'))),
+    tagged(
+      'cursor',
+      fc.string({ maxLength: 30 }).map((s) => Buffer.from(s).toString('base64url')),
+    ),
     tagged(
       'cursor',
       fc
-        .record({ id: fc.oneof(fc.uuid(), fc.string()), t: fc.oneof(fc.string(), fc.integer(), fc.constant(null)) })
+        .record({
+          id: fc.oneof(fc.uuid(), fc.string()),
+          t: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+        })
         .map((o) => Buffer.from(JSON.stringify(o)).toString('base64url')),
     ),
     tagged(
@@ -167,7 +214,10 @@ const hostileDate = (): fc.Arbitrary<Tagged<string>> =>
   );
 
 const wrongType = (): fc.Arbitrary<Tagged<unknown>> =>
-  tagged('wrong-type', fc.constantFrom<unknown>(null, true, false, 0, 1, [], {}, [[]], [null], 'string', { a: 1 }));
+  tagged(
+    'wrong-type',
+    fc.constantFrom<unknown>(null, true, false, 0, 1, [], {}, [[]], [null], 'string', { a: 1 }),
+  );
 
 export function protoObject(): fc.Arbitrary<Tagged<unknown>> {
   return tagged(
@@ -192,7 +242,10 @@ export const deepValue = (inUrl = false): fc.Arbitrary<Tagged<unknown>> =>
 /** Any hostile JSON value. `inUrl` keeps it small enough for a query string. */
 export function hostileValue(inUrl = false): fc.Arbitrary<Tagged<unknown>> {
   return fc.oneof(
-    { weight: 4, arbitrary: hostileString(inUrl ? { maxLength: 1_000 } : {}) as fc.Arbitrary<Tagged<unknown>> },
+    {
+      weight: 4,
+      arbitrary: hostileString(inUrl ? { maxLength: 1_000 } : {}) as fc.Arbitrary<Tagged<unknown>>,
+    },
     { weight: 3, arbitrary: hostileNumber() },
     { weight: 2, arbitrary: hostileId() as fc.Arbitrary<Tagged<unknown>> },
     { weight: 1, arbitrary: hostileCursor() as fc.Arbitrary<Tagged<unknown>> },
@@ -220,9 +273,11 @@ export function validValue(schema: JsonSchema, pools: Pools, name = '', depth = 
   if (schema.enum?.length) return fc.constantFrom(...schema.enum);
   const variants = schema.anyOf ?? schema.oneOf;
   if (variants?.length) return fc.oneof(...variants.map((s) => validValue(s, pools, name, depth + 1)));
-  if (schema.allOf?.length) return validValue(Object.assign({}, ...schema.allOf) as JsonSchema, pools, name, depth + 1);
+  if (schema.allOf?.length)
+    return validValue(Object.assign({}, ...schema.allOf) as JsonSchema, pools, name, depth + 1);
   const ts = types(schema);
-  if (ts.length > 1) return fc.oneof(...ts.map((type) => validValue({ ...schema, type }, pools, name, depth + 1)));
+  if (ts.length > 1)
+    return fc.oneof(...ts.map((type) => validValue({ ...schema, type }, pools, name, depth + 1)));
   switch (ts[0]) {
     case 'null':
       return fc.constant(null);
@@ -255,10 +310,12 @@ export function validValue(schema: JsonSchema, pools: Pools, name = '', depth = 
 
 function validString(schema: JsonSchema, pools: Pools, name: string): fc.Arbitrary<string> {
   const lower = name.toLowerCase();
-  if (schema.format === 'uuid' || /(^id$|ids?$)/.test(name)) return fc.oneof(fc.constantFrom(...pools.ids), fc.uuid());
+  if (schema.format === 'uuid' || /(^id$|ids?$)/.test(name))
+    return fc.oneof(fc.constantFrom(...pools.ids), fc.uuid());
   if (lower.includes('slug')) return fc.constantFrom(...pools.slugs);
   if (lower.includes('publicid')) return fc.constantFrom(...pools.publicIds);
-  if (schema.format === 'email' || lower.includes('email')) return fc.constantFrom('buyer@example.test', 'a@b.co');
+  if (schema.format === 'email' || lower.includes('email'))
+    return fc.constantFrom('buyer@example.test', 'a@b.co');
   if (schema.format === 'date-time') return fc.date({ noInvalidDate: true }).map((d) => d.toISOString());
   if (lower.includes('url')) return fc.constant('https://shop.test/x');
   const minLength = Math.max(schema.minLength ?? 0, 1);
@@ -272,7 +329,8 @@ type Path = (string | number)[];
 
 function pathsOf(value: unknown, prefix: Path = [], out: Path[] = []): Path[] {
   if (prefix.length > 4) return out;
-  if (Array.isArray(value)) value.forEach((v, i) => (out.push([...prefix, i]), pathsOf(v, [...prefix, i], out)));
+  if (Array.isArray(value))
+    value.forEach((v, i) => (out.push([...prefix, i]), pathsOf(v, [...prefix, i], out)));
   else if (value && typeof value === 'object' && !(value instanceof Raw)) {
     for (const k of Object.keys(value)) {
       out.push([...prefix, k]);
@@ -299,7 +357,9 @@ function containerAt(root: unknown, path: Path): Record<string | number, unknown
     if (!node || typeof node !== 'object' || node instanceof Raw) return undefined;
     node = (node as Record<string | number, unknown>)[step];
   }
-  return node && typeof node === 'object' && !(node instanceof Raw) ? (node as Record<string | number, unknown>) : undefined;
+  return node && typeof node === 'object' && !(node instanceof Raw)
+    ? (node as Record<string | number, unknown>)
+    : undefined;
 }
 
 type Mutation =
@@ -316,11 +376,19 @@ const unknownKey = fc.oneof(
 function mutation(inUrl: boolean): fc.Arbitrary<Mutation> {
   const value = hostileValue(inUrl);
   return fc.oneof(
-    { weight: 6, arbitrary: fc.record({ kind: fc.constant('replace' as const), pick: fc.nat(), with: value }) },
+    {
+      weight: 6,
+      arbitrary: fc.record({ kind: fc.constant('replace' as const), pick: fc.nat(), with: value }),
+    },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('drop' as const), pick: fc.nat() }) },
     {
       weight: 2,
-      arbitrary: fc.record({ kind: fc.constant('unknown-field' as const), pick: fc.nat(), key: unknownKey, with: value }),
+      arbitrary: fc.record({
+        kind: fc.constant('unknown-field' as const),
+        pick: fc.nat(),
+        key: unknownKey,
+        with: value,
+      }),
     },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('whole' as const), with: value }) },
   );
@@ -328,7 +396,10 @@ function mutation(inUrl: boolean): fc.Arbitrary<Mutation> {
 
 function applyMutation(root: unknown, mutation: Mutation): { value: unknown; tag: string } {
   // Generated constants are shared between samples: never mutate them in place (nor build cycles).
-  const m = 'with' in mutation ? { ...mutation, with: { ...mutation.with, value: clone(mutation.with.value) } } : mutation;
+  const m =
+    'with' in mutation
+      ? { ...mutation, with: { ...mutation.with, value: clone(mutation.with.value) } }
+      : mutation;
   if (m.kind === 'whole') return { value: m.with.value, tag: `${m.with.tag}@(root)` };
   const paths = pathsOf(root);
   if (m.kind === 'unknown-field') {
@@ -340,7 +411,9 @@ function applyMutation(root: unknown, mutation: Mutation): { value: unknown; tag
     const target = containerAt(root, at);
     if (!target) return { value: m.with.value, tag: `${m.with.tag}@(root)` };
     setOwn(target as Record<string, unknown>, m.key, m.with.value);
-    const tag = ['__proto__', 'constructor', 'prototype'].includes(m.key) ? 'proto-key' : `unknown-field+${m.with.tag}`;
+    const tag = ['__proto__', 'constructor', 'prototype'].includes(m.key)
+      ? 'proto-key'
+      : `unknown-field+${m.with.tag}`;
     return { value: root, tag: `${tag}@${[...at, m.key].join('.')}` };
   }
   if (!paths.length) {
@@ -365,7 +438,11 @@ function applyMutation(root: unknown, mutation: Mutation): { value: unknown; tag
  * A schema-valid value with one to three mutations (hostile value in a field, a field dropped, an unknown or
  * prototype key added, the whole value replaced) — or, one time in eight, the unmutated value.
  */
-export function mutated(schema: JsonSchema, pools: Pools, opts: { inUrl?: boolean } = {}): fc.Arbitrary<Tagged<unknown>> {
+export function mutated(
+  schema: JsonSchema,
+  pools: Pools,
+  opts: { inUrl?: boolean } = {},
+): fc.Arbitrary<Tagged<unknown>> {
   const inUrl = opts.inUrl ?? false;
   return fc.oneof(
     { weight: 1, arbitrary: validValue(schema, pools).map((value) => ({ tag: 'valid', value })) },
@@ -379,6 +456,8 @@ export function mutated(schema: JsonSchema, pools: Pools, opts: { inUrl?: boolea
           for (const m of mutations) {
             const next = applyMutation(value, m);
             value = next.value;
+            // A replaced root drops what earlier mutations did: name only what is in the value.
+            if (next.tag.endsWith('@(root)') && !next.tag.startsWith('missing-field')) tags.length = 0;
             tags.push(next.tag);
           }
           return { tag: tags.join(' + '), value };
@@ -399,34 +478,61 @@ export interface RawBody {
 export function garbageBody(): fc.Arbitrary<Tagged<RawBody>> {
   const json = 'application/json';
   return fc.oneof(
-    tagged('malformed-json', fc.constantFrom('{', '{"a":', '[1,', '{a:1}', "{'a':1}", 'undefined', '\u0000', '{"a":1}}', ',')).map(
-      (t) => ({ tag: t.tag, value: { contentType: json, body: t.value } }),
-    ),
+    tagged(
+      'malformed-json',
+      fc.constantFrom('{', '{"a":', '[1,', '{a:1}', "{'a':1}", 'undefined', '\u0000', '{"a":1}}', ','),
+    ).map((t) => ({ tag: t.tag, value: { contentType: json, body: t.value } })),
     tagged('json-scalar', fc.constantFrom('null', '"str"', '[]', '0', 'true', '1e999', '-0')).map((t) => ({
       tag: t.tag,
       value: { contentType: json, body: t.value },
     })),
     tagged('deep-nesting', fc.constantFrom(5_000, 100_000)).chain((t) =>
-      fc.constantFrom(deepArray(t.value).text, deepObject(t.value).text, `{"x":${deepArray(t.value).text}}`).map((body) => ({
-        tag: t.tag,
-        value: { contentType: json, body },
-      })),
+      fc
+        .constantFrom(deepArray(t.value).text, deepObject(t.value).text, `{"x":${deepArray(t.value).text}}`)
+        .map((body) => ({
+          tag: t.tag,
+          value: { contentType: json, body },
+        })),
     ),
     fc.constant({ tag: 'proto-key', value: { contentType: json, body: '{"__proto__":{"polluted":true}}' } }),
-    fc.constant({ tag: 'proto-key', value: { contentType: json, body: '{"constructor":{"prototype":{"polluted":true}}}' } }),
-    fc.constant({ tag: 'oversize-body', value: { contentType: json, body: `{"a":"${'x'.repeat(1_100_000)}"}` } }),
+    fc.constant({
+      tag: 'proto-key',
+      value: { contentType: json, body: '{"constructor":{"prototype":{"polluted":true}}}' },
+    }),
+    fc.constant({
+      tag: 'oversize-body',
+      value: { contentType: json, body: `{"a":"${'x'.repeat(1_100_000)}"}` },
+    }),
     fc.constant({ tag: 'duplicate-keys', value: { contentType: json, body: '{"a":1,"a":{"b":2},"a":[3]}' } }),
-    fc.constant({ tag: 'invalid-utf8', value: { contentType: json, body: new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]) } }),
-    fc.constant({ tag: 'utf16-body', value: { contentType: 'application/json; charset=utf-16', body: '{"a":1}' } }),
-    fc.constant({ tag: 'bad-charset', value: { contentType: 'application/json; charset=utf-7', body: '{"a":1}' } }),
-    fc.constant({ tag: 'bad-encoding', value: { contentType: json, contentEncoding: 'gzip', body: '{"a":1}' } }),
-    fc.constant({ tag: 'bad-encoding', value: { contentType: json, contentEncoding: 'br, x-unknown', body: '{"a":1}' } }),
+    fc.constant({
+      tag: 'invalid-utf8',
+      value: { contentType: json, body: new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]) },
+    }),
+    fc.constant({
+      tag: 'utf16-body',
+      value: { contentType: 'application/json; charset=utf-16', body: '{"a":1}' },
+    }),
+    fc.constant({
+      tag: 'bad-charset',
+      value: { contentType: 'application/json; charset=utf-7', body: '{"a":1}' },
+    }),
+    fc.constant({
+      tag: 'bad-encoding',
+      value: { contentType: json, contentEncoding: 'gzip', body: '{"a":1}' },
+    }),
+    fc.constant({
+      tag: 'bad-encoding',
+      value: { contentType: json, contentEncoding: 'br, x-unknown', body: '{"a":1}' },
+    }),
     tagged(
       'wrong-content-type',
       fc.constantFrom(
         { contentType: 'text/plain', body: '{"a":1}' },
         { contentType: 'application/x-www-form-urlencoded', body: 'a=1&b[c]=2&__proto__[polluted]=1&a=%00' },
-        { contentType: 'multipart/form-data; boundary=zz', body: '--zz\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--zz--\r\n' },
+        {
+          contentType: 'multipart/form-data; boundary=zz',
+          body: '--zz\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--zz--\r\n',
+        },
         { contentType: 'multipart/form-data', body: 'garbage' },
         { contentType: 'application/xml', body: '<a>1</a>' },
         { contentType: 'application/octet-stream', body: '\u0000\u0001\u0002' },
@@ -437,7 +543,10 @@ export function garbageBody(): fc.Arbitrary<Tagged<RawBody>> {
         { contentType: 'text/html; charset=utf-8', body: '<h1>x</h1>' },
       ),
     ),
-    tagged('no-content-type', fc.constantFrom('{"a":1}', 'garbage')).map((t) => ({ tag: t.tag, value: { body: t.value } })),
+    tagged('no-content-type', fc.constantFrom('{"a":1}', 'garbage')).map((t) => ({
+      tag: t.tag,
+      value: { body: t.value },
+    })),
   );
 }
 
@@ -476,7 +585,10 @@ function validForm(fileFields: string[], textFields: string[]): fc.Arbitrary<Buf
 }
 
 export const validMultipart = (fileFields: string[], textFields: string[]): fc.Arbitrary<Tagged<RawBody>> =>
-  validForm(fileFields, textFields).map((b) => ({ tag: 'valid', value: { contentType: ct, body: new Uint8Array(b) } }));
+  validForm(fileFields, textFields).map((b) => ({
+    tag: 'valid',
+    value: { contentType: ct, body: new Uint8Array(b) },
+  }));
 
 /** Multipart bodies for the upload routes: truncated, unbalanced, mislabelled, over the part limits. */
 export function multipartBody(fileFields: string[], textFields: string[]): fc.Arbitrary<Tagged<RawBody>> {
@@ -492,29 +604,56 @@ export function multipartBody(fileFields: string[], textFields: string[]): fc.Ar
       weight: 4,
       arbitrary: body(
         'truncated-multipart',
-        fc.tuple(valid, fc.double({ min: 0.05, max: 0.97, noNaN: true })).map(([b, f]) => b.subarray(0, Math.floor(b.length * f))),
+        fc
+          .tuple(valid, fc.double({ min: 0.05, max: 0.97, noNaN: true }))
+          .map(([b, f]) => b.subarray(0, Math.floor(b.length * f))),
       ),
     },
-    { weight: 1, arbitrary: body('truncated-multipart', valid.map((b) => b.subarray(0, b.length - `--${boundary}--\r\n`.length))) },
+    {
+      weight: 1,
+      arbitrary: body(
+        'truncated-multipart',
+        valid.map((b) => b.subarray(0, b.length - `--${boundary}--\r\n`.length)),
+      ),
+    },
     { weight: 1, arbitrary: body('multipart-no-boundary', valid, 'multipart/form-data') },
     { weight: 1, arbitrary: body('multipart-wrong-boundary', valid, 'multipart/form-data; boundary=other') },
     {
       weight: 1,
       arbitrary: body(
         'multipart-unknown-field',
-        fc.string({ minLength: 1, maxLength: 10 }).map((f) =>
-          Buffer.concat([part(boundary, fileHeaders(`x${f}`, 'a.png', 'image/png'), PNG_BYTES), Buffer.from(`--${boundary}--\r\n`)]),
-        ),
+        fc
+          .string({ minLength: 1, maxLength: 10 })
+          .map((f) =>
+            Buffer.concat([
+              part(boundary, fileHeaders(`x${f}`, 'a.png', 'image/png'), PNG_BYTES),
+              Buffer.from(`--${boundary}--\r\n`),
+            ]),
+          ),
       ),
     },
     {
       weight: 1,
       arbitrary: body(
         'multipart-hostile-names',
-        fc.tuple(fileField, hostileString({ maxLength: 300 })).map(([f, name]) =>
+        fc
+          .tuple(fileField, hostileString({ maxLength: 300 }))
+          .map(([f, name]) =>
+            Buffer.concat([
+              part(boundary, fileHeaders(f, name.value.replace(/["\r\n]/g, ''), 'image/png'), PNG_BYTES),
+              ...(textFields.length ? [part(boundary, fieldHeaders(textFields[0]!), name.value)] : []),
+              Buffer.from(`--${boundary}--\r\n`),
+            ]),
+          ),
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: body(
+        'multipart-not-an-image',
+        fileField.map((f) =>
           Buffer.concat([
-            part(boundary, fileHeaders(f, name.value.replace(/["\r\n]/g, ''), 'image/png'), PNG_BYTES),
-            ...(textFields.length ? [part(boundary, fieldHeaders(textFields[0]!), name.value)] : []),
+            part(boundary, fileHeaders(f, 'x.html', 'text/html'), '<script>1</script>'),
             Buffer.from(`--${boundary}--\r\n`),
           ]),
         ),
@@ -523,18 +662,12 @@ export function multipartBody(fileFields: string[], textFields: string[]): fc.Ar
     {
       weight: 1,
       arbitrary: body(
-        'multipart-not-an-image',
-        fileField.map((f) =>
-          Buffer.concat([part(boundary, fileHeaders(f, 'x.html', 'text/html'), '<script>1</script>'), Buffer.from(`--${boundary}--\r\n`)]),
-        ),
-      ),
-    },
-    {
-      weight: 1,
-      arbitrary: body(
         'multipart-too-many-parts',
         textField.map((t) =>
-          Buffer.concat([...Array.from({ length: 40 }, () => part(boundary, fieldHeaders(t), 'x')), Buffer.from(`--${boundary}--\r\n`)]),
+          Buffer.concat([
+            ...Array.from({ length: 40 }, () => part(boundary, fieldHeaders(t), 'x')),
+            Buffer.from(`--${boundary}--\r\n`),
+          ]),
         ),
       ),
     },
@@ -542,7 +675,12 @@ export function multipartBody(fileFields: string[], textFields: string[]): fc.Ar
       weight: 1,
       arbitrary: body(
         'multipart-no-disposition',
-        fc.constant(Buffer.concat([part(boundary, ['Content-Type: image/png'], PNG_BYTES), Buffer.from(`--${boundary}--\r\n`)])),
+        fc.constant(
+          Buffer.concat([
+            part(boundary, ['Content-Type: image/png'], PNG_BYTES),
+            Buffer.from(`--${boundary}--\r\n`),
+          ]),
+        ),
       ),
     },
     { weight: 1, arbitrary: body('multipart-empty', fc.constantFrom('', `--${boundary}--\r\n`, '\r\n')) },
@@ -556,8 +694,14 @@ export function multipartBody(fileFields: string[], textFields: string[]): fc.Ar
 export const hostileHeader = (): fc.Arbitrary<Tagged<string>> =>
   fc.oneof(
     tagged('header-empty', fc.constantFrom('', ' ')),
-    tagged('header-huge', fc.constantFrom(300, 6_000).map((n) => 'k'.repeat(n))),
-    tagged('header-garbage', fc.string({ unit: 'grapheme-ascii', maxLength: 40 }).map((s) => s.replace(/[\r\n]/g, ''))),
+    tagged(
+      'header-huge',
+      fc.constantFrom(300, 6_000).map((n) => 'k'.repeat(n)),
+    ),
+    tagged(
+      'header-garbage',
+      fc.string({ unit: 'grapheme-ascii', maxLength: 40 }).map((s) => s.replace(/[\r\n]/g, '')),
+    ),
     tagged('header-latin1', fc.constantFrom('Ã©Ã¨', 'Ã¿\u00ff', 't=1,v1=abc', 'Bearer', 'Bearer \u00ff')),
     tagged('random-uuid', fc.uuid({ version: 4 })),
   );

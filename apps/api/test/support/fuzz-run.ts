@@ -110,7 +110,8 @@ function trpcErrorProblem(element: unknown, httpStatus?: number): string | undef
   if (!isObj(data) || typeof data.errorCode !== 'string') return 'error.data.errorCode missing';
   if (typeof data.httpStatus !== 'number') return 'error.data.httpStatus missing';
   if (data.httpStatus >= 500) return `5xx inside the answer (${data.httpStatus})`;
-  if (httpStatus !== undefined && data.httpStatus !== httpStatus) return `httpStatus ${data.httpStatus} ≠ HTTP ${httpStatus}`;
+  if (httpStatus !== undefined && data.httpStatus !== httpStatus)
+    return `httpStatus ${data.httpStatus} ≠ HTTP ${httpStatus}`;
   return undefined;
 }
 
@@ -120,9 +121,16 @@ function errorOf(body: unknown): { code?: string; requestId?: string } {
     if (!isObj(v) || !isObj(v.error)) return undefined;
     const e = v.error;
     const data = isObj(e.data) ? e.data : {};
-    const code = typeof e.code === 'string' ? e.code : typeof data.errorCode === 'string' ? data.errorCode : undefined;
-    const id = typeof e.requestId === 'string' ? e.requestId : typeof data.requestId === 'string' ? data.requestId : undefined;
-    const status = typeof e.status === 'number' ? e.status : typeof data.httpStatus === 'number' ? data.httpStatus : 0;
+    const code =
+      typeof e.code === 'string' ? e.code : typeof data.errorCode === 'string' ? data.errorCode : undefined;
+    const id =
+      typeof e.requestId === 'string'
+        ? e.requestId
+        : typeof data.requestId === 'string'
+          ? data.requestId
+          : undefined;
+    const status =
+      typeof e.status === 'number' ? e.status : typeof data.httpStatus === 'number' ? data.httpStatus : 0;
     return { ...(code ? { code } : {}), ...(id ? { requestId: id } : {}), status };
   };
   if (Array.isArray(body)) {
@@ -171,7 +179,11 @@ export function judge(req: FuzzRequest, answer: Answer, repoRoot: string): strin
   else if (Array.isArray(body)) shape = body.map((e) => trpcErrorProblem(e)).find(Boolean);
   // A body the parser refuses (malformed, too large, bad encoding) is answered before tRPC runs, in the
   // REST envelope — on /api/trpc too, as pipeline.int.test.ts asserts today.
-  else shape = isObj(body) && isObj(body.error) && 'status' in body.error ? restShapeProblem(status, body) : trpcErrorProblem(body, status);
+  else
+    shape =
+      isObj(body) && isObj(body.error) && 'status' in body.error
+        ? restShapeProblem(status, body)
+        : trpcErrorProblem(body, status);
   if (shape && status < 500) problems.push(shape);
   return problems;
 }
@@ -181,8 +193,14 @@ const emptyCounts = (): ClassCounts => ({ '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0
 
 /** Counts per surface and status class, and every failure (with the request that caused it). */
 export class Recorder {
-  readonly counts = Object.fromEntries(SURFACES.map((s) => [s, emptyCounts()])) as Record<Surface, ClassCounts>;
-  readonly statuses = Object.fromEntries(SURFACES.map((s) => [s, {}])) as Record<Surface, Record<string, number>>;
+  readonly counts = Object.fromEntries(SURFACES.map((s) => [s, emptyCounts()])) as Record<
+    Surface,
+    ClassCounts
+  >;
+  readonly statuses = Object.fromEntries(SURFACES.map((s) => [s, {}])) as Record<
+    Surface,
+    Record<string, number>
+  >;
   readonly failures: Failure[] = [];
   /** request id → the error the server logged for it. */
   private readonly causes = new Map<string, string>();
@@ -191,7 +209,11 @@ export class Recorder {
   static serializeError(error: unknown): { type: string; message: string; code?: string } {
     let e = error as { name?: string; message?: string; code?: unknown; cause?: unknown };
     while (e?.cause && typeof e.cause === 'object') e = e.cause as typeof e;
-    return { type: e?.name ?? 'Error', message: String(e?.message ?? e), ...(typeof e?.code === 'string' ? { code: e.code } : {}) };
+    return {
+      type: e?.name ?? 'Error',
+      message: String(e?.message ?? e),
+      ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+    };
   }
 
   /** A destination for the app's pino logger: error lines are kept by request id. */
@@ -207,7 +229,10 @@ export class Recorder {
             const id = String(entry.reqId ?? entry.requestId ?? '');
             if (id && entry.err && !this.causes.has(id)) {
               const err = entry.err;
-              this.causes.set(id, normalise(`${err.type ?? 'Error'}${err.code ? ` ${err.code}` : ''}: ${err.message ?? ''}`));
+              this.causes.set(
+                id,
+                normalise(`${err.type ?? 'Error'}${err.code ? ` ${err.code}` : ''}: ${err.message ?? ''}`),
+              );
             }
           } catch {
             // not a JSON line
@@ -247,23 +272,48 @@ export class Recorder {
 
   /**
    * Failures grouped into kinds: a 5xx by the error the server logged for it, anything else by the problem
-   * and the error code. `inputs` lists what was hostile in every request of the kind (the tag kinds they
-   * all share); each kind keeps its shortest request as the reproduction.
+   * and the error code. `inputs` lists what was hostile in the kind's requests, most frequent first; each
+   * kind keeps its shortest request as the reproduction.
    */
   kinds(surfaces?: Surface[]) {
-    type Group = { kind: string; count: number; operations: Set<string>; inputs: Map<string, number>; repro: Failure };
+    type Group = {
+      kind: string;
+      count: number;
+      operations: Set<string>;
+      inputs: Map<string, number>;
+      repro: Failure;
+    };
     const groups = new Map<string, Group>();
-    for (const f of this.failures) {
-      if (surfaces && !surfaces.includes(f.surface)) continue;
+    const failures = this.failures.filter((f) => !surfaces || surfaces.includes(f.surface));
+    const tagKindsOf = (f: Failure) =>
+      [...new Set(f.tag.split(' + ').flatMap((t) => t.split('@')[0]!.split('+')))].sort();
+    const is5xx = (f: Failure) => /^HTTP 5|5xx inside/.test(f.problem);
+    // A 500 whose error was not logged has no cause to group by: it is put with the kind of hostile input
+    // that fails on its own (a request with only a prototype key, only deep nesting, …).
+    const alone = new Map<string, number>();
+    for (const f of failures) {
+      const kinds = tagKindsOf(f);
+      if (is5xx(f) && !f.cause && kinds.length === 1) alone.set(kinds[0]!, (alone.get(kinds[0]!) ?? 0) + 1);
+    }
+    for (const f of failures) {
       const family = f.surface.split(' ')[0];
-      const tagKinds = new Set(f.tag.split(' + ').map((t) => t.split('@')[0]!));
-      const is5xx = /^HTTP 5|5xx inside/.test(f.problem);
-      const kind = is5xx
-        ? `${family} 5xx ← ${f.cause ?? `error not logged (access line only) [${f.errorCode ?? f.status}]`}`
+      const tagKinds = new Set(tagKindsOf(f));
+      const suspects = [...tagKinds].filter((t) => alone.has(t));
+      const suspect = suspects.length
+        ? suspects.reduce((a, b) => (alone.get(b)! > alone.get(a)! ? b : a))
+        : [...tagKinds].join('+');
+      const kind = is5xx(f)
+        ? `${family} 5xx ← ${f.cause ?? `error not logged (access line only) [${f.errorCode ?? f.status}], input: ${suspect}`}`
         : `${family} ${f.problem} [${f.errorCode ?? f.status}]`;
       const g = groups.get(kind);
       const operation = `${f.surface}: ${f.operation}`;
-      const group = g ?? { kind, count: 0, operations: new Set<string>(), inputs: new Map<string, number>(), repro: f };
+      const group = g ?? {
+        kind,
+        count: 0,
+        operations: new Set<string>(),
+        inputs: new Map<string, number>(),
+        repro: f,
+      };
       groups.set(kind, group);
       group.count++;
       group.operations.add(operation);
@@ -309,7 +359,13 @@ export class Recorder {
   async write(file: string, meta: Record<string, unknown>): Promise<void> {
     await mkdir(dirname(file), { recursive: true });
     const kinds = this.kinds().map((k) => ({ ...k, operations: [...k.operations] }));
-    const data = { ...meta, counts: this.counts, statuses: this.statuses, failureKinds: kinds, failures: this.failures.slice(0, 2_000) };
+    const data = {
+      ...meta,
+      counts: this.counts,
+      statuses: this.statuses,
+      failureKinds: kinds,
+      failures: this.failures.slice(0, 2_000),
+    };
     await writeFile(file, `${JSON.stringify(data, null, 2)}\n`);
   }
 }

@@ -32,26 +32,11 @@ import {
 } from '@popbox/db/testing';
 import { appRouter } from '../src/trpc/app-router.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import type { JsonSchema, Pools } from './support/fuzz-inputs.js';
-import {
-  describeRequest,
-  judge,
-  pool,
-  Recorder,
-  send,
-  type FuzzRequest,
-  type Surface,
-} from './support/fuzz-run.js';
-import {
-  hardRestCases,
-  hardTrpcCases,
-  restCases,
-  restOperations,
-  trpcBatchCases,
-  trpcSingleCases,
-  type Procedure,
-  type RestOperation,
-} from './support/fuzz-cases.js';
+import type { JsonSchema, Pools } from './support/fuzz-values.js';
+import { describeRequest, judge, pool, send, type FuzzRequest, type Surface } from './support/fuzz-run.js';
+import { Recorder } from './support/fuzz-report.js';
+import { hardRestCases, restCases, restOperations, type RestOperation } from './support/fuzz-rest-cases.js';
+import { hardTrpcCases, trpcBatchCases, trpcSingleCases, type Procedure } from './support/fuzz-trpc-cases.js';
 
 const RUNS = Math.max(1, Number(process.env.FUZZ_RUNS ?? 10));
 const SEED =

@@ -17,6 +17,7 @@ export function errorBody(api: ApiError, requestId: string | undefined): ApiErro
 
 export function sendError(req: Request, res: Response, api: ApiError): void {
   if (res.headersSent) return;
+  if (api.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(api.retryAfterSeconds));
   res.status(api.status).json(errorBody(api, req.id === undefined ? undefined : String(req.id)));
 }
 

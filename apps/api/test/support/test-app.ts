@@ -42,9 +42,16 @@ export interface TestApp {
 
 /** A real server on 127.0.0.1 over a fresh, migrated database of its own. */
 export async function startTestApp(
-  opts: { clock?: Clock; deps?: Partial<Deps>; app?: Partial<AppOptions>; countQueries?: boolean } = {},
+  opts: {
+    clock?: Clock;
+    deps?: Partial<Deps>;
+    app?: Partial<AppOptions>;
+    countQueries?: boolean;
+    /** The app's pool (default 20 connections, 5 s wait). */
+    pool?: { max?: number; connectionTimeoutMillis?: number };
+  } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = await createTestDatabase(opts.pool);
   const queries = opts.countQueries ? countingDb(database.pool) : undefined;
   const storageDir = await mkdtemp(join(tmpdir(), 'popbox-storage-'));
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });

@@ -79,6 +79,7 @@ describe('a flood of public reads cannot starve checkout and the webhook', () =>
   let app: TestApp;
   let stripe: FakeStripe;
   beforeAll(async () => {
+    // 4 connections, reads gated to 1 at a time (≤ 3 connections): one is always free for the buyers.
     stripe = await startFakeStripe();
     app = await startTestApp({
       pool: { max: 4, connectionTimeoutMillis: 1_500 },
@@ -89,7 +90,7 @@ describe('a flood of public reads cannot starve checkout and the webhook', () =>
           apiBase: stripe.url,
         }),
       },
-      app: { publicReads: { concurrency: 2, queue: 16, maxWaitMs: 1_000 } },
+      app: { publicReads: { concurrency: 1, queue: 16, maxWaitMs: 1_000 } },
     });
   });
   afterAll(async () => {
@@ -105,11 +106,16 @@ describe('a flood of public reads cannot starve checkout and the webhook', () =>
       const body = await json(res);
       const calls: Json[] = Array.isArray(body) ? body : [body];
       for (const call of calls) {
-        const status: number = call.error ? call.error.data?.httpStatus ?? call.error.status : 200;
+        const status: number = call.error ? (call.error.data?.httpStatus ?? call.error.status) : 200;
         statuses.push(status);
         if (status === 503) expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
       }
     };
+    // What starves the buyers is the pool's FIFO queue: without the gate it holds hundreds of reads' queries.
+    let deepestPoolQueue = 0;
+    const sampler = setInterval(() => {
+      deepestPoolQueue = Math.max(deepestPoolQueue, app.database.pool.waitingCount);
+    }, 1);
     const flood = Promise.all([
       ...Array.from({ length: 40 }, () => read(HOME_BATCH)),
       ...Array.from({ length: 40 }, () => read('/api/v1/home')),
@@ -128,16 +134,21 @@ describe('a flood of public reads cannot starve checkout and the webhook', () =>
     );
     const checkoutsMs = performance.now() - started;
     await flood;
+    clearInterval(sampler);
 
-    const orders = await sql(app, `select status from orders where id = any($1)`, [paid.map((p) => p.orderId)]);
+    const orders = await sql(app, `select status from orders where id = any($1)`, [
+      paid.map((p) => p.orderId),
+    ]);
     expect(orders.map((o) => o.status)).toEqual(Array(5).fill('paid'));
     expect(statuses.filter((s) => s >= 500 && s !== 503)).toEqual([]);
     expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
+    // Reads hold at most 3 connections at a time; what waits for one is the buyers' and at most 3 reads'.
+    expect(deepestPoolQueue).toBeLessThan(15);
     if (process.env.FLOOD_FIGURES) {
       const count = (s: number) => statuses.filter((x) => x === s).length;
       console.log(
         `[flood] 5 paid checkouts in ${checkoutsMs.toFixed(0)} ms (slowest ${Math.max(...paid.map((p) => p.ms)).toFixed(0)} ms);` +
-          ` reads: ${count(200)} × 200, ${count(503)} × 503`,
+          ` reads: ${count(200)} × 200, ${count(503)} × 503; deepest pool queue ${deepestPoolQueue}`,
       );
     }
   });

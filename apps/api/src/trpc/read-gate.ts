@@ -1,7 +1,10 @@
 import { DomainError } from '@popbox/domain';
 
 export interface ReadGateSettings {
-  /** Public reads running at once. Keep well under the pool size (a read may run a few queries at once). */
+  /**
+   * Public reads running at once. A read runs up to 3 queries at once (home, kuji fairness), so reads hold
+   * at most 3 × concurrency connections: keep that under the pool size, with room left for everything else.
+   */
   concurrency: number;
   /** Public reads waiting for a slot; one more is refused at once (503). */
   queue: number;
@@ -10,10 +13,10 @@ export interface ReadGateSettings {
 }
 
 /**
- * With the API's pool of 10: at most 4 public reads hold connections, so checkout, the webhook, guest and
- * admin work always find the rest of the pool (and wait behind a few reads at most, never behind hundreds).
+ * With the API's pool of 10: public reads hold at most 6 connections, so checkout, the webhook, guest and
+ * admin work always find at least 4 free (instead of queueing behind hundreds of reads in the pool).
  */
-export const PUBLIC_READ_GATE: ReadGateSettings = { concurrency: 4, queue: 64, maxWaitMs: 2_000 };
+export const PUBLIC_READ_GATE: ReadGateSettings = { concurrency: 2, queue: 64, maxWaitMs: 2_000 };
 
 const RETRY_AFTER_SECONDS = 1;
 

@@ -121,9 +121,9 @@ describe('tRPC batches are bounded and every call counts (item 2)', () => {
     expect(first.body).toHaveLength(3);
     const tooMany = await batch(3); // 2 left in the window
     expect(tooMany.status).toBe(429);
-    expect(tooMany.body.map((c: { error: { data: { errorCode: string } } }) => c.error.data.errorCode)).toEqual(
-      Array(3).fill('RATE_LIMITED'),
-    );
+    expect(
+      tooMany.body.map((c: { error: { data: { errorCode: string } } }) => c.error.data.errorCode),
+    ).toEqual(Array(3).fill('RATE_LIMITED'));
     expect((await send('POST', '/api/v1/contact', ip, contact)).status).toBe(429);
   });
 });

@@ -56,21 +56,20 @@ const UNAVAILABLE_MESSAGES = [
   'Connection terminated due to connection timeout', // pg: a new connection did not open in time
   'Cannot use a pool after calling end on the pool', // shutting down
 ];
-const UNAVAILABLE_SYSCALL_CODES = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /**
- * Whether `err` means the database had no connection to give, as opposed to refusing a statement: the pool
- * was exhausted past its wait, the server could not be reached, or it refused the connection (class 08
- * connection exceptions, 53300 too_many_connections, 57P03 cannot_connect_now). The cause chain is walked,
- * as for pgError. Such an error is the service's momentary state, never the client's mistake (503).
+ * Whether `err` means the database had no connection to give right now: the pool stayed exhausted for its
+ * whole wait, a new connection did not open in time, or the server (or a pooler in front of it) refused one
+ * for capacity (53300 too_many_connections, 57P03 cannot_connect_now). The cause chain is walked, as for
+ * pgError. Such an error is the service's momentary state, never the client's mistake (503 + Retry-After).
+ * A database that cannot be reached at all (ECONNREFUSED, bad host) stays an unexpected, reported 500.
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
   let current: unknown = err;
   for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
     const candidate = current as { code?: unknown; message?: unknown; cause?: unknown };
     const code = typeof candidate.code === 'string' ? candidate.code : '';
-    if (code.startsWith('08') || code === '53300' || code === '57P03') return true;
-    if (UNAVAILABLE_SYSCALL_CODES.has(code)) return true;
+    if (code === '53300' || code === '57P03') return true;
     if (typeof candidate.message === 'string' && UNAVAILABLE_MESSAGES.includes(candidate.message))
       return true;
     current = candidate.cause;

@@ -16,6 +16,9 @@ import { errorHandler, notFoundHandler } from './http/send-error.js';
 import { inputGuard } from './http/input-guard.js';
 import { providerRoutes } from './http/provider-routes.js';
 import { createRateLimiters, type RateLimitSettings } from './http/rate-limit.js';
+import { canonicalPathOnly } from './http/canonical-path.js';
+import { MAX_TRPC_BATCH, trpcBatchLimit } from './http/trpc-calls.js';
+import { PUBLIC_READ_GATE, ReadGate, type ReadGateSettings } from './trpc/read-gate.js';
 import { requestLogScope, requestLogger } from './logger.js';
 import { errorReporter } from './observability/sentry.js';
 
@@ -32,14 +35,17 @@ export interface AppOptions {
   plainPaths?: PlainPaths[];
   /** Rate limits (security rule 10); `false` turns them off (tests that do not exercise them). */
   rateLimit?: RateLimitSettings | false;
+  /** The fair queue of anonymous public reads (default PUBLIC_READ_GATE); `false` turns it off. */
+  publicReads?: ReadGateSettings | false;
 }
 
 /**
  * The HTTP application (B0). Order: request id + logger; security headers, CORS, compression (so every
- * answer — 429s and body-parser errors included — carries them); health probes (never rate-limited, F11);
- * the webhook limit and raw-body routes (before any body parser); the global and per-operation limits
- * (before the body is read, so a limited client costs nothing); body parsers (1 MB) and the input guard
- * (depth, prototype keys, NUL — before any route or authentication); tRPC, OpenAPI, REST
+ * answer — 429s and body-parser errors included — carries them); non-canonical paths refused (400); health
+ * probes (never rate-limited, F11); oversized tRPC batches refused (400, counted nowhere); the webhook limit
+ * and raw-body routes (before any body parser); the global and per-operation limits (before the body is
+ * read, so a limited client costs nothing); body parsers (1 MB) and the input guard (depth, prototype keys,
+ * NUL — before any route or authentication); tRPC (anonymous reads through the read gate), OpenAPI, REST
  * and plain routes; 404; error reporting (Sentry); the central error handler.
  */
 export function createApp(deps: Deps, opts: AppOptions): Express {
@@ -52,8 +58,11 @@ export function createApp(deps: Deps, opts: AppOptions): Express {
   app.use(helmet());
   app.use(cors({ origin: opts.corsOrigin, credentials: true }));
   app.use(compression({ level: 6, threshold: 1024 }));
+  // Before anything matches a route: every later layer then reads the path the adapters dispatch on.
+  app.use(canonicalPathOnly);
 
   app.use(healthRouter(deps));
+  app.use(trpcBatchLimit);
 
   const limits =
     opts.rateLimit === false ? undefined : createRateLimiters(opts.rateLimit ?? { store: 'postgres' }, deps);
@@ -67,8 +76,13 @@ export function createApp(deps: Deps, opts: AppOptions): Express {
   app.use(requestLogScope);
   app.use(inputGuard);
 
-  const createContext = contextFactory(deps);
-  app.use('/api/trpc', createExpressMiddleware({ router: appRouter, createContext }));
+  const readGate =
+    opts.publicReads === false ? undefined : new ReadGate(opts.publicReads ?? PUBLIC_READ_GATE);
+  const createContext = contextFactory(deps, readGate);
+  app.use(
+    '/api/trpc',
+    createExpressMiddleware({ router: appRouter, createContext, maxBatchSize: MAX_TRPC_BATCH }),
+  );
 
   const openApiDocument = buildOpenApiDocument(appRouter, [
     ...provider.plainPaths,
@@ -78,7 +92,7 @@ export function createApp(deps: Deps, opts: AppOptions): Express {
   app.use(docsRouter('/api/v1/openapi.json'));
 
   for (const route of [...provider.plainRoutes, ...(opts.plainRoutes ?? [])]) app.use(route);
-  app.use('/api/v1', restHandler(appRouter, deps));
+  app.use('/api/v1', restHandler(appRouter, deps, readGate));
 
   if (opts.mediaDir) app.use('/media', mediaRouter(opts.mediaDir));
 

@@ -17,6 +17,8 @@ export interface CreateDbOptions {
   /** Pool size; default 10 (spec B21). */
   max?: number;
   applicationName?: string;
+  /** How long a caller waits for a free pooled connection before the pool gives up; default 5 s. */
+  connectionTimeoutMillis?: number;
   /** Errors of idle pooled clients (e.g. server restart). Without a listener pg would crash the process. */
   onPoolError?: (error: Error) => void;
 }
@@ -33,7 +35,7 @@ export function createDb(url: string, opts: CreateDbOptions = {}): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.max ?? 10,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: opts.connectionTimeoutMillis ?? 5_000,
     idleTimeoutMillis: 20_000,
     ...(opts.applicationName ? { application_name: opts.applicationName } : {}),
   });

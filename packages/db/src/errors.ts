@@ -51,3 +51,30 @@ export const isForeignKeyViolation = byCode('23503', '23001');
 export const isCheckViolation = byCode('23514');
 /** 55P03 lock_not_available: a lock wait ran past `lock_timeout` (or a NOWAIT lock was refused). */
 export const isLockNotAvailable = byCode('55P03');
+
+/** What node-postgres and pg-pool throw when no connection could be had (they carry no SQLSTATE). */
+const UNAVAILABLE_MESSAGES = [
+  'timeout exceeded when trying to connect', // pg-pool: every client busy for connectionTimeoutMillis
+  'Connection terminated due to connection timeout', // pg: a new connection did not open in time
+  'Cannot use a pool after calling end on the pool', // shutting down
+];
+
+/**
+ * Whether `err` means the database had no connection to give right now: the pool stayed exhausted for its
+ * whole wait, a new connection did not open in time, or the server (or a pooler in front of it) refused one
+ * for capacity (53300 too_many_connections, 57P03 cannot_connect_now). The cause chain is walked, as for
+ * pgError. Such an error is the service's momentary state, never the client's mistake (503 + Retry-After).
+ * A database that cannot be reached at all (ECONNREFUSED, bad host) stays an unexpected, reported 500.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const candidate = current as { code?: unknown; message?: unknown; cause?: unknown };
+    const code = typeof candidate.code === 'string' ? candidate.code : '';
+    if (code === '53300' || code === '57P03') return true;
+    if (typeof candidate.message === 'string' && UNAVAILABLE_MESSAGES.includes(candidate.message))
+      return true;
+    current = candidate.cause;
+  }
+  return false;
+}

@@ -11,6 +11,7 @@ export {
 } from './client.js';
 export {
   isCheckViolation,
+  isDatabaseUnavailable,
   isForeignKeyViolation,
   isLockNotAvailable,
   isUniqueViolation,

@@ -7,7 +7,7 @@ import {
   type ErrorCode,
 } from '@popbox/contracts/errors';
 import { isDomainError } from '@popbox/domain';
-import { isUniqueViolation, pgError } from '@popbox/db';
+import { isDatabaseUnavailable, isUniqueViolation, pgError } from '@popbox/db';
 
 /** One error, as every surface presents it (F1). */
 export interface ApiError {
@@ -15,7 +15,12 @@ export interface ApiError {
   status: number;
   message: string;
   details?: unknown;
+  /** Seconds after which a retry may succeed: every surface sends it as `Retry-After`. */
+  retryAfterSeconds?: number;
 }
+
+/** `Retry-After` of a 503 that does not name its own: the pool's wait, a gate's queue clear in about that. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 2;
 
 const TRPC_KEY_TO_CODE: Partial<Record<TRPCError['code'], ErrorCode>> = {
   PARSE_ERROR: 'MALFORMED_JSON',
@@ -53,8 +58,16 @@ export function trpcKeyForStatus(status: number): TRPCError['code'] {
 
 function make(code: ErrorCode, message: string, details?: unknown): ApiError {
   const status = ERROR_STATUS[code];
-  if (status >= 500) return { code, status, message: GENERIC_5XX_MESSAGE[status] ?? 'Internal server error' };
-  return details === undefined ? { code, status, message } : { code, status, message, details };
+  const named = (details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  const retryAfter =
+    typeof named === 'number' ? named : status === 503 ? DEFAULT_RETRY_AFTER_SECONDS : undefined;
+  const retry = retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter };
+  if (status >= 500) {
+    return { code, status, message: GENERIC_5XX_MESSAGE[status] ?? 'Internal server error', ...retry };
+  }
+  return details === undefined
+    ? { code, status, message, ...retry }
+    : { code, status, message, details, ...retry };
 }
 
 /** Field errors keyed by dotted path, e.g. `{ "items.0.quantity": ["Too big: expected number to be <=20"] }`. */
@@ -125,6 +138,8 @@ export function toApiError(error: unknown): ApiError {
     if (code) return make(code, error.message);
     return make('INTERNAL', error.message);
   }
+  // An exhausted pool or an unreachable database is a momentary state of the service: 503 + Retry-After.
+  if (isDatabaseUnavailable(error)) return make('DEPENDENCY_UNAVAILABLE', 'Database unavailable');
   const unique = isUniqueViolation(error);
   if (unique) return duplicate(unique.constraint);
   // Values PostgreSQL refuses (a date or uuid it cannot read, a NUL byte, a number or text too big for its

@@ -43,6 +43,12 @@ export class PostgresRateLimitStore implements Store {
     return window && info(window);
   }
 
+  /** Counts several hits at once (the other calls of a tRPC batch), in the same single upsert. */
+  async incrementBy(key: string, hits: number): Promise<ClientRateLimitInfo> {
+    this.maybeSweep();
+    return info(await hitRateLimit(this.db, this.prefix + key, this.windowMs, hits));
+  }
+
   decrement(key: string): Promise<void> {
     return undoRateLimitHit(this.db, this.prefix + key);
   }

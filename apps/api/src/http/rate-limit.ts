@@ -1,9 +1,9 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { rateLimit, MemoryStore, type Options, type Store } from 'express-rate-limit';
-import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
+import { ipKeyGenerator, rateLimit, MemoryStore, type Options, type Store } from 'express-rate-limit';
 import type { Db } from '@popbox/db';
 import type { Logger } from '@popbox/domain';
 import { PostgresRateLimitStore } from './rate-limit-store.js';
+import { trpcCalls, trpcErrorEnvelope } from './trpc-calls.js';
 
 const MINUTE = 60_000;
 
@@ -33,8 +33,6 @@ export const RATE_LIMIT_SCOPES: Record<ScopedLimit, { rest: [string, string][]; 
 /** Paths the global limit never counts: probes (F11) and the dev media folder (a page shows many images). */
 const GLOBAL_EXEMPT = /^\/(health|ready)\/?$|^\/media\//;
 
-const TRPC_PREFIX = '/api/trpc/';
-
 export interface RateLimitSettings {
   /**
    * `postgres`: counters in `rate_limit_hits`, shared by every API replica (production).
@@ -62,13 +60,15 @@ export function createRateLimiters(
           deps.logger.warn({ err }, 'rate limit sweep failed'),
         )
       : new MemoryStore();
-  const make = (name: keyof typeof RATE_LIMITS, skip: (req: Request) => boolean) =>
-    rateLimit({
+  const make = (name: keyof typeof RATE_LIMITS, weight: (req: Request) => number): RequestHandler => {
+    const counter = store(`${name}:`);
+    const limiter = rateLimit({
       ...RATE_LIMITS[name],
       standardHeaders: 'draft-7',
       legacyHeaders: false,
-      store: store(`${name}:`),
-      skip,
+      store: counter,
+      keyGenerator: clientKey,
+      skip: (req) => weight(req) === 0,
       handler: rateLimited,
       // A database hiccup must not take the shop down with it: count nothing and serve.
       passOnStoreError: true,
@@ -77,35 +77,68 @@ export function createRateLimiters(
         warn: (err, msg) => deps.logger.warn({ err }, msg ?? 'rate limit warning'),
       },
     } satisfies Partial<Options>);
+    return countEveryCall(limiter, counter, weight, deps.logger);
+  };
 
   return {
-    global: make('global', (req) => GLOBAL_EXEMPT.test(req.path)),
-    webhook: make('webhook', (req) => !inScope('webhook', req)),
-    checkout: make('checkout', (req) => !inScope('checkout', req)),
-    contact: make('contact', (req) => !inScope('contact', req)),
+    global: make('global', (req) => (GLOBAL_EXEMPT.test(req.path) ? 0 : (trpcCalls(req)?.length ?? 1))),
+    webhook: make('webhook', (req) => callsInScope('webhook', req)),
+    checkout: make('checkout', (req) => callsInScope('checkout', req)),
+    contact: make('contact', (req) => callsInScope('contact', req)),
   };
+}
+
+/** The client a hit is counted against (express-rate-limit's own default: the IP, IPv6 by /56 subnet). */
+const clientKey = (req: Request): string => ipKeyGenerator(req.ip ?? '');
+
+/**
+ * express-rate-limit counts one hit per request; a tRPC batch runs one procedure per call, so each call must
+ * count (issue 11 item 2). The calls beyond the first are added to the same counter first, then the limiter
+ * counts the last one and decides as usual: a batch that does not fit in what is left is refused whole.
+ */
+function countEveryCall(
+  limiter: RequestHandler,
+  counter: Store,
+  weight: (req: Request) => number,
+  log: Logger,
+): RequestHandler {
+  return (req, res, next) => {
+    const extra = weight(req) - 1;
+    if (extra <= 0) return void limiter(req, res, next);
+    addHits(counter, clientKey(req), extra).then(
+      () => limiter(req, res, next),
+      (err: unknown) => {
+        log.error({ err }, 'rate limit store error'); // as passOnStoreError: the limiter still counts one
+        limiter(req, res, next);
+      },
+    );
+  };
+}
+
+async function addHits(counter: Store, key: string, hits: number): Promise<void> {
+  if (counter instanceof PostgresRateLimitStore) return void (await counter.incrementBy(key, hits));
+  for (let i = 0; i < hits; i++) await counter.increment(key);
 }
 
 /** Whether a request is one of a scoped limit's operations, on either surface (batched tRPC calls too). */
 export function inScope(scope: ScopedLimit, req: Pick<Request, 'method' | 'path'>): boolean {
+  return callsInScope(scope, req) > 0;
+}
+
+/**
+ * How many of a scoped limit's operations a request runs: 1 for its REST operation, one per matching call
+ * for tRPC (read as the tRPC adapter dispatches them, see trpcCalls), 0 otherwise.
+ */
+export function callsInScope(scope: ScopedLimit, req: Pick<Request, 'method' | 'path'>): number {
   const { rest, procedures } = RATE_LIMIT_SCOPES[scope];
   const method = req.method.toUpperCase();
   const path = req.path.replace(/\/+$/, '').toLowerCase();
-  if (rest.some(([m, p]) => m === method && p === path)) return true;
-  if (method !== 'POST' || !path.startsWith(TRPC_PREFIX) || !procedures.length) return false;
-  return trpcProcedures(req.path).some((name) =>
+  if (rest.some(([m, p]) => m === method && p === path)) return 1;
+  const calls = trpcCalls(req);
+  if (method !== 'POST' || !calls || !procedures.length) return 0;
+  return calls.filter((name) =>
     procedures.some((p) => (p.endsWith('.*') ? name.startsWith(p.slice(0, -1)) : name === p)),
-  );
-}
-
-/** `/api/trpc/a.b,c.d` → `['a.b', 'c.d']` (tRPC batches name every call in the path). */
-function trpcProcedures(path: string): string[] {
-  const names = path.slice(TRPC_PREFIX.length);
-  try {
-    return decodeURIComponent(names).split(',');
-  } catch {
-    return names.split(','); // malformed escapes: tRPC will answer 404 for such a name anyway
-  }
+  ).length;
 }
 
 const MESSAGE = 'Too many requests, please try again later';
@@ -118,17 +151,12 @@ const MESSAGE = 'Too many requests, please try again later';
 function rateLimited(req: Request, res: Response): void {
   const requestId = req.id === undefined ? undefined : String(req.id);
   res.status(429);
-  if (!req.path.startsWith(TRPC_PREFIX)) {
+  const calls = trpcCalls(req);
+  if (!calls) {
     res.json({ ok: false, error: { code: 'RATE_LIMITED', status: 429, message: MESSAGE, requestId } });
     return;
   }
-  const envelope = (path: string) => ({
-    error: {
-      message: MESSAGE,
-      code: TRPC_ERROR_CODES_BY_KEY.TOO_MANY_REQUESTS,
-      data: { code: 'TOO_MANY_REQUESTS', httpStatus: 429, path, errorCode: 'RATE_LIMITED', requestId },
-    },
-  });
-  const calls = trpcProcedures(req.path);
+  const error = { code: 'RATE_LIMITED', status: 429, message: MESSAGE };
+  const envelope = (path: string) => trpcErrorEnvelope(req, 'TOO_MANY_REQUESTS', error, path);
   res.json(req.query.batch ? calls.map(envelope) : envelope(calls[0] ?? ''));
 }

@@ -8,6 +8,7 @@ import { errorBody } from './send-error.js';
 import type { Meta } from '../trpc/init.js';
 import type { Context } from '../trpc/context.js';
 import { keepEmptyListParams, listQueryParams } from './rest-list-params.js';
+import type { ReadGate } from '../trpc/read-gate.js';
 
 interface FormattedShape {
   message?: string;
@@ -19,11 +20,11 @@ interface FormattedShape {
  * error shape (it always overwrites `code` with the tRPC key), and a procedure's `successStatus` meta sets
  * the success status (201 for creations).
  */
-export function restHandler(router: AppRouter, deps: Deps): RequestHandler {
+export function restHandler(router: AppRouter, deps: Deps, readGate?: ReadGate): RequestHandler {
   const procedures = router._def.procedures as unknown as Record<string, { _def: { meta?: Meta } }>;
   const handler = createOpenApiNodeHttpHandler({
     router,
-    createContext: contextFactory(deps),
+    createContext: contextFactory(deps, readGate),
     maxBodySize: 1024 * 1024,
     responseMeta: ({ paths, errors, ctx }) => {
       if (errors.length) return {};

@@ -21,9 +21,7 @@ export function sendError(req: Request, res: Response, api: ApiError): void {
     if (!res.writableEnded) res.destroy();
     return;
   }
-  // Same rule as the tRPC surface: a conflict that resolves by itself says when to try again.
-  const retryAfter = (api.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-  if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
+  if (api.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(api.retryAfterSeconds));
   res.status(api.status).json(errorBody(api, req.id === undefined ? undefined : String(req.id)));
 }
 

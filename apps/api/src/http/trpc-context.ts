@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { parseCookie } from 'cookie';
 import type { Deps } from '@popbox/domain';
 import type { Context, ResponseControl } from '../trpc/context.js';
+import type { ReadGate } from '../trpc/read-gate.js';
 
 export function responseControl(res: Response): ResponseControl {
   return {
@@ -25,7 +26,7 @@ export function responseControl(res: Response): ResponseControl {
 }
 
 /** Builds the per-request context for both the tRPC and the REST adapter. */
-export function contextFactory(deps: Deps) {
+export function contextFactory(deps: Deps, readGate?: ReadGate) {
   return ({ req, res }: { req: Request; res: Response }): Context => {
     const authorization = req.headers.authorization;
     return {
@@ -44,6 +45,7 @@ export function contextFactory(deps: Deps) {
         ip: req.ip,
       },
       response: responseControl(res),
+      readGate,
     };
   };
 }

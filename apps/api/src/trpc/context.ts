@@ -1,5 +1,6 @@
 import type { Deps } from '@popbox/domain';
 import type { Logger, OrderGrant } from '@popbox/domain';
+import type { ReadGate } from './read-gate.js';
 
 /** Who is calling. Resolved lazily by the tier middlewares in init.ts, never trusted from the client. */
 export type Actor =
@@ -37,6 +38,8 @@ export interface Context {
   log: Logger;
   credentials: Credentials;
   response: ResponseControl;
+  /** The fair queue public reads go through (HTTP only; callers without one run reads ungated). */
+  readGate?: ReadGate | undefined;
 }
 
 /** A response recorder for callers without an HTTP response (tests, createCaller). */

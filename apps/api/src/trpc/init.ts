@@ -6,6 +6,7 @@ import { toApiError, trpcKeyForStatus } from '../http/error-mapping.js';
 import { resolveAdmin, resolveGuest } from './actors.js';
 import { reportError } from '../observability/sentry.js';
 import { findHostileInput, hostileInputError } from '../http/hostile-input.js';
+import { ReadGateFull } from './read-gate.js';
 
 /** Procedure meta: the REST mapping plus the success status REST answers with (201 for creations). */
 export type Meta = OpenApiMeta<{ successStatus?: 200 | 201 | 202 }>;
@@ -42,10 +43,12 @@ const errorBoundary = t.middleware(async ({ ctx, next, path }) => {
   const result = await next();
   if (!result.ok) {
     const api = toApiError(result.error);
-    // "Try again shortly" answers (F3 in-flight duplicates, busy orders) say when, on both surfaces.
-    const retryAfter = (api.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-    if (typeof retryAfter === 'number') ctx.response.setHeader('Retry-After', String(retryAfter));
-    if (api.status >= 500) {
+    // "Try again shortly" answers (F3 in-flight duplicates, busy orders, 503s) say when, on both surfaces.
+    if (api.retryAfterSeconds !== undefined)
+      ctx.response.setHeader('Retry-After', String(api.retryAfterSeconds));
+    if (result.error.cause instanceof ReadGateFull) {
+      ctx.log.warn({ path }, 'public read shed: read gate full');
+    } else if (api.status >= 500) {
       ctx.log.error({ err: result.error.cause ?? result.error, path }, 'procedure failed');
       reportError(result.error.cause ?? result.error, { procedure: path });
     }
@@ -77,7 +80,13 @@ const inputSanitiser = t.middleware(async ({ getRawInput, next }) => {
 
 const base = t.procedure.use(errorBoundary).use(inputSanitiser);
 
-export const publicProcedure = base;
+/**
+ * Anonymous reads (queries) wait their turn at the read gate, so a flood of them cannot starve checkout, the
+ * webhook, guests and admins of database connections. Mutations (checkout, contact) are not gated.
+ */
+export const publicProcedure = base.use(({ ctx, type, next }) =>
+  type === 'query' && ctx.readGate ? ctx.readGate.run(() => next()) : next(),
+);
 
 /** Guest order session (cookie) — spec B10 with F8. */
 export const orderProcedure = base.use(async ({ ctx, next }) => {

@@ -50,9 +50,11 @@ export async function startTestApp(
     countQueries?: boolean;
     /** The production server's timeouts unless given (short ones for slow-client tests). */
     timeouts?: ServerTimeouts;
+    /** The app's pool (default 20 connections, 5 s wait). */
+    pool?: { max?: number; connectionTimeoutMillis?: number };
   } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = await createTestDatabase(opts.pool);
   const queries = opts.countQueries ? countingDb(database.pool) : undefined;
   const storageDir = await mkdtemp(join(tmpdir(), 'popbox-storage-'));
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });

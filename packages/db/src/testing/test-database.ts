@@ -19,7 +19,9 @@ export interface TestDatabase extends Database {
  * A fresh, migrated database of its own for one test file (cloned from the run's template).
  * Call in beforeAll; `close()` drops it.
  */
-export async function createTestDatabase(opts: { max?: number } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  opts: { max?: number; connectionTimeoutMillis?: number } = {},
+): Promise<TestDatabase> {
   const { adminUrl, template, runId } = inject('testDb');
   const name = `popbox_t_${runId}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -41,6 +43,7 @@ export async function createTestDatabase(opts: { max?: number } = {}): Promise<T
   const url = withDatabase(adminUrl, name);
   const database = createDb(url, {
     max: opts.max ?? 20,
+    ...(opts.connectionTimeoutMillis ? { connectionTimeoutMillis: opts.connectionTimeoutMillis } : {}),
     applicationName: 'popbox-test',
     // pool.end() can resolve while ending clients still hold their backend; DROP … WITH (FORCE) below then
     // terminates them (57P01). That is the drop working, not a failure worth printing.

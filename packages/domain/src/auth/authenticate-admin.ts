@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { users } from '@popbox/db';
+import { isDatabaseUnavailable, users } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
 import { DomainError } from '../shared/errors.js';
 import type { TokenVerifier } from './token-verifier.js';
@@ -11,7 +11,8 @@ export interface AdminIdentity {
 
 /**
  * B12: a valid bearer token AND role admin in `users`. Roles in token claims are never trusted.
- * Missing/invalid token (or a failing lookup) → 401; unknown user or not admin → 403.
+ * Missing/invalid token (or a failing lookup) → 401; unknown user or not admin → 403; no database
+ * connection to be had → rethrown (503 at the edge).
  */
 export async function authenticateAdmin(
   deps: Pick<Deps, 'db' | 'logger'> & { tokenVerifier: TokenVerifier },
@@ -32,6 +33,8 @@ export async function authenticateAdmin(
       .from(users)
       .where(eq(users.id, subject));
   } catch (error) {
+    // No connection to be had (issue 11): the service's state, not the token's — 503, never a log-out.
+    if (isDatabaseUnavailable(error)) throw error;
     // A non-UUID subject or a database fault: the request is not authenticated (B12 says 401).
     deps.logger.warn({ err: error }, 'admin lookup failed');
     throw new DomainError('UNAUTHENTICATED', 'Invalid or expired token');

@@ -18,18 +18,25 @@ const toWindow = (row: WindowRow): RateLimitWindow => ({
 });
 
 /**
- * Counts one hit, atomically (one upsert, safe with any number of API replicas): a key whose window has
- * ended starts a new window of `windowMs` at 1; otherwise its count goes up. Fixed windows.
+ * Counts `hits` (default one), atomically (one upsert, safe with any number of API replicas): a key whose
+ * window has ended starts a new window of `windowMs` at `hits`; otherwise its count goes up by `hits`.
+ * Fixed windows.
  * The commit does not wait for the WAL flush (synchronous_commit off for this statement's transaction only):
  * losing the last few counts in a database crash is harmless, and not waiting halves the cost of a hit.
  */
-export async function hitRateLimit(db: Executor, key: string, windowMs: number): Promise<RateLimitWindow> {
+export async function hitRateLimit(
+  db: Executor,
+  key: string,
+  windowMs: number,
+  hits = 1,
+): Promise<RateLimitWindow> {
   const result = await db.execute<WindowRow>(sql`
     insert into rate_limit_hits (key, hits, reset_at)
-    select ${key}, 1, now() + make_interval(secs => ${windowMs / 1000})
+    select ${key}, ${hits}::int, now() + make_interval(secs => ${windowMs / 1000})
     from (select set_config('synchronous_commit', 'off', true)) as async_commit
     on conflict (key) do update set
-      hits = case when rate_limit_hits.reset_at <= now() then 1 else rate_limit_hits.hits + 1 end,
+      hits = case when rate_limit_hits.reset_at <= now() then excluded.hits
+                  else rate_limit_hits.hits + excluded.hits end,
       reset_at = case when rate_limit_hits.reset_at <= now() then excluded.reset_at
                       else rate_limit_hits.reset_at end
     returning hits, (extract(epoch from reset_at) * 1000)::float8 as reset_ms`);

@@ -93,19 +93,19 @@ describe('/media (local storage)', () => {
     expect(media.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
-  it('answers 404 in the JSON error shape for a missing object, a folder and a path leaving the folder', async () => {
+  it('answers a JSON client error, never the file, for a missing object, a folder and a path leaving the folder', async () => {
     // A real file beside the storage folder: reachable only by climbing out of it.
     const outside = `${basename(app.storageDir)}-outside.png`;
     await writeFile(join(app.storageDir, '..', outside), PNG);
-    const paths = [
-      '/media/products/nope.png',
-      '/media/products',
-      `/media/%2e%2e/${outside}`,
-      `/media/../${outside}`,
-    ];
-    for (const path of paths) {
+    const missing = ['/media/products/nope.png', '/media/products'];
+    // Dot segments never reach the folder: the canonical-path guard refuses them first (400).
+    const climbing = [`/media/%2e%2e/${outside}`, `/media/../${outside}`];
+    for (const [path, status] of [
+      ...missing.map((p) => [p, 404] as const),
+      ...climbing.map((p) => [p, 400] as const),
+    ]) {
       const res = await rawGet(path);
-      expect(res.status, path).toBe(404);
+      expect(res.status, path).toBe(status);
       expect(res.type, path).toMatch(/^application\/json/);
     }
     await rm(join(app.storageDir, '..', outside));

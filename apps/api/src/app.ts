@@ -19,6 +19,7 @@ import { createRateLimiters, type RateLimitSettings } from './http/rate-limit.js
 import { canonicalPathOnly } from './http/canonical-path.js';
 import { MAX_TRPC_BATCH, trpcBatchLimit } from './http/trpc-calls.js';
 import { PUBLIC_READ_GATE, ReadGate, type ReadGateSettings } from './trpc/read-gate.js';
+import { logUnhandledAdapterError } from './trpc/unreported-errors.js';
 import { requestLogScope, requestLogger } from './logger.js';
 import { errorReporter } from './observability/sentry.js';
 
@@ -81,7 +82,12 @@ export function createApp(deps: Deps, opts: AppOptions): Express {
   const createContext = contextFactory(deps, readGate);
   app.use(
     '/api/trpc',
-    createExpressMiddleware({ router: appRouter, createContext, maxBatchSize: MAX_TRPC_BATCH }),
+    createExpressMiddleware({
+      router: appRouter,
+      createContext,
+      maxBatchSize: MAX_TRPC_BATCH,
+      onError: logUnhandledAdapterError(deps.logger),
+    }),
   );
 
   const openApiDocument = buildOpenApiDocument(appRouter, [

@@ -4,7 +4,13 @@ import type { RequestHandler } from 'express';
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import { pinoHttp, type Options as PinoHttpOptions } from 'pino-http';
 import { requestIdFor } from './http/request-id.js';
-import { REDACTED, SECRET_FIELDS, SECRET_HEADERS, redactQueryValues } from './observability/redact.js';
+import {
+  REDACTED,
+  SECRET_FIELDS,
+  SECRET_HEADERS,
+  redactQueryValues,
+  redactSerializedError,
+} from './observability/redact.js';
 
 /**
  * Paths redacted in every log line (B22): credential headers wherever a headers object is logged, and
@@ -22,6 +28,9 @@ export const REDACT_PATHS = [
   ...SECRET_FIELDS.flatMap((f) => [f, `*.${f}`]),
 ];
 
+/** Errors are logged with their stack, minus what they may carry of a request's data (a query's params). */
+const errSerializer = (err: Error) => redactSerializedError(pino.stdSerializers.err(err));
+
 const requestIds = new AsyncLocalStorage<string>();
 
 /** The id of the request being served, if any (also for code that logs through the root logger). */
@@ -37,6 +46,7 @@ export function createLogger(
     level: opts.level,
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT_PATHS, censor: REDACTED },
+    serializers: { err: errSerializer },
     // Every line logged while serving a request carries its id, whichever logger wrote it.
     mixin: (_obj, _level, logger) => {
       const reqId = requestIds.getStore();
@@ -82,6 +92,7 @@ export function requestLogger(logger: PinoLogger): RequestHandler {
     serializers: {
       req: (req: { method?: string; raw: Req }) => ({ method: req.method, url: loggedUrl(req.raw) }),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      err: errSerializer,
     },
     customLogLevel: (req, res, err) => {
       if (err || res.statusCode >= 500) return 'error';

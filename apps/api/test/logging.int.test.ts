@@ -18,20 +18,36 @@ const sink = new Writable({
 });
 const logger = createLogger({ level: 'info', pretty: false }, sink);
 
-const routes = Router().post('/test/log', (req, res) => {
-  // The root logger (as domain code uses it) and the request logger both carry the request id.
-  logger.info({ step: 'domain' }, 'domain says hello');
-  req.log.info({ step: 'handler' }, 'handler says hello');
-  logger.warn(
-    {
-      headers: { authorization: 'Bearer jwt-1', cookie: 'c=1', referer: 'http://shop.test/?token=t-1' },
-      input: { token: 't-2', password: 'p-1', apiKey: 'k-1', keep: 'visible' },
-      secret: 's-1',
-    },
-    'a careless log line',
-  );
-  res.json({ ok: true });
-});
+const routes = Router()
+  .post('/test/log', (req, res) => {
+    // The root logger (as domain code uses it) and the request logger both carry the request id.
+    logger.info({ step: 'domain' }, 'domain says hello');
+    req.log.info({ step: 'handler' }, 'handler says hello');
+    logger.warn(
+      {
+        headers: { authorization: 'Bearer jwt-1', cookie: 'c=1', referer: 'http://shop.test/?token=t-1' },
+        input: { token: 't-2', password: 'p-1', apiKey: 'k-1', keep: 'visible' },
+        secret: 's-1',
+      },
+      'a careless log line',
+    );
+    res.json({ ok: true });
+  })
+  .post('/test/log-query-error', (req, res) => {
+    // What Drizzle throws for a failed query: the bound parameters in the message and in `params`.
+    const failed = Object.assign(
+      new Error(
+        'Failed query: select * from orders where email = $1 and session = $2\nparams: buyer@x.test,cs_live_p1',
+      ),
+      {
+        query: 'select * from orders where email = $1 and session = $2',
+        params: ['buyer@x.test', 'cs_live_p1'],
+      },
+    );
+    req.log.error({ err: new Error('checkout failed', { cause: failed }) }, 'wrapped query failure');
+    logger.error({ err: failed }, 'bare query failure');
+    res.json({ ok: true });
+  });
 
 let app: TestApp;
 beforeAll(async () => {
@@ -120,6 +136,20 @@ describe('request logging', () => {
       input: { token: '[REDACTED]', password: '[REDACTED]', apiKey: '[REDACTED]', keep: 'visible' },
       secret: '[REDACTED]',
     });
+  });
+
+  it("never logs a failed query's bound parameters, but keeps the query and the stack", async () => {
+    await fetch(`${app.url}/test/log-query-error`, { method: 'POST' });
+    await settle();
+    const text = rawLines.join('\n');
+    expect(text).not.toContain('buyer@x.test');
+    expect(text).not.toContain('cs_live_p1');
+    const bare = lines.find((l) => l.msg === 'bare query failure') as { err: Record<string, unknown> };
+    expect(bare.err.params).toBe('[REDACTED]');
+    expect(bare.err.query).toContain('from orders');
+    expect(String(bare.err.stack)).toContain('params: [REDACTED]');
+    const wrapped = lines.find((l) => l.msg === 'wrapped query failure') as { err: Record<string, unknown> };
+    expect(String(wrapped.err.message)).toContain('checkout failed');
   });
 
   it('does not log successful health probes', async () => {

@@ -9,6 +9,7 @@ import type { Meta } from '../trpc/init.js';
 import type { Context } from '../trpc/context.js';
 import { keepEmptyListParams, listQueryParams } from './rest-list-params.js';
 import type { ReadGate } from '../trpc/read-gate.js';
+import { logUnhandledAdapterError } from '../trpc/unreported-errors.js';
 
 interface FormattedShape {
   message?: string;
@@ -26,6 +27,7 @@ export function restHandler(router: AppRouter, deps: Deps, readGate?: ReadGate):
     router,
     createContext: contextFactory(deps, readGate),
     maxBodySize: 1024 * 1024,
+    onError: logUnhandledAdapterError(deps.logger),
     responseMeta: ({ paths, errors, ctx }) => {
       if (errors.length) return {};
       // A use case may choose its success status (202 pending); otherwise the procedure's meta decides.

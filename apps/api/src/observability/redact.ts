@@ -55,6 +55,34 @@ export function redactQueryValues(text: string): string {
   );
 }
 
+/**
+ * A failed query's bound parameters (Drizzle writes them into its error message as `\nparams: …` and keeps
+ * them in `params`) can hold emails, names, addresses or a Checkout Session id: never logged or reported.
+ */
+const SQL_PARAMS_LINE = /\nparams: [^\n]*/g;
+export function redactSqlParams(text: string): string {
+  return text.includes('\nparams: ') ? text.replace(SQL_PARAMS_LINE, `\nparams: ${REDACTED}`) : text;
+}
+
+/** Every text rule at once: secret query values and JSON fields, SQL parameters. */
+export function redactText(text: string): string {
+  return redactSqlParams(redactQueryValues(text));
+}
+
+/**
+ * A serialised error (pino's `err`, with its `cause` chain) without secrets: `params` fields are replaced
+ * and messages / stacks go through `redactText`.
+ */
+export function redactSerializedError<T>(value: T, depth = 0): T {
+  if (typeof value === 'string') return redactText(value) as T;
+  if (value === null || typeof value !== 'object' || depth > 6) return value;
+  const record = value as Record<string, unknown>;
+  for (const [key, field] of Object.entries(record)) {
+    record[key] = key === 'params' ? REDACTED : redactSerializedError(field, depth + 1);
+  }
+  return value;
+}
+
 export function isSecretHeader(name: string): boolean {
   return secretHeaders.has(name.toLowerCase());
 }

@@ -226,3 +226,20 @@ describe('sanitizeBreadcrumb', () => {
     });
   });
 });
+
+describe('failed queries in error events', () => {
+  it("replaces a failed query's bound parameters in exception messages", () => {
+    const event: Event = {
+      exception: {
+        values: [
+          {
+            type: 'DrizzleQueryError',
+            value: 'Failed query: select 1 where email = $1\nparams: buyer@x.test',
+          },
+        ],
+      },
+    };
+    const value = sanitizeEvent(event).exception?.values?.[0]?.value;
+    expect(value).toBe(`Failed query: select 1 where email = $1\nparams: ${R}`);
+  });
+});

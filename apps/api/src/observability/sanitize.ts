@@ -1,5 +1,5 @@
 import type { Breadcrumb, Event, NodeOptions } from '@sentry/node';
-import { REDACTED, isSecretField, isSecretHeader, isSecretQueryParam, redactQueryValues } from './redact.js';
+import { REDACTED, isSecretField, isSecretHeader, isSecretQueryParam, redactText } from './redact.js';
 
 /**
  * Sanitisation of everything sent to error tracking (B22): error events, transactions (which Sentry 11
@@ -38,7 +38,7 @@ const MAX_DEPTH = 16;
 const SKIPPED_KEYS = new Set(['sdkProcessingMetadata']);
 
 function scrub(value: unknown, depth: number): unknown {
-  if (typeof value === 'string') return redactQueryValues(value);
+  if (typeof value === 'string') return redactText(value);
   if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) value[i] = scrub(value[i], depth + 1);

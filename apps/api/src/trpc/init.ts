@@ -5,6 +5,7 @@ import type { Context } from './context.js';
 import { toApiError, trpcKeyForStatus } from '../http/error-mapping.js';
 import { resolveAdmin, resolveGuest } from './actors.js';
 import { reportError } from '../observability/sentry.js';
+import { markHandled } from './unreported-errors.js';
 import { findHostileInput, hostileInputError } from '../http/hostile-input.js';
 import { ReadGateFull } from './read-gate.js';
 
@@ -49,6 +50,7 @@ const errorBoundary = t.middleware(async ({ ctx, next, path }) => {
     if (result.error.cause instanceof ReadGateFull) {
       ctx.log.warn({ path }, 'public read shed: read gate full');
     } else if (api.status >= 500) {
+      markHandled(result.error, result.error.cause);
       ctx.log.error({ err: result.error.cause ?? result.error, path }, 'procedure failed');
       reportError(result.error.cause ?? result.error, { procedure: path });
     }

@@ -5,7 +5,10 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { ERROR_STATUS, type ErrorCode } from '@popbox/contracts/errors';
 
 export interface ServerTimeouts {
   /** Time to receive a whole request (head and body), in ms. */
@@ -38,10 +41,42 @@ export function createHttpServer(app: RequestListener, timeouts: ServerTimeouts 
   // which B21's figures are. The sweep interval is read when the server starts listening.
   Object.assign(server, timeouts);
   guardSlowClients(server, timeouts);
+  server.on('clientError', answerClientError);
   return server;
 }
 
-const REQUEST_TIMEOUT = 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n';
+/**
+ * A raw HTTP answer in the one error shape, for requests the HTTP parser refuses before Express sees them
+ * (oversized head, malformed request line, timeouts): clients get JSON there too, then the connection closes.
+ */
+export function rawErrorAnswer(code: ErrorCode, message: string): string {
+  const status = ERROR_STATUS[code];
+  const body = JSON.stringify({ error: { code, status, message } });
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+    `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+    `X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`
+  );
+}
+
+const REQUEST_TIMEOUT = rawErrorAnswer('REQUEST_TIMEOUT', 'The request was not received in time');
+
+/** Node's parser errors and what the client is told (Node's own defaults, as JSON). */
+const PARSER_ERRORS: Record<string, [ErrorCode, string]> = {
+  HPE_HEADER_OVERFLOW: ['HEADERS_TOO_LARGE', `Request headers larger than ${MAX_HEADER_BYTES / 1024} KB`],
+  ERR_HTTP_REQUEST_TIMEOUT: ['REQUEST_TIMEOUT', 'The request was not received in time'],
+};
+
+/** Replaces Node's default `clientError` answer (a bare 400/408/431) with the same statuses in our shape. */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  const inProgress = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || inProgress?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const [code, message] = PARSER_ERRORS[err.code ?? ''] ?? ['BAD_REQUEST', 'Malformed HTTP request'];
+  socket.end(rawErrorAnswer(code, message));
+}
 /** Node closes an idle keep-alive connection up to about a second after keepAliveTimeout. */
 const KEEP_ALIVE_SLACK_MS = 1_000;
 

@@ -56,6 +56,41 @@ const HALF_HEAD = 'GET /api/v1/tags HTTP/1.1\r\nHost: x\r\nX-Half: 1\r\n';
 const HALF_BODY =
   'POST /api/v1/contact HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"na';
 
+/** The whole exchange on one connection: the raw answer text. */
+function exchange(raw: string): Promise<string> {
+  const { port } = new URL(app!.url);
+  return new Promise((resolve) => {
+    let text = '';
+    const socket = connect(Number(port), '127.0.0.1', () => socket.write(raw));
+    socket.on('data', (d) => (text += d));
+    socket.on('error', () => {});
+    socket.on('close', () => resolve(text));
+    setTimeout(() => socket.destroy(), 10_000).unref();
+  });
+}
+
+function errorOf(text: string): { status: number; body: { error: { code: string; status: number } } } {
+  const [head = '', body = ''] = text.split('\r\n\r\n');
+  expect(head).toMatch(/content-type: application\/json/i);
+  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]), body: JSON.parse(body) as never };
+}
+
+describe('requests the HTTP parser refuses', () => {
+  it('answers an oversized head, a malformed request and a timeout in the JSON error shape', async () => {
+    app = await startTestApp({ timeouts: SHORT });
+    const huge = errorOf(await exchange(HUGE_HEAD));
+    expect(huge.status).toBe(431);
+    expect(huge.body.error).toMatchObject({ code: 'HEADERS_TOO_LARGE', status: 431 });
+    const garbage = errorOf(await exchange('NOT HTTP AT ALL\r\n\r\n'));
+    expect(garbage.status).toBe(400);
+    expect(garbage.body.error).toMatchObject({ code: 'BAD_REQUEST', status: 400 });
+    const late = errorOf(await exchange(HALF_HEAD));
+    expect(late.status).toBe(408);
+    expect(late.body.error).toMatchObject({ code: 'REQUEST_TIMEOUT', status: 408 });
+    expect((await fetch(`${app.url}/health`)).status).toBe(200);
+  });
+});
+
 describe('slow clients', () => {
   it('cuts half-sent requests on new connections after a request with an 80 KB header', async () => {
     app = await startTestApp({ timeouts: SHORT });

@@ -31,7 +31,7 @@ function pathsOf(value: unknown, prefix: Path = [], out: Path[] = []): Path[] {
 
 const clone = (v: unknown): unknown => {
   if (v instanceof Raw) return v;
-  if (Array.isArray(v)) return v.map(clone);
+  if (Array.isArray(v)) return Array.from(v as unknown[], clone);
   if (v && typeof v === 'object') {
     const o: Record<string, unknown> = {};
     for (const k of Object.keys(v)) setOwn(o, k, clone((v as Record<string, unknown>)[k]));
@@ -161,7 +161,7 @@ type Leaf = string | number | boolean | null;
 
 /** A copy of a JSON value with every leaf passed through `f` (object keys kept, `__proto__` included). */
 function mapLeaves(value: unknown, f: (leaf: Leaf) => unknown): unknown {
-  if (Array.isArray(value)) return value.map((v) => mapLeaves(v, f));
+  if (Array.isArray(value)) return Array.from(value as unknown[], (v) => mapLeaves(v, f));
   if (value && typeof value === 'object') {
     const o: Record<string, unknown> = {};
     for (const k of Object.keys(value)) setOwn(o, k, mapLeaves((value as Record<string, unknown>)[k], f));

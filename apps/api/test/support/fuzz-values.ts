@@ -46,10 +46,14 @@ export interface Tagged<T> {
 
 // ---------------------------------------------------------------- serialisation
 
-/** JSON text of a value; own `__proto__` keys are kept (JSON.parse creates them as own properties). */
+/**
+ * JSON text of a value; own `__proto__` keys are kept (JSON.parse creates them as own properties). Arrays are
+ * read with `Array.from`, not `.map`: a generated array may carry an own `constructor` key, which `.map`
+ * would use as its species.
+ */
 export function toJsonText(value: unknown): string {
   if (value instanceof Raw) return value.text;
-  if (Array.isArray(value)) return `[${value.map(toJsonText).join(',')}]`;
+  if (Array.isArray(value)) return `[${Array.from(value as unknown[], toJsonText).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.keys(value).map(
       (k) => `${JSON.stringify(k)}:${toJsonText((value as Record<string, unknown>)[k])}`,

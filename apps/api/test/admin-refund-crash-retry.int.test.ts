@@ -96,12 +96,17 @@ async function refundThenCrash(orderId: string, key: string): Promise<number> {
   return performance.now();
 }
 
-/** Retries every 250 ms while the answer is 409 IDEMPOTENCY_IN_FLIGHT; returns the final answer. */
+/**
+ * Retries every 250 ms while the answer is 409 IDEMPOTENCY_IN_FLIGHT, for at most the lease plus a margin;
+ * returns the last answer.
+ */
 async function retryUntilDone(orderId: string, key: string) {
+  const deadline = performance.now() + REFUND_KEY_LEASE_MS + 5_000;
   for (;;) {
     const res = await postRefund(h.app.url, orderId, key);
     const body = (await res.json()) as { error?: { code: string } };
-    if (res.status !== 409 || body.error?.code !== 'IDEMPOTENCY_IN_FLIGHT') return { res, body };
+    const inFlight = res.status === 409 && body.error?.code === 'IDEMPOTENCY_IN_FLIGHT';
+    if (!inFlight || performance.now() > deadline) return { res, body };
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -16,6 +16,11 @@ interface ClaimInput {
   key: string;
   fingerprint: string;
   now: Date;
+  /**
+   * After how long without renewal (`created_at` is the claim's or its last renewal's time) an `in_progress`
+   * key belongs to a dead request and may be taken over; default IDEMPOTENCY_IN_FLIGHT_STALE_MS.
+   */
+  staleAfterMs?: number;
 }
 
 /**
@@ -57,7 +62,8 @@ export async function claimIdempotencyKey(db: Executor, input: ClaimInput): Prom
         resourceId: row.resourceId,
       };
     }
-    // A request that crashed mid-way leaves its key in progress; after a while a retry may take it over.
+    // A request that crashed mid-way leaves its key in progress; once stale a retry may take it over.
+    const staleSeconds = (input.staleAfterMs ?? IDEMPOTENCY_IN_FLIGHT_STALE_MS) / 1000;
     const [takenOver] = await db
       .update(idempotencyKeys)
       .set({ createdAt: sql`now()` })
@@ -65,7 +71,7 @@ export async function claimIdempotencyKey(db: Executor, input: ClaimInput): Prom
         and(
           eq(idempotencyKeys.id, row.id),
           eq(idempotencyKeys.state, 'in_progress'),
-          sql`${idempotencyKeys.createdAt} < now() - make_interval(secs => ${IDEMPOTENCY_IN_FLIGHT_STALE_MS / 1000})`,
+          sql`${idempotencyKeys.createdAt} < now() - make_interval(secs => ${staleSeconds})`,
         ),
       )
       .returning({ id: idempotencyKeys.id });
@@ -98,6 +104,19 @@ export async function completeIdempotencyKey(
       completedAt: result.now,
     })
     .where(eq(idempotencyKeys.id, id));
+}
+
+/**
+ * The request holding the key is alive: its lease starts again (database time, like the staleness test).
+ * False when the key is no longer in progress (completed or freed).
+ */
+export async function renewIdempotencyKey(db: Executor, id: string): Promise<boolean> {
+  const renewed = await db
+    .update(idempotencyKeys)
+    .set({ createdAt: sql`now()` })
+    .where(and(eq(idempotencyKeys.id, id), eq(idempotencyKeys.state, 'in_progress')))
+    .returning({ id: idempotencyKeys.id });
+  return renewed.length > 0;
 }
 
 /** Nothing happened (the work failed before committing anything): the key may be used again. */

@@ -1,6 +1,6 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { idempotencyKeys, type Executor } from '@popbox/db';
-import { IDEMPOTENCY_IN_FLIGHT_STALE_MS } from '../shared/constants.js';
+import { REFUND_KEY_LEASE_MS } from '../shared/constants.js';
 
 /** F3 scope of admin refund Idempotency-Keys. */
 export const REFUND_SCOPE = 'refund';
@@ -8,8 +8,9 @@ export const REFUND_SCOPE = 'refund';
 /**
  * A refund request in flight: its Idempotency-Key row, still `in_progress`, tied to the order by phase 1.
  * It stands in for the spec's "lock held for the whole operation including the Stripe call" without holding
- * a transaction open across the network call. A request that crashed stops counting once its key is stale
- * (the same window after which a retry may take the key over).
+ * a transaction open across the network call. The running request renews the key's lease (`created_at`,
+ * see `holdRefundKey`); a request that crashed stops counting once its lease ran out (REFUND_KEY_LEASE_MS,
+ * the same window after which a retry may take the key over).
  */
 export async function markRefundIntent(
   tx: Executor,
@@ -38,7 +39,7 @@ export async function refundInFlight(
         eq(idempotencyKeys.state, 'in_progress'),
         eq(idempotencyKeys.resourceId, orderId),
         exceptClaimId ? ne(idempotencyKeys.id, exceptClaimId) : undefined,
-        sql`${idempotencyKeys.createdAt} > now() - make_interval(secs => ${IDEMPOTENCY_IN_FLIGHT_STALE_MS / 1000})`,
+        sql`${idempotencyKeys.createdAt} > now() - make_interval(secs => ${REFUND_KEY_LEASE_MS / 1000})`,
       ),
     )
     .limit(1);

@@ -11,6 +11,8 @@ import {
 import { getAdminOrderDetail, type AdminOrderDetail } from '../order-admin/admin-order-detail.js';
 import { countsTowardRefunded, refundFingerprint } from './refund.rules.js';
 import { REFUND_SCOPE } from './refund-intents.queries.js';
+import { REFUND_KEY_LEASE_MS } from '../shared/constants.js';
+import { holdRefundKey } from './hold-refund-key.js';
 import { planRefund, type RefundPlan } from './plan-refund.js';
 import { parkAfterRefundFailure, recordRefund } from './record-refund.js';
 
@@ -25,7 +27,9 @@ export interface RefundOrderInput {
 /**
  * B14 refund with F3 and F9. No transaction is open during the provider call:
  * 1. the Idempotency-Key is claimed (committed `in_progress`): the same key again replays the stored answer,
- *    or 409 + Retry-After while the first is still running; the same key with another request → 422;
+ *    or 409 + Retry-After while the first is still running; the same key with another request → 422. The
+ *    request renews the claim's lease while it runs (`holdRefundKey`): after a crash a retry takes the key
+ *    over, and finishes or replays the refund, once the lease ran out (REFUND_KEY_LEASE_MS), not minutes;
  * 2. phase 1 (short transaction under the order action lock): preconditions, amount, and the key marked as
  *    the order's refund in flight, so a second refund of the order waits its turn (409 busy);
  * 3. the provider refund, keyed by a key derived from the Idempotency-Key: a retry can only get it back;
@@ -47,26 +51,42 @@ export async function refundOrder(
     key: clientKey,
     fingerprint: refundFingerprint({ orderId: input.id, amountCents, reason }),
     now: deps.clock.now(),
+    staleAfterMs: REFUND_KEY_LEASE_MS,
   });
   if (claim.kind === 'completed') return { detail: claim.body as AdminOrderDetail, replayed: true };
+  return holdRefundKey(deps, claim.id, () =>
+    runRefund(deps, actor, input.id, claim.id, clientKey, reason, amountCents),
+  );
+}
+
+async function runRefund(
+  deps: RefundDeps,
+  actor: AdminActor,
+  orderId: string,
+  claimId: string,
+  clientKey: string,
+  reason: string | null,
+  amountCents: number | null,
+): Promise<{ detail: AdminOrderDetail; replayed: boolean }> {
+  const claim = { id: claimId };
 
   let plan: RefundPlan;
   try {
     plan = await deps.db.transaction((tx) =>
-      planRefund(tx, claim.id, { orderId: input.id, amountCents, reason, clientKey }),
+      planRefund(tx, claim.id, { orderId, amountCents, reason, clientKey }),
     );
   } catch (error) {
     await abandonIdempotencyKey(deps.db, claim.id);
     throw error;
   }
   if (plan.kind === 'recorded') {
-    const orderId = plan.orderId;
+    const recordedOrderId = plan.orderId;
     const detail = await deps.db.transaction(async (tx) => {
-      const view = await getAdminOrderDetail(deps, orderId, tx);
+      const view = await getAdminOrderDetail(deps, recordedOrderId, tx);
       await completeIdempotencyKey(tx, claim.id, {
         status: 200,
         body: view,
-        resourceId: orderId,
+        resourceId: recordedOrderId,
         now: deps.clock.now(),
       });
       return view;

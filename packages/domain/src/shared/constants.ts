@@ -26,6 +26,15 @@ export const FEATURED_COLLECTION_SLUG = 'featured';
 export const PLACEHOLDER_EMAIL_DOMAIN = '@placeholder.popbox.local';
 /** F3: an in-progress Idempotency-Key older than this belongs to a crashed request and may be taken over. */
 export const IDEMPOTENCY_IN_FLIGHT_STALE_MS = 2 * 60 * 1000;
+/**
+ * F3/F9 for admin refunds (issue 11, follow-up to item 16): a refund request holds its Idempotency-Key on a
+ * lease that it renews every REFUND_KEY_RENEW_MS for as long as it runs (provider call included). A request
+ * that died stops renewing, so a retry with the same key takes it over, and the order's in-flight mark lapses,
+ * at most REFUND_KEY_LEASE_MS after the last renewal — seconds, not minutes. A live request always renews in
+ * time (the lease is four renewals long), so a concurrent duplicate still gets 409 + Retry-After.
+ */
+export const REFUND_KEY_LEASE_MS = 10_000;
+export const REFUND_KEY_RENEW_MS = 2_500;
 /** F3: what a concurrent duplicate is told to wait (Retry-After, seconds). */
 export const IDEMPOTENCY_RETRY_AFTER_SECONDS = 1;
 /**

@@ -41,31 +41,6 @@ export const orderActionLock = (orderId: string) => `orders:kuji-action:${orderI
 export const confirmationEmailLock = (orderId: string) => `orders:confirmation-email:${orderId}`;
 
 /**
- * Bounded blocking variant: waits at most `waitMs` for the holder's transaction to end, then answers false.
- * The wait runs under a savepoint (a lock timeout aborts only the savepoint, the caller's transaction stays
- * usable) and the timeout is put back afterwards, so later row locks of the transaction keep their default.
- */
-export async function transactionLockWithin(tx: Tx, name: string, waitMs: number): Promise<boolean> {
-  try {
-    await tx.transaction(async (sp) => {
-      const [row] = (
-        await sp.execute<{ previous: string }>(sql`SELECT current_setting('lock_timeout') AS previous`)
-      ).rows;
-      await sp.execute(
-        sql`SELECT set_config('lock_timeout', ${`${Math.max(1, Math.round(waitMs))}ms`}, true)`,
-      );
-      await sp.execute(sql`SELECT pg_advisory_xact_lock(${lockKey(name).toString()}::bigint)`);
-      await sp.execute(sql`SELECT set_config('lock_timeout', ${row?.previous ?? '0'}, true)`);
-    });
-    return true;
-  } catch (error) {
-    if (isLockNotAvailable(error)) return false;
-    throw error;
-  }
-}
-
-
-/**
  * Runs `work` with every lock wait of the transaction bounded by `waitMs` (`lock_timeout`, local to the
  * transaction, so safe behind a transaction pooler), then puts the previous bound back. A wait that runs out
  * fails with PostgreSQL's 55P03 (lock_not_available, see `isLockNotAvailable`), which aborts the
@@ -79,4 +54,19 @@ export async function withLockWait<T>(tx: Executor, waitMs: number, work: () => 
   const result = await work();
   await tx.execute(sql`SELECT set_config('lock_timeout', ${set.rows[0]?.previous ?? '0'}, true)`);
   return result;
+}
+
+/**
+ * Bounded blocking variant: waits at most `waitMs` for the holder's transaction to end, then answers false.
+ * The wait runs under a savepoint, so a lock timeout aborts only the savepoint and the caller's transaction
+ * stays usable.
+ */
+export async function transactionLockWithin(tx: Tx, name: string, waitMs: number): Promise<boolean> {
+  try {
+    await tx.transaction((sp) => withLockWait(sp, waitMs, () => transactionLock(sp, name)));
+    return true;
+  } catch (error) {
+    if (isLockNotAvailable(error)) return false;
+    throw error;
+  }
 }

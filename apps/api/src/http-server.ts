@@ -9,6 +9,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ERROR_STATUS, type ErrorCode } from '@popbox/contracts/errors';
+import { errorBody } from './http/send-error.js';
 
 export interface ServerTimeouts {
   /** Time to receive a whole request (head and body), in ms. */
@@ -51,7 +52,7 @@ export function createHttpServer(app: RequestListener, timeouts: ServerTimeouts 
  */
 export function rawErrorAnswer(code: ErrorCode, message: string): string {
   const status = ERROR_STATUS[code];
-  const body = JSON.stringify({ error: { code, status, message } });
+  const body = JSON.stringify(errorBody({ code, status, message }, undefined));
   return (
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
     `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +

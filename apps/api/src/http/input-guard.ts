@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { findHostileInput, hostileInputError } from './hostile-input.js';
 import { sendError } from './send-error.js';
+import { trpcCalls } from './trpc-calls.js';
 
 /**
  * The request-level half of input sanitising, right after the body parsers and before any route or
@@ -10,7 +11,7 @@ import { sendError } from './send-error.js';
  * tRPC's error shape, by the procedure middleware in trpc/init.ts.
  */
 export const inputGuard: RequestHandler = (req, res, next) => {
-  const trpc = req.path.startsWith('/api/trpc/');
+  const trpc = trpcCalls(req) !== undefined; // the tRPC mount, matched case-insensitively as Express does
   const found = trpc
     ? findHostileInput(req.body as unknown, { depthOnly: true })
     : (findHostileInput(req.body as unknown) ?? findHostileInput(req.query as unknown));

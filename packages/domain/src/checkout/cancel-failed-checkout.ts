@@ -8,13 +8,8 @@ import { releaseOrderReservations } from '../inventory/reservations.queries.js';
 /**
  * B3 compensation: the order was committed but its payment session could not be opened (or saved). In one
  * transaction the stock goes back (`released`), the order is cancelled and the payment marked failed.
- * Does nothing if the order has already moved on.
+ * Does nothing if the order has already moved on. Runs in the caller's transaction.
  */
-export async function cancelFailedCheckout(deps: Pick<Deps, 'db' | 'clock'>, orderId: string): Promise<void> {
-  await deps.db.transaction((tx) => cancelFailedCheckoutIn(tx, deps, orderId));
-}
-
-/** The same, in the caller's transaction. */
 export async function cancelFailedCheckoutIn(
   tx: Tx,
   deps: Pick<Deps, 'clock'>,

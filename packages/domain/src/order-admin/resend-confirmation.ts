@@ -8,6 +8,7 @@ import { refundEmail } from '../email/templates/refund.js';
 import { loadEmailData } from '../payments/order-emails.js';
 import { orderRecipient } from './order-recipient.js';
 import { beginOrderAction } from './order-action.js';
+import { ORDER_BUSY_RETRY_AFTER_SECONDS } from '../shared/constants.js';
 
 const CONFIRMATION_ELIGIBLE = ['paid', 'packed', 'shipped'] as const;
 
@@ -32,7 +33,7 @@ export async function resendConfirmation(
     if (!refunded) {
       if (!(await tryTransactionLock(tx, confirmationEmailLock(order.id)))) {
         throw new DomainError('ORDER_BUSY', 'The confirmation email is being sent; retry shortly', {
-          retryAfterSeconds: 1,
+          retryAfterSeconds: ORDER_BUSY_RETRY_AFTER_SECONDS,
         });
       }
       if (!(CONFIRMATION_ELIGIBLE as readonly string[]).includes(order.status)) {

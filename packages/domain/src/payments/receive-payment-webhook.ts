@@ -1,8 +1,9 @@
 import type { Tx } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
 import { DomainError } from '../shared/errors.js';
-import { transactionLockWithin } from '../shared/locks.js';
-import { WEBHOOK_EVENT_LOCK_WAIT_MS } from '../shared/constants.js';
+import { isLockNotAvailable } from '@popbox/db';
+import { transactionLock, withLockWait } from '../shared/locks.js';
+import { IDEMPOTENCY_RETRY_AFTER_SECONDS, WEBHOOK_EVENT_LOCK_WAIT_MS } from '../shared/constants.js';
 import {
   PaymentProviderError,
   type CheckoutSession,
@@ -82,7 +83,7 @@ const EVENT_TYPE = /^[A-Za-z0-9_.-]{1,160}$/;
 /** A duplicate of an event still being processed: the sender must deliver it again (never a 2xx). */
 const eventInProgress = () =>
   new DomainError('EVENT_IN_PROGRESS', 'This event is still being processed; deliver it again later', {
-    retryAfterSeconds: 1,
+    retryAfterSeconds: IDEMPOTENCY_RETRY_AFTER_SECONDS,
   });
 
 async function prepare(deps: Pick<Deps, 'payments'>, event: PaymentWebhookEvent): Promise<Prepared> {
@@ -155,9 +156,13 @@ export async function receivePaymentWebhook(
       // A duplicate waits for the delivery in progress (its transaction holds no network call, so the wait
       // is short): only once that one committed `processed` is it a duplicate; if it rolled back, this
       // delivery does the work. A 2xx is never given for an event whose effects are not committed.
-      if (!(await transactionLockWithin(tx, `stripe:webhook:${event.id}`, WEBHOOK_EVENT_LOCK_WAIT_MS))) {
-        throw eventInProgress();
-      }
+      // A wait that runs out aborts this transaction, which is thrown away with the answer anyway.
+      const lock = `stripe:webhook:${event.id}`;
+      await withLockWait(tx, WEBHOOK_EVENT_LOCK_WAIT_MS, () => transactionLock(tx, lock)).catch(
+        (error: unknown) => {
+          throw isLockNotAvailable(error) ? eventInProgress() : error;
+        },
+      );
       if ((await recordEventReceived(tx, event)) === 'processed')
         return { received: true, duplicate: true } as const;
       await apply(deps, tx, event, prepared);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { isLockNotAvailable, type Executor, type Tx } from '@popbox/db';
+import type { Executor } from '@popbox/db';
 
 const FNV_OFFSET = 0xcbf29ce484222325n;
 const FNV_PRIME = 0x100000001b3n;
@@ -54,19 +54,4 @@ export async function withLockWait<T>(tx: Executor, waitMs: number, work: () => 
   const result = await work();
   await tx.execute(sql`SELECT set_config('lock_timeout', ${set.rows[0]?.previous ?? '0'}, true)`);
   return result;
-}
-
-/**
- * Bounded blocking variant: waits at most `waitMs` for the holder's transaction to end, then answers false.
- * The wait runs under a savepoint, so a lock timeout aborts only the savepoint and the caller's transaction
- * stays usable.
- */
-export async function transactionLockWithin(tx: Tx, name: string, waitMs: number): Promise<boolean> {
-  try {
-    await tx.transaction((sp) => withLockWait(sp, waitMs, () => transactionLock(sp, name)));
-    return true;
-  } catch (error) {
-    if (isLockNotAvailable(error)) return false;
-    throw error;
-  }
 }

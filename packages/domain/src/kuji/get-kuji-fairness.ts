@@ -4,7 +4,7 @@ import type { Deps } from '../shared/deps.js';
 import { notFound } from '../shared/errors.js';
 import { prizeLines } from './board.queries.js';
 import { LAST_ONE_TIER } from './prize.rules.js';
-import { RECIPE_VERSION, type ManifestEntry } from './verifier.js';
+import { RECIPE_VERSION, type ManifestEntry } from '../kuji-verifier/v1.js';
 
 export const RECIPE_DESCRIPTION =
   'popbox-kuji-v1: cards = each manifest entry (board order) repeated `count` times; random stream = ' +

@@ -1,4 +1,4 @@
-export * from './verifier.js';
+export * from '../kuji-verifier/v1.js';
 export * from './board.queries.js';
 export * from './sync-kuji-deck.js';
 export * from './deal-kuji-line.js';

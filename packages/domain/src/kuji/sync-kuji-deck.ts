@@ -3,7 +3,7 @@ import { kujiDeckCards, kujiDeckEpochs, kujiDecks, products, type Tx } from '@po
 import type { Deps } from '../shared/deps.js';
 import { lockKujiBoard, prizeLines, undealtCards } from './board.queries.js';
 import { LAST_ONE_TIER } from './prize.rules.js';
-import { computeCommitment, RECIPE_VERSION, shuffleDeck, type ManifestEntry } from './verifier.js';
+import { computeCommitment, RECIPE_VERSION, shuffleDeck, type ManifestEntry } from '../kuji-verifier/v1.js';
 
 type KujiDeps = Pick<Deps, 'random' | 'clock'>;
 

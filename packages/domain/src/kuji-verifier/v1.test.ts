@@ -6,7 +6,7 @@ import {
   verifyEpoch,
   RECIPE_VERSION,
   type ManifestEntry,
-} from './verifier.js';
+} from './v1.js';
 
 const manifest: ManifestEntry[] = [
   { prizeId: 'a', code: 'A1', tier: 'A', count: 1 },

@@ -14,6 +14,8 @@ import { rethrowDuplicate } from '../shared/db-errors.js';
 import { recordAudit, type AdminActor } from '../audit/record-audit.js';
 import { loadProductDetailById, type ProductDetail } from '../catalog/product-detail.js';
 import { assertCoversReserved, recomputeKujiOnHand } from '../kuji/recompute-kuji-on-hand.js';
+import { lockKujiBoard } from '../kuji/board.queries.js';
+import { syncKujiBoard } from '../kuji/epochs.js';
 import { isSlugTaken } from './slug.queries.js';
 import {
   assertAllExist,
@@ -47,7 +49,7 @@ export interface UpdateProductInput {
  * the field. Becoming (or staying) kuji re-derives on_hand from the prizes and must still cover `reserved`.
  */
 export async function updateProduct(
-  deps: Pick<Deps, 'db' | 'storage'>,
+  deps: Pick<Deps, 'db' | 'storage' | 'clock' | 'random' | 'beacon'>,
   actor: AdminActor,
   input: UpdateProductInput,
 ): Promise<ProductDetail> {
@@ -83,6 +85,12 @@ export async function updateProduct(
     }
     if ((input.productType ?? locked.productType) === 'kuji') {
       assertCoversReserved(await recomputeKujiOnHand(tx, input.id));
+    }
+    if (input.productType === 'kuji' || locked.productType === 'kuji') {
+      // Issue 12: going on sale opens an epoch (its commitment published in this transaction); leaving sale
+      // (draft, archived, type change) reveals the open epoch's seed.
+      await lockKujiBoard(tx, input.id);
+      await syncKujiBoard(tx, deps, input.id);
     }
     const after = await loadProductDetailById(tx, deps.storage, input.id);
     await recordAudit(tx, actor, {

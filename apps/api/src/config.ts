@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { beaconSettingsFromEnv, type BeaconSettings } from '@popbox/domain';
 import {
   ConfigError,
   missingInProduction,
@@ -146,6 +147,8 @@ export interface AppConfig {
   auth:
     { kind: 'supabase'; url: string; jwtSecret?: string | undefined } | { kind: 'dev'; jwtSecret: string };
   sentry: { dsn?: string | undefined; release?: string | undefined };
+  /** Issue 12: the randomness beacon that deals kuji draws (the API assigns target rounds from its chain). */
+  beacon: BeaconSettings;
   /** Rate-limit counters live in PostgreSQL so limits hold across API replicas (security rule 10). */
   rateLimit: { store: 'postgres' } | false;
 }
@@ -168,7 +171,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         problems.push(`${key}: the embedded development value is refused in production`);
     }
   }
-  if (!parsed.success || problems.length) throw new ConfigError('api', problems);
+  const beacon = beaconSettingsFromEnv(raw, production);
+  problems.push(...beacon.problems);
+  if (!parsed.success || problems.length || !beacon.settings) throw new ConfigError('api', problems);
   const env = parsed.data;
   if (!env.DATABASE_URL)
     throw new ConfigError('api', ['DATABASE_URL: required (use `pnpm dev` for an embedded database)']);
@@ -183,6 +188,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 
   return {
     production,
+    beacon: beacon.settings,
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
     logLevel: env.LOG_LEVEL,

@@ -25,6 +25,8 @@ export interface DealResult {
   linesWaitingForBeacon: number;
   /** Seconds since the oldest such round was due (0 when none wait). */
   beaconLagSeconds: number;
+  /** The oldest published round lines still wait for. */
+  oldestWaitingRound: number | null;
   beaconError: string | null;
 }
 
@@ -189,6 +191,7 @@ export async function dealDueKujiLines(deps: DealDeps): Promise<DealResult> {
     cardsDealt: 0,
     linesWaitingForBeacon: 0,
     beaconLagSeconds: 0,
+    oldestWaitingRound: null,
     beaconError: null,
   };
   const byBoard = new Map<string, Array<{ round: number; chainHash: string }>>();
@@ -228,8 +231,20 @@ export async function dealDueKujiLines(deps: DealDeps): Promise<DealResult> {
   const w = waiting[0];
   if (w && w.n > 0 && w.oldest !== null) {
     result.linesWaitingForBeacon = w.n;
+    result.oldestWaitingRound = w.oldest;
     const dueAt = (chain.genesisTime + (w.oldest - 1) * chain.periodSeconds) * 1000;
     result.beaconLagSeconds = Math.max(0, Math.round((deps.clock.now().getTime() - dueAt) / 1000));
   }
   return result;
+}
+
+/** The dealer's cheap check: is any paid line's round published but not dealt? (partial index) */
+export async function hasDueKujiDraws(deps: Pick<Deps, 'db' | 'clock' | 'beacon'>): Promise<boolean> {
+  const latest = currentRound(deps.beacon.chain(), deps.clock.now().getTime());
+  const [row] = await rows<{ due: boolean }>(
+    deps.db,
+    sql`select exists(select 1 from kuji_draw_log
+                       where kind = 'draw' and dealt_at is null and target_round <= ${latest}) as due`,
+  );
+  return row?.due ?? false;
 }

@@ -14,3 +14,5 @@ export * from './create-kuji-prize.js';
 export * from './update-kuji-prize.js';
 export * from './delete-kuji-prize.js';
 export * from './upload-kuji-prize-image.js';
+export * from './beacon-outage-alert.js';
+export * from './commit-kuji-boards.js';

@@ -18,6 +18,8 @@ export * from './catalog/primary-images.js';
 export * from './checkout/get-checkout-success.js';
 export * from './adapters/email/resend-email-sender.js';
 export * from './adapters/email/dev-mailbox-sender.js';
+export * from './ports/beacon.js';
+export * from './adapters/beacon/index.js';
 export * from './shared/keyset.js';
 export * from './shared/locks.js';
 export * from './kuji/index.js';

@@ -1,0 +1,2 @@
+export * from './local-beacon.js';
+export * from './drand-beacon.js';

@@ -11,6 +11,8 @@ import {
   systemClock,
   systemRandom,
   type Deps,
+  commitKujiBoards,
+  createBeacon,
 } from '@popbox/domain';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { createLogger } from './logger.js';
@@ -74,6 +76,7 @@ export async function main(): Promise<void> {
 
   const deps: Deps = {
     db: database.db,
+    beacon: createBeacon(config.beacon, systemClock),
     clock: systemClock,
     random: systemRandom,
     logger,
@@ -106,6 +109,8 @@ export async function main(): Promise<void> {
   });
 
   await probeDatabase(deps);
+  // Issue 12: boards on sale without a published commitment (seeded, legacy v1) get their epoch now.
+  await commitKujiBoards(deps).catch((err: unknown) => logger.warn({ err }, 'kuji commitment sweep failed'));
   const server = createHttpServer(app);
   shutdownGracefully({
     server,

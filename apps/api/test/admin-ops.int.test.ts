@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { emailOutbox, kujiDecks } from '@popbox/db';
-import {
-  makeDealtTickets,
-  makeKujiProduct,
-  makeOrder,
-  makeProduct,
-  makeReservation,
-  makeUser,
-} from '@popbox/db/testing';
+import { makeDealtTickets, makeOrder, makeProduct, makeReservation, makeUser } from '@popbox/db/testing';
 import {
   deliverOutboxBatch,
   enqueueEmail,
@@ -16,7 +9,7 @@ import {
   runRecordedJob,
   type OutboxDeliveryDeps,
 } from '@popbox/domain';
-import { startFakeResend, type FakeResend } from '@popbox/domain/testing';
+import { startFakeResend, type FakeResend, makeKujiProduct } from '@popbox/domain/testing';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { json, type Json } from './support/http.js';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeKujiProduct, makeProduct } from '@popbox/db/testing';
+import { makeProduct } from '@popbox/db/testing';
 import { adminClient, type AdminClient } from './support/admin.js';
 import { guestCookie } from './support/guest.js';
 import {
@@ -13,6 +13,7 @@ import {
   startCheckoutHarness,
   type CheckoutHarness,
 } from './support/checkout.js';
+import { makeKujiProduct } from '@popbox/domain/testing';
 
 /**
  * B14 refunds with F3/F9 over REST, through the real `stripe` SDK against the fake Stripe server: one

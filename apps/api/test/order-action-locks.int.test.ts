@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeKujiProduct, makeProduct } from '@popbox/db/testing';
+import { makeProduct } from '@popbox/db/testing';
 import { lockKey, orderActionLock } from '@popbox/domain';
 import { adminClient, type AdminClient } from './support/admin.js';
 import { guestCookie } from './support/guest.js';
@@ -16,6 +16,7 @@ import {
   startCheckoutHarness,
   type CheckoutHarness,
 } from './support/checkout.js';
+import { makeKujiProduct } from '@popbox/domain/testing';
 
 /**
  * Issue 11 items 9 and 11, over REST (and tRPC) against real Postgres and the fake Stripe:

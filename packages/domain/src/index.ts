@@ -39,5 +39,3 @@ export * from './adapters/storage/supabase-storage.js';
 export * from './inventory/index.js';
 export * from './order-admin/index.js';
 export * from './refunds/index.js';
-export * from './ports/beacon.js';
-export * from './adapters/beacon/beacon-settings.js';

@@ -16,6 +16,7 @@ import {
   type Clock,
   type Deps,
 } from '@popbox/domain';
+import { testBeacon } from '@popbox/domain/testing';
 import { createApp, type AppOptions } from '../../src/app.js';
 import { createHttpServer, SERVER_TIMEOUTS, type ServerTimeouts } from '../../src/http-server.js';
 import { appRouter } from '../../src/trpc/app-router.js';
@@ -75,6 +76,7 @@ export async function startTestApp(
       asyncDelayMs: 50,
     }),
     emailSender: devMailboxSender({ logger }),
+    beacon: testBeacon(opts.clock ?? systemClock),
     tokenVerifier: devTokenVerifier(TEST_JWT_SECRET),
     config: {
       clientBaseUrl: 'http://shop.test',

@@ -114,7 +114,9 @@ export const kujiDeckEpochs = pgTable(
     /** v2: the Last One prize this epoch promises (`{ prizeId, code, count }`, count 0 or 1), committed. */
     lastOne: jsonb('last_one'),
     /** v2: what changed against the previous epoch's undealt cards (`[{ prizeId, code, before, after }]`). */
-    changes: jsonb('changes').notNull().default(sql`'[]'::jsonb`),
+    changes: jsonb('changes')
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     /** v2: the beacon chain whose rounds deal this epoch's lines. */
     beaconChainHash: varchar('beacon_chain_hash', { length: 64 }).references(() => kujiBeaconChains.hash, {
       onDelete: 'restrict',

@@ -25,9 +25,15 @@ export async function commitKujiBoards(deps: Pick<Deps, 'db' | 'clock' | 'random
     try {
       const opened = await deps.db.transaction(async (tx) => {
         await lockKujiBoard(tx, id);
-        const before = await rows<{ n: number }>(tx, sql`select count(*)::int as n from kuji_deck_epochs where product_id = ${id}`);
+        const before = await rows<{ n: number }>(
+          tx,
+          sql`select count(*)::int as n from kuji_deck_epochs where product_id = ${id}`,
+        );
         await syncKujiBoard(tx, deps, id);
-        const after = await rows<{ n: number }>(tx, sql`select count(*)::int as n from kuji_deck_epochs where product_id = ${id}`);
+        const after = await rows<{ n: number }>(
+          tx,
+          sql`select count(*)::int as n from kuji_deck_epochs where product_id = ${id}`,
+        );
         return after[0]!.n > before[0]!.n;
       });
       if (opened) committed += 1;

@@ -1,14 +1,14 @@
+import type { RandomnessBeacon } from '../../ports/beacon.js';
+import type { Clock } from '../../shared/ports.js';
+import { drandBeacon, DRAND_DEFAULT_RELAYS } from './drand-beacon.js';
+import { localBeacon } from './local-beacon.js';
+
 /**
  * Issue 12: which randomness beacon deals kuji draws, read from the environment by both apps (the API needs
  * the chain to assign target rounds, the jobs app fetches rounds). Production always uses drand: the local
  * beacon is refused there, and nothing ever falls back to local randomness.
  */
-export const DEFAULT_DRAND_URLS = [
-  'https://api.drand.sh',
-  'https://api2.drand.sh',
-  'https://api3.drand.sh',
-  'https://drand.cloudflare.com',
-];
+export const DEFAULT_DRAND_URLS = DRAND_DEFAULT_RELAYS;
 
 /** Embedded default for `pnpm dev` and tests; refused in production (anyone can read it here). */
 export const DEV_LOCAL_BEACON_SECRET = '5eed'.repeat(16);
@@ -70,4 +70,16 @@ export function beaconSettingsFromEnv(
           },
     problems: [],
   };
+}
+
+/** Builds the configured beacon (both apps): drand quicknet over its relays, or the local beacon. */
+export function createBeacon(settings: BeaconSettings, clock: Clock): RandomnessBeacon {
+  return settings.kind === 'drand'
+    ? drandBeacon({ urls: settings.urls, clock })
+    : localBeacon({
+        secretHex: settings.secretHex,
+        periodSeconds: settings.periodSeconds,
+        genesisTime: settings.genesisTime,
+        clock,
+      });
 }

@@ -40,7 +40,9 @@ describe('verifyBeaconRound (drand quicknet, bls-unchained-g1-rfc9380)', () => {
       }),
     ).toBe(false);
     expect(verifyBeaconRound(QUICKNET_CHAIN, { ...good, round: good.round + 1 })).toBe(false);
-    expect(verifyBeaconRound(QUICKNET_CHAIN, { ...good, randomness: flipBit(good.randomness, 0) })).toBe(false);
+    expect(verifyBeaconRound(QUICKNET_CHAIN, { ...good, randomness: flipBit(good.randomness, 0) })).toBe(
+      false,
+    );
     expect(
       verifyBeaconRound({ ...QUICKNET_CHAIN, publicKey: flipBit(QUICKNET_CHAIN.publicKey, 150) }, good),
     ).toBe(false);

@@ -158,13 +158,24 @@ export async function buildFakeBoard(): Promise<FairnessDocument> {
   for (const plan of planned) {
     const commitment = await computeCommitmentV2({ ...plan, beaconChainHash: chain.hash });
     const firstRound = Math.min(...plan.lines.map((l) => l.round));
-    await append({ ...blank, kind: 'epoch', epoch: plan.epoch, commitment, loggedAt: loggedBefore(firstRound, -600) });
+    await append({
+      ...blank,
+      kind: 'epoch',
+      epoch: plan.epoch,
+      commitment,
+      loggedAt: loggedBefore(firstRound, -600),
+    });
     // Deal like the server: rounds ascending, lines of a round in lineOrderKey order.
-    const dealt = new Map<string, Pick<FairnessLogEntry, 'firstPosition' | 'wonLastOne' | 'dealtAt' | 'cards'>>();
+    const dealt = new Map<
+      string,
+      Pick<FairnessLogEntry, 'firstPosition' | 'wonLastOne' | 'dealtAt' | 'cards'>
+    >();
     const undealt = plan.manifest.map((m) => ({ prizeId: m.prizeId, count: m.count }));
     let remaining = undealt.reduce((n, m) => n + m.count, 0);
     let position = plan.firstPosition;
-    const roundNumbers = [...new Set(plan.lines.filter((l) => l.dealt).map((l) => l.round))].sort((a, b) => a - b);
+    const roundNumbers = [...new Set(plan.lines.filter((l) => l.dealt).map((l) => l.round))].sort(
+      (a, b) => a - b,
+    );
     for (const r of roundNumbers) {
       const signed = signBeaconRound(secretKey, r);
       rounds.set(r, signed);
@@ -179,7 +190,11 @@ export async function buildFakeBoard(): Promise<FairnessDocument> {
           firstPosition: position,
           wonLastOne: remaining === 0 && plan.lastOne?.count === 1,
           dealtAt: new Date(roundPublishedAt(timing, r) * 1000 + 400).toISOString(),
-          cards: prizes.map((prizeId, k) => ({ position: position + k, prizeId, prizeCode: codes.get(prizeId)! })),
+          cards: prizes.map((prizeId, k) => ({
+            position: position + k,
+            prizeId,
+            prizeCode: codes.get(prizeId)!,
+          })),
         });
         position += line.count;
       }
@@ -234,6 +249,7 @@ export async function buildFakeBoard(): Promise<FairnessDocument> {
       revealedAt: revealed ? new Date(roundPublishedAt(timing, FAKE_ROUND + 4) * 1000).toISOString() : null,
       revealReason: plan.revealReason,
       createdAt: loggedBefore(firstRound, -700),
+      dealt: [],
     });
   }
 

@@ -67,7 +67,9 @@ describe('verifyBoard rejects tampering', () => {
 
     const round = copy();
     entry(round, 'ln_00000000000000d4').targetRound = 1002;
-    expect(await problemsOf(round)).toMatch(/log entry \d+ \(draw ln_00000000000000d4\).*entry hash does not match/);
+    expect(await problemsOf(round)).toMatch(
+      /log entry \d+ \(draw ln_00000000000000d4\).*entry hash does not match/,
+    );
 
     const ref = copy();
     entry(ref, 'ln_00000000000000b2').lineRef = 'ln_00000000000000bb';
@@ -118,7 +120,9 @@ describe('verifyBoard rejects tampering', () => {
   it("with an epoch's published commitment", async () => {
     const doc = copy();
     doc.epochs[2]!.commitment = 'cd'.repeat(32);
-    expect(await problemsOf(doc)).toMatch(/log entry 8 \(epoch 3\): its commitment differs from epoch 3's published commitment/);
+    expect(await problemsOf(doc)).toMatch(
+      /log entry 8 \(epoch 3\): its commitment differs from epoch 3's published commitment/,
+    );
   });
 
   it("with a card's prize", async () => {
@@ -128,7 +132,9 @@ describe('verifyBoard rejects tampering', () => {
     card.prizeId = other;
     const problems = await problemsOf(doc);
     expect(problems).toMatch(
-      new RegExp(`line ln_00000000000000d4: position ${card.position} holds \\S+ \\(${other}\\) but the replay deals`),
+      new RegExp(
+        `line ln_00000000000000d4: position ${card.position} holds \\S+ \\(${other}\\) but the replay deals`,
+      ),
     );
   });
 
@@ -137,7 +143,9 @@ describe('verifyBoard rejects tampering', () => {
     entry(doc, 'ln_00000000000000d4').targetRound = 1000;
     await rechain(doc);
     const problems = await problemsOf(doc);
-    expect(problems).toMatch(/line ln_00000000000000d4: its target round 1000 was published at .*not at least 1 s after/);
+    expect(problems).toMatch(
+      /line ln_00000000000000d4: its target round 1000 was published at .*not at least 1 s after/,
+    );
   });
 
   it('with the Last One on the wrong line', async () => {
@@ -146,8 +154,12 @@ describe('verifyBoard rejects tampering', () => {
     entry(doc, 'ln_00000000000000d4').wonLastOne = true;
     doc.lastOne!.lineRef = 'ln_00000000000000d4';
     const problems = await problemsOf(doc);
-    expect(problems).toMatch(/line ln_00000000000000d4: it is marked as winning the Last One, but it did not take/);
-    expect(problems).toMatch(/line ln_00000000000000e5: it took the final card of epoch 2, so it should have won/);
+    expect(problems).toMatch(
+      /line ln_00000000000000d4: it is marked as winning the Last One, but it did not take/,
+    );
+    expect(problems).toMatch(
+      /line ln_00000000000000e5: it took the final card of epoch 2, so it should have won/,
+    );
     expect(problems).toMatch(/the Last One is awarded to line ln_00000000000000d4/);
   });
 
@@ -155,7 +167,9 @@ describe('verifyBoard rejects tampering', () => {
     const doc = copy();
     entry(doc, 'ln_00000000000000f6').firstPosition = 11;
     const problems = await problemsOf(doc);
-    expect(problems).toMatch(/line ln_00000000000000f6: it starts at position 11, but the replay puts it at position 12/);
+    expect(problems).toMatch(
+      /line ln_00000000000000f6: it starts at position 11, but the replay puts it at position 12/,
+    );
     expect(problems).toMatch(/position 11 is dealt twice/);
   });
 
@@ -166,7 +180,9 @@ describe('verifyBoard rejects tampering', () => {
     await rechain(doc);
     const a1 = (await verifyBoard(doc)).lines.find((l) => l.lineRef === 'ln_00000000000000a1')!;
     expect(a1.positions).not.toContain(5);
-    expect(a1.problems.join('\n')).toMatch(/void ln_00000000000000a1\): position 5 is not one of the line's positions/);
+    expect(a1.problems.join('\n')).toMatch(
+      /void ln_00000000000000a1\): position 5 is not one of the line's positions/,
+    );
   });
 
   it('with a line dealt while a line before it is still pending', async () => {
@@ -191,13 +207,28 @@ describe('verifyTicket', () => {
   it('accepts a ticket of a revealed epoch and names its prize', async () => {
     const line = entry(honest, 'ln_00000000000000d4');
     const card = line.cards![1]!;
-    const result = await verifyTicket(honest, { lineRef: line.lineRef!, position: card.position, prizeId: card.prizeId });
-    expect(result).toMatchObject({ ok: true, status: 'verified', revealed: true, expectedPrizeId: card.prizeId });
+    const result = await verifyTicket(honest, {
+      lineRef: line.lineRef!,
+      position: card.position,
+      prizeId: card.prizeId,
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      status: 'verified',
+      revealed: true,
+      expectedPrizeId: card.prizeId,
+    });
   });
 
   it('accepts a dealt ticket of an unrevealed epoch and a pending ticket', async () => {
     const dealt = await verifyTicket(honest, { lineRef: 'ln_00000000000000f6', position: 13 });
-    expect(dealt).toMatchObject({ ok: true, status: 'dealt', revealed: false, expectedPrizeId: null, epoch: 3 });
+    expect(dealt).toMatchObject({
+      ok: true,
+      status: 'dealt',
+      revealed: false,
+      expectedPrizeId: null,
+      epoch: 3,
+    });
     const pending = await verifyTicket(honest, { lineRef: 'ln_0000000000000017' });
     expect(pending).toMatchObject({ ok: true, status: 'pending', position: null });
   });
@@ -206,9 +237,15 @@ describe('verifyTicket', () => {
     const line = entry(honest, 'ln_00000000000000d4');
     const card = line.cards![0]!;
     const wrong = card.prizeId === 'p-a1' ? 'p-c1' : 'p-a1';
-    const prize = await verifyTicket(honest, { lineRef: line.lineRef!, position: card.position, prizeId: wrong });
+    const prize = await verifyTicket(honest, {
+      lineRef: line.lineRef!,
+      position: card.position,
+      prizeId: wrong,
+    });
     expect(prize.ok).toBe(false);
-    expect(prize.problems.join()).toMatch(new RegExp(`position ${card.position} should hold prize ${card.prizeId}, not ${wrong}`));
+    expect(prize.problems.join()).toMatch(
+      new RegExp(`position ${card.position} should hold prize ${card.prizeId}, not ${wrong}`),
+    );
 
     const foreign = await verifyTicket(honest, { lineRef: line.lineRef!, position: 5 });
     expect(foreign.problems.join()).toMatch(/position 5 is not one of its positions/);
@@ -217,7 +254,10 @@ describe('verifyTicket', () => {
     expect(pending.problems.join()).toMatch(/still pending/);
 
     const unknown = await verifyTicket(honest, { lineRef: 'ln_ffffffffffffffff' });
-    expect(unknown).toMatchObject({ ok: false, problems: ['line ln_ffffffffffffffff is not in the draw log'] });
+    expect(unknown).toMatchObject({
+      ok: false,
+      problems: ['line ln_ffffffffffffffff is not in the draw log'],
+    });
   });
 
   it("rejects a ticket whose line's log entry was altered", async () => {

@@ -4,7 +4,12 @@
  * every deal (RECIPE.md). Pure and browser-safe (Web Crypto + @noble/curves).
  */
 import { beaconRandomness, verifyBeaconRound } from './beacon-signature.js';
-import type { FairnessDocument, FairnessEpoch, FairnessLogEntry, FairnessRound } from './fairness-document.js';
+import type {
+  FairnessDocument,
+  FairnessEpoch,
+  FairnessLogEntry,
+  FairnessRound,
+} from './fairness-document.js';
 import {
   GENESIS_HASH,
   TARGET_ROUND_MARGIN_MS,
@@ -129,7 +134,10 @@ async function analyseBoard(doc: FairnessDocument): Promise<Analysis> {
     const chain = chains.get(r.chainHash.toLowerCase());
     let problem: string | null = null;
     if (!chain) problem = `round ${r.round}: its beacon chain ${r.chainHash} is not in the document`;
-    else if (!/^[0-9a-f]+$/i.test(r.signature) || beaconRandomness(r.signature) !== r.randomness.toLowerCase())
+    else if (
+      !/^[0-9a-f]+$/i.test(r.signature) ||
+      beaconRandomness(r.signature) !== r.randomness.toLowerCase()
+    )
       problem = `round ${r.round}: its randomness is not SHA-256 of its signature`;
     else if (!verifyBeaconRound(chain, r))
       problem = `round ${r.round}: its signature does not verify against the public key of chain ${chain.hash}`;
@@ -220,7 +228,8 @@ async function analyseBoard(doc: FairnessDocument): Promise<Analysis> {
   const dealtPositions = new Map<number, string>();
   const claimPosition = (position: number, owner: string) => {
     const other = dealtPositions.get(position);
-    if (other !== undefined) boardProblems.push(`position ${position} is dealt twice (${other} and ${owner})`);
+    if (other !== undefined)
+      boardProblems.push(`position ${position} is dealt twice (${other} and ${owner})`);
     else dealtPositions.set(position, owner);
   };
   const lastOneWinners: string[] = [];
@@ -247,7 +256,8 @@ async function analyseBoard(doc: FairnessDocument): Promise<Analysis> {
     }
     if (!commitmentSeq.has(ep.epoch)) epochProblem(ep.epoch, 'its commitment is not in the draw log');
     const chain = ep.beaconChainHash ? chains.get(ep.beaconChainHash.toLowerCase()) : undefined;
-    if (!chain) epochProblem(ep.epoch, `its beacon chain ${ep.beaconChainHash ?? '(none)'} is not in the document`);
+    if (!chain)
+      epochProblem(ep.epoch, `its beacon chain ${ep.beaconChainHash ?? '(none)'} is not in the document`);
     let seedUsable = revealed;
     if (revealed) {
       let commitment = '';
@@ -288,7 +298,8 @@ async function analyseBoard(doc: FairnessDocument): Promise<Analysis> {
       if (chain) {
         const publishedMs = roundPublishedAt(chain, line.targetRound) * 1000;
         const loggedMs = Date.parse(line.loggedAt);
-        if (!Number.isFinite(loggedMs)) lineProblem(line.lineRef, `its loggedAt ${line.loggedAt} is not a date`);
+        if (!Number.isFinite(loggedMs))
+          lineProblem(line.lineRef, `its loggedAt ${line.loggedAt} is not a date`);
         else if (publishedMs < loggedMs + TARGET_ROUND_MARGIN_MS)
           lineProblem(
             line.lineRef,
@@ -320,13 +331,17 @@ async function analyseBoard(doc: FairnessDocument): Promise<Analysis> {
         const result = lineResults.get(line.lineRef)!;
         if (line.firstPosition === null) {
           pendingBefore ??= line.lineRef;
-          if (line.wonLastOne) lineProblem(line.lineRef, 'it is marked as winning the Last One but is not dealt');
+          if (line.wonLastOne)
+            lineProblem(line.lineRef, 'it is marked as winning the Last One but is not dealt');
           if (line.cards && line.cards.length > 0) lineProblem(line.lineRef, 'it has cards but is not dealt');
           continue;
         }
         result.status = 'dealt';
         if (pendingBefore)
-          lineProblem(line.lineRef, `it is dealt although line ${pendingBefore}, which comes before it, is pending`);
+          lineProblem(
+            line.lineRef,
+            `it is dealt although line ${pendingBefore}, which comes before it, is pending`,
+          );
         if (line.firstPosition !== position)
           lineProblem(
             line.lineRef,
@@ -335,7 +350,8 @@ async function analyseBoard(doc: FairnessDocument): Promise<Analysis> {
         const positions = Array.from({ length: line.ticketCount }, (_, k) => position + k);
         result.positions = positions;
         // What the shop says it dealt (the replay's positions are checked against it above).
-        for (let k = 0; k < line.ticketCount; k++) claimPosition(line.firstPosition + k, `line ${line.lineRef}`);
+        for (let k = 0; k < line.ticketCount; k++)
+          claimPosition(line.firstPosition + k, `line ${line.lineRef}`);
         if (line.ticketCount > remaining || replayBroken) {
           if (!replayBroken)
             lineProblem(
@@ -355,7 +371,10 @@ async function analyseBoard(doc: FairnessDocument): Promise<Analysis> {
         const wins = remaining === 0 && ep.lastOne?.count === 1;
         if (wins) lastOneWinners.push(line.lineRef);
         if (wins && line.wonLastOne !== true)
-          lineProblem(line.lineRef, `it took the final card of epoch ${ep.epoch}, so it should have won the Last One`);
+          lineProblem(
+            line.lineRef,
+            `it took the final card of epoch ${ep.epoch}, so it should have won the Last One`,
+          );
         if (!wins && line.wonLastOne === true)
           lineProblem(
             line.lineRef,
@@ -365,7 +384,8 @@ async function analyseBoard(doc: FairnessDocument): Promise<Analysis> {
           );
         if (revealed) {
           const held = [...(line.cards ?? [])].sort((a, b) => a.position - b.position);
-          if (!line.cards) lineProblem(line.lineRef, 'its cards are not published although the epoch is revealed');
+          if (!line.cards)
+            lineProblem(line.lineRef, 'its cards are not published although the epoch is revealed');
           else if (held.length !== line.ticketCount)
             lineProblem(line.lineRef, `it holds ${cards(held.length)}, not ${line.ticketCount}`);
           else if (prizes) {
@@ -373,7 +393,10 @@ async function analyseBoard(doc: FairnessDocument): Promise<Analysis> {
             held.forEach((card, k) => {
               if (card.position !== positions[k]) {
                 match = false;
-                lineProblem(line.lineRef, `its card at position ${card.position} should be at ${positions[k]}`);
+                lineProblem(
+                  line.lineRef,
+                  `its card at position ${card.position} should be at ${positions[k]}`,
+                );
               } else if (card.prizeId !== prizes[k]) {
                 match = false;
                 lineProblem(
@@ -400,10 +423,14 @@ async function analyseBoard(doc: FairnessDocument): Promise<Analysis> {
       entryProblem(e, `it voids line ${e.lineRef ?? '(none)'}, which is not in the draw log`);
       continue;
     }
-    if (line.epoch !== e.epoch) entryProblem(e, `it names epoch ${e.epoch}, but the line is in epoch ${line.epoch}`);
+    if (line.epoch !== e.epoch)
+      entryProblem(e, `it names epoch ${e.epoch}, but the line is in epoch ${line.epoch}`);
     if (line.seq > e.seq) entryProblem(e, 'it is logged before the line it voids');
     if (!e.voidReason || !VOID_REASONS.has(e.voidReason))
-      entryProblem(e, `its void reason ${e.voidReason ?? '(none)'} is not one of ${[...VOID_REASONS].join(', ')}`);
+      entryProblem(
+        e,
+        `its void reason ${e.voidReason ?? '(none)'} is not one of ${[...VOID_REASONS].join(', ')}`,
+      );
     const positions = line.positions;
     if (!e.voidPositions || e.voidPositions.length === 0) entryProblem(e, 'it voids no position');
     else if (!positions) entryProblem(e, 'it voids positions of a line that is not dealt');
@@ -419,9 +446,13 @@ async function analyseBoard(doc: FairnessDocument): Promise<Analysis> {
   if (doc.lastOne) {
     const winner = lastOneWinners.at(-1) ?? null;
     if (doc.lastOne.lineRef !== null && !lastOneWinners.includes(doc.lastOne.lineRef))
-      boardProblems.push(`the Last One is awarded to line ${doc.lastOne.lineRef}, which did not take a final card`);
+      boardProblems.push(
+        `the Last One is awarded to line ${doc.lastOne.lineRef}, which did not take a final card`,
+      );
     if (winner && (!doc.lastOne.awarded || doc.lastOne.lineRef === null))
-      boardProblems.push(`line ${winner} took the final card, but the Last One is not shown as awarded to it`);
+      boardProblems.push(
+        `line ${winner} took the final card, but the Last One is not shown as awarded to it`,
+      );
   }
 
   const epochList = [...epochResults.values()];
@@ -449,7 +480,10 @@ export async function verifyBoard(doc: FairnessDocument): Promise<BoardVerificat
  * round, replay), the position belongs to the line, and — once the epoch's seed is revealed — the replayed
  * prize at that position is `prizeId`.
  */
-export async function verifyTicket(doc: FairnessDocument, ticket: TicketToVerify): Promise<TicketVerification> {
+export async function verifyTicket(
+  doc: FairnessDocument,
+  ticket: TicketToVerify,
+): Promise<TicketVerification> {
   const { board, replay } = await analyseBoard(doc);
   const line = board.lines.find((l) => l.lineRef === ticket.lineRef);
   const position = ticket.position ?? null;
@@ -469,7 +503,8 @@ export async function verifyTicket(doc: FairnessDocument, ticket: TicketToVerify
   const replayed = replay.get(line.lineRef);
   let expectedPrizeId: string | null = null;
   if (position !== null) {
-    if (!replayed) problems.push(`line ${line.lineRef}: it is still pending, so no ticket has a position yet`);
+    if (!replayed)
+      problems.push(`line ${line.lineRef}: it is still pending, so no ticket has a position yet`);
     else {
       const index = replayed.positions.indexOf(position);
       if (index < 0)

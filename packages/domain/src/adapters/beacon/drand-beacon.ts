@@ -146,7 +146,9 @@ export function drandBeacon(opts: DrandBeaconOptions = {}): RandomnessBeacon {
         }
       }
       if (notYet && now < publishedMs + PUBLISH_GRACE_MS) return null;
-      throw new BeaconUnavailableError(`drand round ${round} unavailable from every relay: ${failures.join('; ')}`);
+      throw new BeaconUnavailableError(
+        `drand round ${round} unavailable from every relay: ${failures.join('; ')}`,
+      );
     },
   };
 }

@@ -33,7 +33,12 @@ describe('localBeacon', () => {
     const text = `["popbox-local-beacon-v1","bls-unchained-g1-rfc9380","${chain.publicKey}",3,${genesisTime}]`;
     expect(chain.hash).toBe(createHash('sha256').update(text).digest('hex'));
     expect(localBeaconChainHash(chain)).toBe(chain.hash);
-    const other = localBeacon({ secretHex: '5f'.repeat(32), periodSeconds: 3, genesisTime, clock: fixedClock(new Date()) });
+    const other = localBeacon({
+      secretHex: '5f'.repeat(32),
+      periodSeconds: 3,
+      genesisTime,
+      clock: fixedClock(new Date()),
+    });
     expect(other.chain().hash).not.toBe(chain.hash);
   });
 });

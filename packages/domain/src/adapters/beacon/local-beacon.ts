@@ -1,9 +1,5 @@
 import { sha256 } from '@noble/hashes/sha2';
-import {
-  BEACON_SCHEME,
-  localBeaconKeypair,
-  signBeaconRound,
-} from '../../kuji-verifier/beacon-signature.js';
+import { BEACON_SCHEME, localBeaconKeypair, signBeaconRound } from '../../kuji-verifier/beacon-signature.js';
 import { bytesToHex, roundPublishedAt } from '../../kuji-verifier/recipe-v2.js';
 import type { BeaconChainInfo, BeaconRound, RandomnessBeacon } from '../../ports/beacon.js';
 import type { Clock } from '../../shared/ports.js';

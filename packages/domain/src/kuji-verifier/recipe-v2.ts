@@ -161,9 +161,7 @@ export async function orderLinesOfRound<T extends { lineRef: string }>(
   randomnessHex: string,
   lines: T[],
 ): Promise<T[]> {
-  const keyed = await Promise.all(
-    lines.map(async (l) => ({ l, k: await lineOrderKey(randomnessHex, l.lineRef) })),
-  );
+  const keyed = await Promise.all(lines.map(async (l) => ({ l, k: await lineOrderKey(randomnessHex, l.lineRef) })));
   keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
   return keyed.map((x) => x.l);
 }

@@ -3,7 +3,7 @@ import { beaconRandomness, localBeaconKeypair, signBeaconRound } from './beacon-
 import { FAKE_BEACON_SECRET, buildFakeBoard } from './fake-board.js';
 import type { FairnessDocument, FairnessLogEntry } from './fairness-document.js';
 import { GENESIS_HASH, logEntryHash } from './recipe-v2.js';
-import { verifyBoard, verifyTicket } from './verify-board.js';
+import { verifyBoard, verifyTicket, verifyTickets } from './verify-board.js';
 
 let honest: FairnessDocument;
 beforeAll(async () => {
@@ -196,6 +196,21 @@ describe('verifyBoard rejects tampering', () => {
     );
   });
 
+  it('with a card left out (a voided ticket may be left out)', async () => {
+    const voided = copy();
+    const voidedPosition = voided.log.find((e) => e.kind === 'void')!.voidPositions![0]!;
+    const a1 = entry(voided, 'ln_00000000000000a1');
+    a1.cards = a1.cards!.filter((c) => c.position !== voidedPosition);
+    expect((await verifyBoard(voided)).problems).toEqual([]);
+
+    const missing = copy();
+    const d4 = entry(missing, 'ln_00000000000000d4');
+    const dropped = d4.cards!.pop()!;
+    expect(await problemsOf(missing)).toMatch(
+      new RegExp(`line ln_00000000000000d4: no card is published for position ${dropped.position}`),
+    );
+  });
+
   it('with a line of a round missing from the document', async () => {
     const doc = copy();
     doc.rounds = doc.rounds.filter((r) => r.round !== 1003);
@@ -258,6 +273,16 @@ describe('verifyTicket', () => {
       ok: false,
       problems: ['line ln_ffffffffffffffff is not in the draw log'],
     });
+  });
+
+  it('verifies a batch of tickets against one analysis', async () => {
+    const line = entry(honest, 'ln_00000000000000a1');
+    const results = await verifyTickets(
+      honest,
+      line.cards!.map((c) => ({ lineRef: line.lineRef!, position: c.position, prizeId: c.prizeId })),
+    );
+    expect(results.map((r) => r.ok)).toEqual([true, true]);
+    expect(results.map((r) => r.expectedPrizeId)).toEqual(line.cards!.map((c) => c.prizeId));
   });
 
   it("rejects a ticket whose line's log entry was altered", async () => {

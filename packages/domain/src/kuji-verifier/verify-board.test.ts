@@ -148,6 +148,19 @@ describe('verifyBoard rejects tampering', () => {
     );
   });
 
+  it('with a line moved to a later round, chain re-hashed (the replay no longer matches)', async () => {
+    const doc = copy();
+    entry(doc, 'ln_00000000000000d4').targetRound = 1003;
+    await rechain(doc);
+    const result = await verifyBoard(doc);
+    expect(result.ok).toBe(false);
+    const d4 = result.lines.find((l) => l.lineRef === 'ln_00000000000000d4')!;
+    expect(d4.ok).toBe(false);
+    expect(result.problems.join('\n')).toMatch(
+      /line ln_00000000000000(d4|e5): (it starts at position|position \d+ holds)/,
+    );
+  });
+
   it('with the Last One on the wrong line', async () => {
     const doc = copy();
     entry(doc, 'ln_00000000000000e5').wonLastOne = false;

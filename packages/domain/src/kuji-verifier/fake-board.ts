@@ -249,6 +249,7 @@ export async function buildFakeBoard(): Promise<FairnessDocument> {
       revealedAt: revealed ? new Date(roundPublishedAt(timing, FAKE_ROUND + 4) * 1000).toISOString() : null,
       revealReason: plan.revealReason,
       createdAt: loggedBefore(firstRound, -700),
+      dealt: [],
     });
   }
 

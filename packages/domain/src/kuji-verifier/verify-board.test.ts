@@ -3,7 +3,7 @@ import { beaconRandomness, localBeaconKeypair, signBeaconRound } from './beacon-
 import { FAKE_BEACON_SECRET, buildFakeBoard } from './fake-board.js';
 import type { FairnessDocument, FairnessLogEntry } from './fairness-document.js';
 import { GENESIS_HASH, logEntryHash } from './recipe-v2.js';
-import { verifyBoard, verifyTicket } from './verify-board.js';
+import { verifyBoard, verifyTicket, verifyTickets } from './verify-board.js';
 
 let honest: FairnessDocument;
 beforeAll(async () => {
@@ -148,6 +148,19 @@ describe('verifyBoard rejects tampering', () => {
     );
   });
 
+  it('with a line moved to a later round, chain re-hashed (the replay no longer matches)', async () => {
+    const doc = copy();
+    entry(doc, 'ln_00000000000000d4').targetRound = 1003;
+    await rechain(doc);
+    const result = await verifyBoard(doc);
+    expect(result.ok).toBe(false);
+    const d4 = result.lines.find((l) => l.lineRef === 'ln_00000000000000d4')!;
+    expect(d4.ok).toBe(false);
+    expect(result.problems.join('\n')).toMatch(
+      /line ln_00000000000000(d4|e5): (it starts at position|position \d+ holds)/,
+    );
+  });
+
   it('with the Last One on the wrong line', async () => {
     const doc = copy();
     entry(doc, 'ln_00000000000000e5').wonLastOne = false;
@@ -193,6 +206,21 @@ describe('verifyBoard rejects tampering', () => {
     doc.rounds.push({ chainHash: doc.beacon.chains[0]!.hash, ...signBeaconRound(secretKey, 1006) });
     expect(await problemsOf(doc)).toMatch(
       /line ln_0000000000000017: it is dealt although line ln_00000000000000f6, which comes before it, is pending/,
+    );
+  });
+
+  it('with a card left out (a voided ticket may be left out)', async () => {
+    const voided = copy();
+    const voidedPosition = voided.log.find((e) => e.kind === 'void')!.voidPositions![0]!;
+    const a1 = entry(voided, 'ln_00000000000000a1');
+    a1.cards = a1.cards!.filter((c) => c.position !== voidedPosition);
+    expect((await verifyBoard(voided)).problems).toEqual([]);
+
+    const missing = copy();
+    const d4 = entry(missing, 'ln_00000000000000d4');
+    const dropped = d4.cards!.pop()!;
+    expect(await problemsOf(missing)).toMatch(
+      new RegExp(`line ln_00000000000000d4: no card is published for position ${dropped.position}`),
     );
   });
 
@@ -258,6 +286,16 @@ describe('verifyTicket', () => {
       ok: false,
       problems: ['line ln_ffffffffffffffff is not in the draw log'],
     });
+  });
+
+  it('verifies a batch of tickets against one analysis', async () => {
+    const line = entry(honest, 'ln_00000000000000a1');
+    const results = await verifyTickets(
+      honest,
+      line.cards!.map((c) => ({ lineRef: line.lineRef!, position: c.position, prizeId: c.prizeId })),
+    );
+    expect(results.map((r) => r.ok)).toEqual([true, true]);
+    expect(results.map((r) => r.expectedPrizeId)).toEqual(line.cards!.map((c) => c.prizeId));
   });
 
   it("rejects a ticket whose line's log entry was altered", async () => {

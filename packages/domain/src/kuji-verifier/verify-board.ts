@@ -233,6 +233,7 @@ async function analyseBoard(doc: FairnessDocument): Promise<Analysis> {
     else dealtPositions.set(position, owner);
   };
   const lastOneWinners: string[] = [];
+  const voidedPositions = new Set(log.flatMap((e) => (e.kind === 'void' ? (e.voidPositions ?? []) : [])));
   for (const ep of epochs.values()) {
     const revealed = ep.seedHex !== null;
     if (ep.recipeVersion === 'popbox-kuji-v1') {
@@ -383,30 +384,41 @@ async function analyseBoard(doc: FairnessDocument): Promise<Analysis> {
               : `it is marked as winning the Last One, but epoch ${ep.epoch} promises no Last One`,
           );
         if (revealed) {
-          const held = [...(line.cards ?? [])].sort((a, b) => a.position - b.position);
-          if (!line.cards)
+          const held = line.cards ?? [];
+          const byPosition = new Map(held.map((c) => [c.position, c]));
+          let match = true;
+          if (!line.cards) {
+            match = false;
             lineProblem(line.lineRef, 'its cards are not published although the epoch is revealed');
-          else if (held.length !== line.ticketCount)
-            lineProblem(line.lineRef, `it holds ${cards(held.length)}, not ${line.ticketCount}`);
-          else if (prizes) {
-            let match = true;
-            held.forEach((card, k) => {
-              if (card.position !== positions[k]) {
-                match = false;
-                lineProblem(
-                  line.lineRef,
-                  `its card at position ${card.position} should be at ${positions[k]}`,
-                );
-              } else if (card.prizeId !== prizes[k]) {
-                match = false;
-                lineProblem(
-                  line.lineRef,
-                  `position ${card.position} holds ${prize(card.prizeId)} but the replay deals ${prize(prizes[k]!)}`,
-                );
-              }
-            });
-            if (match) result.status = 'verified';
+          } else if (byPosition.size !== held.length) {
+            match = false;
+            lineProblem(line.lineRef, 'it lists a position twice among its cards');
           }
+          for (const card of held)
+            if (!positions.includes(card.position)) {
+              match = false;
+              lineProblem(
+                line.lineRef,
+                `its card at position ${card.position} is outside its positions (${positions[0]}–${positions.at(-1)})`,
+              );
+            }
+          positions.forEach((pos, k) => {
+            const card = byPosition.get(pos);
+            if (!card) {
+              // a voided ticket may be left out; any other missing card is a problem
+              if (line.cards && !voidedPositions.has(pos)) {
+                match = false;
+                lineProblem(line.lineRef, `no card is published for position ${pos}`);
+              }
+            } else if (prizes && card.prizeId !== prizes[k]) {
+              match = false;
+              lineProblem(
+                line.lineRef,
+                `position ${pos} holds ${prize(card.prizeId)} but the replay deals ${prize(prizes[k]!)}`,
+              );
+            }
+          });
+          if (match && prizes) result.status = 'verified';
         }
         replay.set(line.lineRef, { positions, prizes });
         position += line.ticketCount;
@@ -484,7 +496,19 @@ export async function verifyTicket(
   doc: FairnessDocument,
   ticket: TicketToVerify,
 ): Promise<TicketVerification> {
-  const { board, replay } = await analyseBoard(doc);
+  return checkTicket(await analyseBoard(doc), ticket);
+}
+
+/** `verifyTicket` for many tickets of one board, verifying the board once (e.g. a buyer's whole order). */
+export async function verifyTickets(
+  doc: FairnessDocument,
+  tickets: TicketToVerify[],
+): Promise<TicketVerification[]> {
+  const analysis = await analyseBoard(doc);
+  return tickets.map((ticket) => checkTicket(analysis, ticket));
+}
+
+function checkTicket({ board, replay }: Analysis, ticket: TicketToVerify): TicketVerification {
   const line = board.lines.find((l) => l.lineRef === ticket.lineRef);
   const position = ticket.position ?? null;
   if (!line)

@@ -17,8 +17,8 @@ const quicknetInfo = {
   metadata: { beaconID: 'quicknet' },
 };
 const vector = QUICKNET_ROUNDS[0]; // round 1000
-const forgedSignature =
-  vector.signature.slice(0, 40) + (vector.signature[40] === '0' ? '1' : '0') + vector.signature.slice(41);
+/** A valid quicknet signature, but of another round: only the pairing check can tell. */
+const forgedSignature = QUICKNET_ROUNDS[1].signature;
 
 type Mode = 'honest' | 'forged' | 'error' | 'wrong-info';
 

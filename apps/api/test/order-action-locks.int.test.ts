@@ -16,7 +16,7 @@ import {
   startCheckoutHarness,
   type CheckoutHarness,
 } from './support/checkout.js';
-import { makeKujiProduct } from '@popbox/domain/testing';
+import { dealKujiDrawsNow, makeKujiProduct } from '@popbox/domain/testing';
 
 /**
  * Issue 11 items 9 and 11, over REST (and tRPC) against real Postgres and the fake Stripe:
@@ -198,6 +198,7 @@ describe('issue 11 item 9: an order action waits briefly for the order instead o
   it('the buyer’s reveal waits for a short holder too, and answers busy past its shorter bound', async () => {
     const kuji = await makeKujiProduct(db(), { prizes: [{ code: 'A1', quantity: 4 }] });
     const { orderId } = await paidCheckout(h, [{ productId: kuji.product.id, quantity: 2 }]);
+    await dealKujiDrawsNow(db());
     const { order } = await orderOf(db(), orderId);
     const cookie = await guestCookie(h.app, order);
     const revealAll = () =>

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeOrder, makeProduct, makeTicket } from '@popbox/db/testing';
+import { randomUUID } from 'node:crypto';
+import { makeKujiProduct as makeKujiRows, makeOrder, makeProduct, makeTicket } from '@popbox/db/testing';
 import { lockKey, orderAccessUrl, orderActionLock } from '@popbox/domain';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { json, type Json } from './support/http.js';
+import { adminClient } from './support/admin.js';
+import { postCheckout, sql } from './support/checkout.js';
 import { makeKujiProduct } from '@popbox/domain/testing';
 
 let app: TestApp;
@@ -174,21 +177,104 @@ describe('kuji tickets for guests (B11)', () => {
 });
 
 describe('kuji fairness (F12)', () => {
-  it('publishes the commitment but not the seed while the board is on sale', async () => {
+  it('publishes the commitment but not the seed as soon as the board is on sale', async () => {
     const { product } = await makeKujiProduct(app.database.db, {
       prizes: [
         { code: 'A1', quantity: 1 },
         { code: 'B1', quantity: 2 },
       ],
     });
-    // The deck is created before the first sale; the read does not create it.
+    // Issue 12: the epoch is opened when the board goes on sale, before any checkout; a read changes nothing.
     const before = await json(await fetch(`${app.url}/api/v1/kuji/${product.slug}/fairness`));
-    expect(before).toMatchObject({ slug: product.slug, totalCards: 0, remainingCards: 3, epochs: [] });
+    expect(before).toMatchObject({ slug: product.slug, totalCards: 3, remainingCards: 3, dealtCards: 0 });
     expect(before.tiers).toEqual([
       { tier: 'A', remaining: 1, initial: 1 },
       { tier: 'B', remaining: 2, initial: 2 },
     ]);
-    expect(before.recipe.version).toBe('popbox-kuji-v1');
+    expect(before.recipe.version).toBe('popbox-kuji-v2');
+    expect(before.epochs).toEqual([
+      expect.objectContaining({
+        epoch: 1,
+        cardCount: 3,
+        seedHex: null,
+        commitment: expect.stringMatching(/^[0-9a-f]{64}$/),
+      }),
+    ]);
+    expect(before.log).toEqual([
+      expect.objectContaining({
+        seq: 1,
+        kind: 'epoch',
+        commitment: before.epochs[0].commitment,
+        prevHash: '0'.repeat(64),
+      }),
+    ]);
+    expect(before.beacon.chains).toEqual([
+      expect.objectContaining({ hash: before.epochs[0].beaconChainHash }),
+    ]);
+  });
+
+  it('an admin activating a board publishes its commitment before any checkout; a board without one is not sold', async () => {
+    const admin = await adminClient(app);
+    const created = await admin.call('POST', '/admin/products', {
+      name: 'Commit On Sale Board',
+      productType: 'kuji',
+      status: 'draft',
+      priceCents: 900,
+      collectionIds: [],
+      tagIds: [],
+      onHand: 0,
+    });
+    expect(created.body).toMatchObject({ productType: 'kuji' });
+    const id = String(created.body.id);
+    for (const [code, initialQuantity] of [
+      ['A1', 1],
+      ['B1', 3],
+    ] as const) {
+      const prize = await admin.call('POST', `/admin/products/${id}/kuji-prizes`, {
+        prizeCode: code,
+        prizeTier: code[0],
+        name: `Prize ${code}`,
+        initialQuantity,
+      });
+      expect(prize.status).toBe(201);
+    }
+    // A draft board has no epoch yet …
+    const [draft] = await sql(app, `SELECT count(*)::int AS n FROM kuji_deck_epochs WHERE product_id = $1`, [
+      id,
+    ]);
+    expect(draft!.n).toBe(0);
+    // … and going on sale opens epoch 1 and logs its commitment in the same transaction.
+    const activated = await admin.call('PATCH', `/admin/products/${id}`, { status: 'active' });
+    expect(activated.status).toBe(200);
+    const doc = await json(await fetch(`${app.url}/api/v1/kuji/${String(created.body.slug)}/fairness`));
+    expect(doc.epochs).toHaveLength(1);
+    expect(doc.epochs[0]).toMatchObject({ cardCount: 4, seedHex: null });
+    expect(doc.log[0]).toMatchObject({ kind: 'epoch', commitment: doc.epochs[0].commitment });
+    const sold = await postCheckout(app, { items: [{ productId: id, quantity: 1 }] }, randomUUID());
+    expect(sold.status).toBe(201);
+
+    // A board put on sale behind the app's back (no epoch, no commitment) cannot be sold.
+    const raw = await makeKujiRows(app.database.db, { prizes: [{ code: 'A1', quantity: 2 }] });
+    const refused = await postCheckout(
+      app,
+      { items: [{ productId: raw.product.id, quantity: 1 }] },
+      randomUUID(),
+    );
+    expect(refused.status).toBe(409);
+    expect((await json(refused)).error).toMatchObject({
+      code: 'PRODUCT_UNAVAILABLE',
+      message: expect.stringContaining('fairness commitment'),
+    });
+
+    // Ending the sale reveals the open epoch's seed.
+    const ended = await admin.call('PATCH', `/admin/products/${id}`, { status: 'archived' });
+    expect(ended.status).toBe(200);
+    const [epoch] = await sql(
+      app,
+      `SELECT revealed_at, reveal_reason FROM kuji_deck_epochs WHERE product_id = $1`,
+      [id],
+    );
+    expect(epoch).toMatchObject({ reveal_reason: 'ended', revealed_at: expect.any(Date) });
   });
 
   it('answers 404 for an unknown slug and for a standard product', async () => {

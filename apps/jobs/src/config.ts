@@ -65,7 +65,13 @@ const DEV_FROM_EMAIL = 'shop@popbox.local';
 export type JobsConfig = ReturnType<typeof loadJobsConfig>;
 
 /** No embedded defaults in production (architecture.md): mail goes through Resend, payments are Stripe. */
-const PRODUCTION_REQUIRED = ['DATABASE_URL', 'RESEND_API_KEY', 'RESEND_FROM_EMAIL', 'STRIPE_SECRET_KEY'];
+const PRODUCTION_REQUIRED = [
+  'DATABASE_URL',
+  'RESEND_API_KEY',
+  'RESEND_FROM_EMAIL',
+  'STRIPE_SECRET_KEY',
+  'ORDER_NOTIFICATION_EMAIL',
+];
 
 const isMissing = (raw: Record<string, string>, path: PropertyKey[]) =>
   path.length === 1 && PRODUCTION_REQUIRED.includes(String(path[0])) && !raw[String(path[0])];

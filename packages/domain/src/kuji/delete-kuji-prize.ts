@@ -7,6 +7,7 @@ import { recordAudit, type AdminActor } from '../audit/record-audit.js';
 import { toPrizeView } from './prize.queries.js';
 import { dropUndealtCards } from './board.queries.js';
 import { syncKujiDeck } from './sync-kuji-deck.js';
+import { notifyKujiBoard } from '../kuji-live/notify-kuji-board.js';
 import { assertCoversReserved, lockKujiInventory, recomputeKujiOnHand } from './recompute-kuji-on-hand.js';
 
 /**
@@ -36,6 +37,7 @@ export async function deleteKujiPrize(
     if (!deleted.length) throw notFound('Prize', { prizeId: input.prizeId });
     assertCoversReserved(await recomputeKujiOnHand(tx, input.id));
     await syncKujiDeck(tx, deps, input.id);
+    await notifyKujiBoard(tx, input.id);
     await recordAudit(tx, actor, {
       action: 'kuji_prize.delete',
       entityType: 'kuji_prize',

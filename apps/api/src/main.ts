@@ -46,6 +46,7 @@ export async function main(): Promise<void> {
   }
   // Loaded only now, so the error tracker's Express instrumentation sees the router being loaded.
   const { createApp } = await import('./app.js');
+  const { stopLiveBoard } = await import('./live/create-live-board.js');
   const database = createDb(config.databaseUrl, {
     max: 10,
     applicationName: 'popbox-api',
@@ -110,6 +111,7 @@ export async function main(): Promise<void> {
   shutdownGracefully({
     server,
     logger,
+    beforeClose: () => stopLiveBoard(app),
     cleanup: async () => {
       await database.close();
       await flushErrorTracking();

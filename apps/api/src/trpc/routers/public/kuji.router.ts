@@ -23,24 +23,32 @@ export const kujiRouter = router({
   /**
    * The live board over SSE (httpSubscriptionLink): the current state, then each change, each tracked by
    * the board's version so a reconnecting client resumes with `lastEventId`. Same hub and limits as
-   * `GET /api/v1/kuji/{slug}/live`.
+   * `GET /api/v1/kuji/{slug}/live`. The stream is opened before the resolver returns, so an unknown board
+   * (404) or a client over its bound (429) fails through the error boundary like any procedure, final for
+   * the client instead of a reconnect loop.
    */
-  live: publicProcedure.input(ZKujiLiveInput).subscription(async function* ({ ctx, input, signal }) {
+  live: publicProcedure.input(ZKujiLiveInput).subscription(async ({ ctx, input, signal }) => {
     if (!ctx.live) throw new DomainError('DEPENDENCY_UNAVAILABLE', 'Live board not available here');
     const abort = new AbortController();
     const onAbort = () => abort.abort();
+    if (signal?.aborted) abort.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const stream = await openKujiLiveStream(ctx.live, {
-        slug: input.slug,
-        clientKey: liveClientKey(ctx.credentials.ip),
-        lastEventId: input.lastEventId ?? undefined,
-        signal: abort.signal,
-      });
-      for await (const event of stream) yield tracked(String(event.state.version), event.state);
-    } finally {
+    const stream = await openKujiLiveStream(ctx.live, {
+      slug: input.slug,
+      clientKey: liveClientKey(ctx.credentials.ip),
+      lastEventId: input.lastEventId ?? undefined,
+      signal: abort.signal,
+    }).catch((error: unknown) => {
       signal?.removeEventListener('abort', onAbort);
-      abort.abort();
-    }
+      throw error;
+    });
+    return (async function* () {
+      try {
+        for await (const event of stream) yield tracked(String(event.state.version), event.state);
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+        abort.abort();
+      }
+    })();
   }),
 });

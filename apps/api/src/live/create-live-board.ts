@@ -57,5 +57,10 @@ export function liveBoardOf(app: Express): LiveBoard | undefined {
  * (open event streams would otherwise keep it waiting).
  */
 export async function stopLiveBoard(app: Express): Promise<void> {
-  await liveBoardOf(app)?.hub.close();
+  const live = liveBoardOf(app);
+  if (!live) return;
+  await live.hub.close();
+  // Let the ended streams finish their answers, so closing the server finds their connections idle.
+  const deadline = Date.now() + 1_000;
+  while (live.limits.openStreams > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
 }

@@ -80,7 +80,7 @@ export const kujiLivePaths: PlainPaths = {
       tags: ['kuji'],
       summary: "A kuji board's live state as Server-Sent Events (counts, pending draws, dealt rounds, Last One)",
       description:
-        'An `text/event-stream`. On connect the current state is sent as `event: board`, `id: <version>`, ' +
+        'A `text/event-stream`. On connect the current state is sent as `event: board`, `id: <version>`, ' +
         '`data: <JSON state>` (skipped when `Last-Event-ID` / `lastEventId` already equals the current version), ' +
         'then one such event per visible change of the board (sales, deals, new epochs, prize edits), from any ' +
         'API replica. A comment line `: heartbeat` is sent every 15 s and a `retry:` hint first. The state: ' +

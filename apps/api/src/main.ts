@@ -46,7 +46,7 @@ export async function main(): Promise<void> {
   }
   // Loaded only now, so the error tracker's Express instrumentation sees the router being loaded.
   const { createApp } = await import('./app.js');
-  const { stopLiveBoard } = await import('./live/create-live-board.js');
+  const { listenClient, stopLiveBoard } = await import('./live/create-live-board.js');
   const database = createDb(config.databaseUrl, {
     max: 10,
     applicationName: 'popbox-api',
@@ -104,6 +104,7 @@ export async function main(): Promise<void> {
     corsOrigin: config.corsOrigin,
     mediaDir: config.storage.kind === 'local' ? config.storage.dir : undefined,
     rateLimit: config.rateLimit,
+    liveBoard: { connect: listenClient(config.databaseDirectUrl) },
   });
 
   await probeDatabase(deps);

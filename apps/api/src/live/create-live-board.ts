@@ -42,6 +42,17 @@ export function createLiveBoard(deps: Pick<Deps, 'db' | 'logger'>, opts: LiveBoa
   return { hub, limits: new StreamLimits(settings.perClient, settings.total), settings };
 }
 
+/** A LISTEN client over its own (direct, session) connection: a transaction pooler cannot hold a LISTEN. */
+export function listenClient(databaseUrl: string): () => pg.Client {
+  return () =>
+    new pg.Client({
+      connectionString: databaseUrl,
+      application_name: 'popbox-kuji-live',
+      keepAlive: true,
+      connectionTimeoutMillis: 5_000,
+    });
+}
+
 const LIVE_KEY = 'kujiLiveBoard';
 
 export function attachLiveBoard(app: Express, live: LiveBoard): void {

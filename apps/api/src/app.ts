@@ -51,7 +51,7 @@ export interface AppOptions {
  * and raw-body routes (before any body parser); the global and per-operation limits (before the body is
  * read, so a limited client costs nothing); body parsers (1 MB) and the input guard (depth, prototype keys,
  * NUL — before any route or authentication); tRPC (anonymous reads through the read gate), OpenAPI, REST
- * and plain routes; 404; error reporting (Sentry); the central error handler.
+ * and plain routes (the live kuji board's event stream among them); 404; error reporting (Sentry); the central error handler.
  */
 export function createApp(deps: Deps, opts: AppOptions): Express {
   const app = express();

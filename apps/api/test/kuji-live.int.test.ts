@@ -113,7 +113,11 @@ describe('GET /api/v1/kuji/{slug}/live (Server-Sent Events)', () => {
     expect(s.retries).toEqual([1_500]);
 
     const t0 = Date.now();
-    const version = await changeBoard(product.id, { prizeCode: 'B2', remaining: 0 }, { total: 10, next: 3, claimed: 5 });
+    const version = await changeBoard(
+      product.id,
+      { prizeCode: 'B2', remaining: 0 },
+      { total: 10, next: 3, claimed: 5 },
+    );
     const update = await s.next((e) => e.id === String(version), { from: 1, timeoutMs: 1_000 });
     expect(Date.now() - t0).toBeLessThan(1_000);
     expect(state(update)).toMatchObject({
@@ -136,7 +140,12 @@ describe('GET /api/v1/kuji/{slug}/live (Server-Sent Events)', () => {
     const client = await app.database.pool.connect();
     try {
       let seq = 0;
-      const entry = async (line: string, count: number, round: number, dealt?: { at: string; lo?: boolean }) => {
+      const entry = async (
+        line: string,
+        count: number,
+        round: number,
+        dealt?: { at: string; lo?: boolean },
+      ) => {
         seq += 1;
         await client.query(
           `insert into kuji_draw_log (product_id, seq, kind, epoch, line_ref, ticket_count, target_round,
@@ -177,7 +186,11 @@ describe('GET /api/v1/kuji/{slug}/live (Server-Sent Events)', () => {
 
   it('skips the initial event when Last-Event-ID (or ?lastEventId=) is the current version', async () => {
     const { product } = await board('live-resume');
-    const v1 = await changeBoard(product.id, { prizeCode: 'C1', remaining: 3 }, { total: 10, next: 2, claimed: 2 });
+    const v1 = await changeBoard(
+      product.id,
+      { prizeCode: 'C1', remaining: 3 },
+      { total: 10, next: 2, claimed: 2 },
+    );
 
     const byHeader = await live('live-resume', { 'last-event-id': String(v1) });
     const byQuery = await live('live-resume', {}, `?lastEventId=${v1}`);
@@ -188,7 +201,11 @@ describe('GET /api/v1/kuji/{slug}/live (Server-Sent Events)', () => {
     expect(byQuery.events).toHaveLength(0);
     expect(byHeader.status).toBe(200);
 
-    const v2 = await changeBoard(product.id, { prizeCode: 'C1', remaining: 2 }, { total: 10, next: 3, claimed: 3 });
+    const v2 = await changeBoard(
+      product.id,
+      { prizeCode: 'C1', remaining: 2 },
+      { total: 10, next: 3, claimed: 3 },
+    );
     for (const s of [byHeader, byQuery]) {
       const e = await s.next(undefined, { timeoutMs: 1_000 });
       expect(e.id).toBe(String(v2));
@@ -256,7 +273,11 @@ describe('GET /api/v1/kuji/{slug}/live (Server-Sent Events)', () => {
     };
     // The pool (20 at most, mostly idle) + the one LISTEN connection: never one per subscriber.
     expect(await connections()).toBeLessThan(24);
-    const version = await changeBoard(product.id, { prizeCode: 'A1', remaining: 0 }, { total: 10, next: 2, claimed: 2 });
+    const version = await changeBoard(
+      product.id,
+      { prizeCode: 'A1', remaining: 0 },
+      { total: 10, next: 2, claimed: 2 },
+    );
     for (const s of streams) {
       const e = await s.next((ev) => ev.id === String(version), { timeoutMs: 1_000 });
       expect(state(e).tiers[0]).toEqual({ tier: 'A', remaining: 0, initial: 1 });
@@ -282,12 +303,20 @@ describe('the LISTEN hub', () => {
       expect(killed.rowCount).toBe(1);
       await until(() => !app.live.hub.isListening, 2_000);
       // Committed while nobody listens: the notification is lost, the re-read after reconnecting is not.
-      const v1 = await changeBoard(product.id, { prizeCode: 'B1', remaining: 1 }, { total: 10, next: 3, claimed: 3 });
+      const v1 = await changeBoard(
+        product.id,
+        { prizeCode: 'B1', remaining: 1 },
+        { total: 10, next: 3, claimed: 3 },
+      );
       const missed = await s.next((e) => e.id === String(v1), { timeoutMs: 3_000 });
       expect(state(missed).tiers[1]).toEqual({ tier: 'B', remaining: 3, initial: 5 });
       expect(app.live.hub.isListening).toBe(true);
 
-      const v2 = await changeBoard(product.id, { prizeCode: 'B1', remaining: 0 }, { total: 10, next: 4, claimed: 4 });
+      const v2 = await changeBoard(
+        product.id,
+        { prizeCode: 'B1', remaining: 0 },
+        { total: 10, next: 4, claimed: 4 },
+      );
       const e = await s.next((ev) => ev.id === String(v2), { timeoutMs: 1_000 });
       expect(state(e).tiers[1]).toEqual({ tier: 'B', remaining: 2, initial: 5 });
     } finally {
@@ -313,7 +342,11 @@ describe('tRPC subscription public.kuji.live', () => {
       expect(received[0]).toMatchObject({ id: '0', data: { version: 0, slug: 'live-trpc', totalCards: 10 } });
       expect(app.live.hub.subscriberCount).toBe(1);
 
-      const version = await changeBoard(product.id, { prizeCode: 'C1', remaining: 1 }, { total: 10, next: 4, claimed: 6 });
+      const version = await changeBoard(
+        product.id,
+        { prizeCode: 'C1', remaining: 1 },
+        { total: 10, next: 4, claimed: 6 },
+      );
       await until(() => received.length >= 2, 1_000);
       expect(received[1]).toMatchObject({
         id: String(version),
@@ -329,7 +362,11 @@ describe('tRPC subscription public.kuji.live', () => {
 
   it('resumes from lastEventId: no initial state when the version is current, then the next change', async () => {
     const { product } = await board('live-trpc-resume');
-    const v1 = await changeBoard(product.id, { prizeCode: 'A1', remaining: 0 }, { total: 10, next: 2, claimed: 2 });
+    const v1 = await changeBoard(
+      product.id,
+      { prizeCode: 'A1', remaining: 0 },
+      { total: 10, next: 2, claimed: 2 },
+    );
     const client = createTRPCClient<AppRouter>({
       links: [httpSubscriptionLink({ url: `${app.url}/api/trpc`, EventSource })],
     });
@@ -342,7 +379,11 @@ describe('tRPC subscription public.kuji.live', () => {
       await until(() => app.live.hub.subscriberCount === 1, 3_000);
       await new Promise((r) => setTimeout(r, 300));
       expect(received).toEqual([]);
-      const v2 = await changeBoard(product.id, { prizeCode: 'B1', remaining: 2 }, { total: 10, next: 3, claimed: 3 });
+      const v2 = await changeBoard(
+        product.id,
+        { prizeCode: 'B1', remaining: 2 },
+        { total: 10, next: 3, claimed: 3 },
+      );
       await until(() => received.length >= 1, 1_000);
       expect(received[0]).toMatchObject({ id: String(v2), data: { version: v2, dealtCards: 2 } });
     } finally {

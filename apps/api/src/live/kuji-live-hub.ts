@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import {
+  DomainError,
   findKujiLiveBoard,
   getKujiLiveState,
   isDomainError,
@@ -82,7 +83,8 @@ export class KujiLiveHub {
    * Returns the function that detaches the subscriber.
    */
   async subscribe(slug: string, subscriber: KujiLiveSubscriber): Promise<() => void> {
-    if (this.closed) throw new Error('live board hub closed');
+    if (this.closed)
+      throw new DomainError('DEPENDENCY_UNAVAILABLE', 'Live board closed: the server is stopping');
     const { productId } = await findKujiLiveBoard(this.opts.db, { slug });
     await this.start();
     let board = this.boards.get(productId);
@@ -244,4 +246,3 @@ export class KujiLiveHub {
     return run;
   }
 }
-

@@ -78,7 +78,8 @@ export const kujiLivePaths: PlainPaths = {
   '/kuji/{slug}/live': {
     get: {
       tags: ['kuji'],
-      summary: "A kuji board's live state as Server-Sent Events (counts, pending draws, dealt rounds, Last One)",
+      summary:
+        "A kuji board's live state as Server-Sent Events (counts, pending draws, dealt rounds, Last One)",
       description:
         'A `text/event-stream`. On connect the current state is sent as `event: board`, `id: <version>`, ' +
         '`data: <JSON state>` (skipped when `Last-Event-ID` / `lastEventId` already equals the current version), ' +

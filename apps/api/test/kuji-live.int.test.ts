@@ -43,8 +43,9 @@ async function changeBoard(
   productId: string,
   change: { prizeCode: string; remaining: number },
   deck: { total: number; next: number; claimed: number },
+  pool: pg.Pool = app.database.pool,
 ): Promise<number> {
-  const client = await app.database.pool.connect();
+  const client = await pool.connect();
   try {
     await client.query('begin');
     await client.query(
@@ -273,6 +274,10 @@ describe('GET /api/v1/kuji/{slug}/live (Server-Sent Events)', () => {
     };
     // The pool (20 at most, mostly idle) + the one LISTEN connection: never one per subscriber.
     expect(await connections()).toBeLessThan(24);
+    const listeners = await app.database.pool.query(
+      `select 1 from pg_stat_activity where datname = current_database() and application_name = 'popbox-kuji-live'`,
+    );
+    expect(listeners.rowCount).toBe(1);
     const version = await changeBoard(
       product.id,
       { prizeCode: 'A1', remaining: 0 },
@@ -287,6 +292,56 @@ describe('GET /api/v1/kuji/{slug}/live (Server-Sent Events)', () => {
 });
 
 describe('the LISTEN hub', () => {
+  it('reads a board once per change (debounced bursts included), whatever the number of subscribers', async () => {
+    const counted = await startTestApp({ countQueries: true });
+    const streams: SseStream[] = [];
+    try {
+      const { product } = await makeKujiProduct(counted.database.db, { product: { slug: 'live-counted' } });
+      for (let i = 0; i < 8; i++) {
+        const s = await openSse(`${counted.url}/api/v1/kuji/live-counted/live`, {
+          'x-forwarded-for': `192.0.2.${i + 1}`,
+        });
+        streams.push(s);
+        await s.next();
+      }
+      // A state read is recognisable by its pending-rounds query.
+      const reads = () =>
+        counted.queries!.statements.filter((q) =>
+          /select distinct .*"target_round".*"dealt_at" is null/.test(q),
+        ).length;
+      counted.queries!.reset();
+      const version = await changeBoard(
+        product.id,
+        { prizeCode: 'C1', remaining: 5 },
+        { total: 10, next: 2, claimed: 2 },
+        counted.database.pool,
+      );
+      for (const s of streams) await s.next((e) => e.id === String(version), { timeoutMs: 1_000 });
+      expect(reads()).toBe(1);
+
+      // Five commits in a burst: folded by the 50 ms debounce into far fewer reads, the last state delivered.
+      counted.queries!.reset();
+      let last = version;
+      for (let i = 0; i < 5; i++) {
+        last = await changeBoard(
+          product.id,
+          { prizeCode: 'C1', remaining: 4 - i },
+          { total: 10, next: 3 + i, claimed: 3 + i },
+          counted.database.pool,
+        );
+      }
+      for (const s of streams) {
+        const e = await s.next((ev) => ev.id === String(last), { timeoutMs: 1_000 });
+        expect(state(e).tiers.find((t) => t.tier === 'C')?.remaining).toBe(0);
+      }
+      expect(reads()).toBeGreaterThanOrEqual(1);
+      expect(reads()).toBeLessThan(5);
+    } finally {
+      for (const s of streams) s.close();
+      await counted.close();
+    }
+  });
+
   it('reconnects after its connection is killed and delivers what changed meanwhile', async () => {
     const { product } = await board('live-reconnect');
     const s = await live('live-reconnect');

@@ -45,6 +45,11 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** The live board's LISTEN needs a session: a direct connection, not a transaction pooler. */
+  DATABASE_DIRECT_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   SUPABASE_URL: url.transform(trimSlash).optional(),
   SUPABASE_PUBLIC_KEY: optionalString,
   SUPABASE_SECRET_KEY: optionalString,
@@ -127,6 +132,8 @@ export interface AppConfig {
   adminBaseUrl: string;
   apiBaseUrl: string;
   databaseUrl: string;
+  /** Direct (session) connection for the live board's LISTEN; DATABASE_DIRECT_URL, else DATABASE_URL. */
+  databaseDirectUrl: string;
   orderTokenPepper: string;
   checkout: { successUrl: string; cancelUrl: string };
   payments:
@@ -197,6 +204,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     adminBaseUrl: env.ADMIN_BASE_URL ?? `${clientBaseUrl}/admin`,
     apiBaseUrl,
     databaseUrl: env.DATABASE_URL,
+    databaseDirectUrl: env.DATABASE_DIRECT_URL ?? env.DATABASE_URL,
     orderTokenPepper: env.ORDER_TOKEN_PEPPER ?? DEV_DEFAULTS.orderTokenPepper,
     checkout: {
       successUrl:

@@ -48,6 +48,7 @@ export async function main(): Promise<void> {
   }
   // Loaded only now, so the error tracker's Express instrumentation sees the router being loaded.
   const { createApp } = await import('./app.js');
+  const { listenClient, stopLiveBoard } = await import('./live/create-live-board.js');
   const database = createDb(config.databaseUrl, {
     max: 10,
     applicationName: 'popbox-api',
@@ -106,6 +107,7 @@ export async function main(): Promise<void> {
     corsOrigin: config.corsOrigin,
     mediaDir: config.storage.kind === 'local' ? config.storage.dir : undefined,
     rateLimit: config.rateLimit,
+    liveBoard: { connect: listenClient(config.databaseDirectUrl) },
   });
 
   await probeDatabase(deps);
@@ -115,6 +117,7 @@ export async function main(): Promise<void> {
   shutdownGracefully({
     server,
     logger,
+    beforeClose: () => stopLiveBoard(app),
     cleanup: async () => {
       await database.close();
       await flushErrorTracking();

@@ -110,6 +110,8 @@ describe('production configuration copied from .env.example', () => {
         'CLIENT_BASE_URL',
         'ADMIN_BASE_URL',
         'DATABASE_URL',
+        // The live board's LISTEN connection (issue 12).
+        'DATABASE_DIRECT_URL',
         'SUPABASE_URL',
         'SUPABASE_PUBLIC_KEY',
         'SUPABASE_SECRET_KEY',

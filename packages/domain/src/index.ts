@@ -23,6 +23,7 @@ export * from './adapters/beacon/index.js';
 export * from './shared/keyset.js';
 export * from './shared/locks.js';
 export * from './kuji/index.js';
+export * from './kuji-live/index.js';
 export * from './adapters/payments/index.js';
 export * from './checkout/index.js';
 export * from './orders/order.state.js';

@@ -16,6 +16,7 @@ import { loadProductDetailById, type ProductDetail } from '../catalog/product-de
 import { assertCoversReserved, recomputeKujiOnHand } from '../kuji/recompute-kuji-on-hand.js';
 import { lockKujiBoard } from '../kuji/board.queries.js';
 import { syncKujiBoard } from '../kuji/epochs.js';
+import { touchKujiBoard } from '../kuji/draw-log.js';
 import { isSlugTaken } from './slug.queries.js';
 import {
   assertAllExist,
@@ -91,6 +92,7 @@ export async function updateProduct(
       // (draft, archived, type change) reveals the open epoch's seed.
       await lockKujiBoard(tx, input.id);
       await syncKujiBoard(tx, deps, input.id);
+      await touchKujiBoard(tx, input.id);
     }
     const after = await loadProductDetailById(tx, deps.storage, input.id);
     await recordAudit(tx, actor, {

@@ -11,6 +11,7 @@ import {
   type PrizeView,
 } from './prize.queries.js';
 import { syncKujiBoard } from './epochs.js';
+import { touchKujiBoard } from './draw-log.js';
 import { assertCoversReserved, lockKujiInventory, recomputeKujiOnHand } from './recompute-kuji-on-hand.js';
 
 export interface CreateKujiPrizeInput {
@@ -57,6 +58,7 @@ export async function createKujiPrize(
     const inventory = await recomputeKujiOnHand(tx, input.id);
     // F12: a quantity change on a board on sale re-shuffles the undealt remainder as a new epoch.
     await syncKujiBoard(tx, deps, input.id);
+    await touchKujiBoard(tx, input.id);
     assertCoversReserved(inventory);
     const view = toPrizeView(row!);
     await recordAudit(tx, actor, {

@@ -6,6 +6,7 @@ import { rethrowStillReferenced } from '../shared/db-errors.js';
 import { recordAudit, type AdminActor } from '../audit/record-audit.js';
 import { toPrizeView } from './prize.queries.js';
 import { syncKujiBoard } from './epochs.js';
+import { touchKujiBoard } from './draw-log.js';
 import { assertCoversReserved, lockKujiInventory, recomputeKujiOnHand } from './recompute-kuji-on-hand.js';
 
 /**
@@ -33,6 +34,7 @@ export async function deleteKujiPrize(
     if (!deleted.length) throw notFound('Prize', { prizeId: input.prizeId });
     assertCoversReserved(await recomputeKujiOnHand(tx, input.id));
     await syncKujiBoard(tx, deps, input.id);
+    await touchKujiBoard(tx, input.id);
     await recordAudit(tx, actor, {
       action: 'kuji_prize.delete',
       entityType: 'kuji_prize',

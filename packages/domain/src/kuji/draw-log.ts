@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { kujiDrawLog, type Tx } from '@popbox/db';
 import { rows } from '../shared/sql.js';
+import { notifyKujiBoard } from '../kuji-live/notify-kuji-board.js';
 import { GENESIS_HASH, logEntryHash, type LogEntryInput } from '../kuji-verifier/recipe-v2.js';
 
 export type NewLogEntry = Omit<LogEntryInput, 'prevHash' | 'seq' | 'loggedAt'> & {
@@ -62,5 +63,5 @@ export async function appendLogEntry(tx: Tx, entry: NewLogEntry): Promise<{ id: 
 /** Bumps the board's live version and tells every API process (LISTEN kuji_board) after the commit. */
 export async function touchKujiBoard(tx: Tx, productId: string): Promise<void> {
   await tx.execute(sql`update kuji_decks set version = version + 1 where product_id = ${productId}`);
-  await tx.execute(sql`select pg_notify('kuji_board', ${productId})`);
+  await notifyKujiBoard(tx, productId);
 }

@@ -13,6 +13,7 @@ import {
   type PrizeView,
 } from './prize.queries.js';
 import { syncKujiBoard } from './epochs.js';
+import { touchKujiBoard } from './draw-log.js';
 import { assertCoversReserved, lockKujiInventory, recomputeKujiOnHand } from './recompute-kuji-on-hand.js';
 import type { CreateKujiPrizeInput } from './create-kuji-prize.js';
 
@@ -65,6 +66,7 @@ export async function updateKujiPrize(
     const inventory = await recomputeKujiOnHand(tx, input.id);
     // F12: a quantity change on a board on sale re-shuffles the undealt remainder as a new epoch.
     await syncKujiBoard(tx, deps, input.id);
+    await touchKujiBoard(tx, input.id);
     assertCoversReserved(inventory);
     const updated = toPrizeView(row!);
     await recordAudit(tx, actor, {

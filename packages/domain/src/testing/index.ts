@@ -1,1 +1,2 @@
 export * from './fake-resend.js';
+export * from './fake-beacon.js';

@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { emailOutbox } from '@popbox/db';
-import {
-  makeKujiProduct,
-  makeOrder,
-  makeProduct,
-  makeReservation,
-  makeUser,
-} from '@popbox/db/testing';
+import { makeKujiProduct, makeOrder, makeProduct, makeReservation, makeUser } from '@popbox/db/testing';
 import {
   deliverOutboxBatch,
   enqueueEmail,

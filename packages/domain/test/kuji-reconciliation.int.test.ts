@@ -399,6 +399,8 @@ describe('the kuji drift queries read only the checked boards (issue 12, defect 
     expect(await itemsOf(onSale)).toEqual([]);
     await db.execute(sql`UPDATE kuji_prizes SET remaining_quantity = 0 WHERE product_id = ${offSale[0]!}`);
     const report = await getReconciliationReport(deps());
-    expect(report.items.filter((i) => offSale.includes(i.productId) && i.kind !== 'kuji_on_hand')).toEqual([]);
+    expect(report.items.filter((i) => offSale.includes(i.productId) && i.kind !== 'kuji_on_hand')).toEqual(
+      [],
+    );
   });
 });

@@ -8,7 +8,9 @@ import type { BeaconChainInfo, BeaconRound, RandomnessBeacon } from '../ports/be
  */
 export function fakeBeacon(opts: { genesisTime?: number; label?: string } = {}): RandomnessBeacon {
   const chain: BeaconChainInfo = {
-    hash: createHash('sha256').update(`fake-beacon:${opts.label ?? 'test'}`).digest('hex'),
+    hash: createHash('sha256')
+      .update(`fake-beacon:${opts.label ?? 'test'}`)
+      .digest('hex'),
     scheme: 'bls-unchained-g1-rfc9380',
     publicKey: 'ab'.repeat(96),
     periodSeconds: 1,

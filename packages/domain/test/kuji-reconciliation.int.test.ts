@@ -304,29 +304,32 @@ describe('prize_remaining follows the current epoch (issue 12, defect 3)', () =>
     expect(await onHandOf(board)).toBe(1);
     await expectCleanAndRepairNoop(board);
 
-    // Claims and positions that no ticket holds are reported, and never rewritten by a repair.
+    // A pending line refunded before its round: its tickets are voided, but its cards are claimed in the
+    // public log and the dealer still deals them, so they stay pending cards.
+    await database.db.execute(
+      sql`UPDATE tickets SET voided_at = now(), void_reason = 'refund'
+           WHERE kuji_product_id = ${board.product.id} AND deck_position IS NULL`,
+    );
+    await expectCleanAndRepairNoop(board);
+
+    // A claim no ticket holds is reported, and never rewritten by a repair.
+    const deckItems = async () => (await itemsOf(board)).filter((i) => i.kind.startsWith('deck_'));
     await database.db.execute(
       sql`UPDATE kuji_decks SET claimed_through = claimed_through + 1 WHERE product_id = ${board.product.id}`,
     );
-    await database.db.execute(
-      sql`UPDATE tickets SET voided_at = now(), void_reason = 'test'
-           WHERE kuji_product_id = ${board.product.id} AND deck_position = 1`,
-    );
-    const items = await itemsOf(board);
-    expect(items.filter((i) => i.kind.startsWith('deck_'))).toEqual([
+    expect(await deckItems()).toEqual([
       expect.objectContaining({ kind: 'deck_pending', recorded: 2, expected: 1, repairable: false }),
     ]);
+    // A dealt position no ticket holds too.
     await database.db.execute(
-      sql`UPDATE tickets SET deck_position = NULL, kuji_prize_id = NULL
-           WHERE kuji_product_id = ${board.product.id} AND deck_position = 1`,
+      sql`UPDATE kuji_decks SET next_position = next_position + 1 WHERE product_id = ${board.product.id}`,
     );
-    const after = await itemsOf(board);
-    expect(after.filter((i) => i.kind.startsWith('deck_'))).toEqual([
-      expect.objectContaining({ kind: 'deck_position', recorded: 1, expected: 0, repairable: false }),
-      expect.objectContaining({ kind: 'deck_pending', recorded: 2, expected: 1, repairable: false }),
+    expect(await deckItems()).toEqual([
+      expect.objectContaining({ kind: 'deck_position', recorded: 2, expected: 1, repairable: false }),
     ]);
     const { repaired } = await repairReconciliationDrift(deps(), actor, { productIds: [board.product.id] });
     expect(repaired.filter((r) => r.kind.startsWith('deck_'))).toEqual([]);
+    expect(await deckItems()).toHaveLength(1);
   });
 });
 

@@ -98,11 +98,15 @@ export function prizeRemainingDriftQuery(productId?: string): SQL {
         ${onlyProduct(sql`d.product_id`, productId)}
     ),
     dealt AS (
-      SELECT t.kuji_prize_id AS prize_id, count(*)::int AS n
+      -- Per board (a correlated, aggregated subquery is never flattened): an index scan of its epoch's tickets.
+      SELECT d.prize_id, d.n
       FROM board b
-      JOIN tickets t ON t.deck_epoch_id = b.epoch_id
-      WHERE t.deck_position IS NOT NULL
-      GROUP BY t.kuji_prize_id
+      CROSS JOIN LATERAL (
+        SELECT t.kuji_prize_id AS prize_id, count(*)::int AS n
+        FROM tickets t
+        WHERE t.deck_epoch_id = b.epoch_id AND t.deck_position IS NOT NULL
+        GROUP BY t.kuji_prize_id
+      ) d
     ),
     checked AS (
       SELECT b.product_id, b.product_name, kp.id AS prize_id, kp.prize_code, kp.sort_order,
@@ -163,7 +167,8 @@ export const deckPositionDrift = (db: Executor, productId?: string) =>
 
 /**
  * Cards claimed by paid lines but not dealt yet (`claimed_through − (next_position − 1)`) vs the board's
- * pending tickets (no prize, no position, not voided).
+ * pending tickets (no prize, no position). Voided pending tickets count: a line's cards are claimed in the
+ * public log when it is paid and the dealer deals all of them, refunded or not.
  */
 export function deckPendingDriftQuery(productId?: string): SQL {
   return sql`
@@ -173,8 +178,7 @@ export function deckPendingDriftQuery(productId?: string): SQL {
     FROM (${checkedDecks(productId)}) d
     CROSS JOIN LATERAL (
       SELECT count(*)::int AS n FROM tickets
-       WHERE kuji_product_id = d.product_id AND deck_position IS NULL
-         AND kuji_prize_id IS NULL AND voided_at IS NULL
+       WHERE kuji_product_id = d.product_id AND deck_position IS NULL AND kuji_prize_id IS NULL
     ) t
     WHERE d.claimed_through - (d.next_position - 1) <> t.n
     ORDER BY d.product_id`;

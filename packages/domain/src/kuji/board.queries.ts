@@ -1,5 +1,5 @@
-import { and, asc, eq, gte } from 'drizzle-orm';
-import { kujiDeckCards, kujiDecks, kujiPrizes, type Executor, type Tx } from '@popbox/db';
+import { asc, eq } from 'drizzle-orm';
+import { kujiDecks, kujiPrizes, type Executor, type Tx } from '@popbox/db';
 import { lockKujiInventory } from './recompute-kuji-on-hand.js';
 
 /**

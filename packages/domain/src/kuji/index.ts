@@ -13,3 +13,4 @@ export * from './create-kuji-prize.js';
 export * from './update-kuji-prize.js';
 export * from './delete-kuji-prize.js';
 export * from './upload-kuji-prize-image.js';
+export * from './draw-log-voids.js';

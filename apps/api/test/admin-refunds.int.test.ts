@@ -348,7 +348,10 @@ describe('POST /api/v1/admin/orders/{id}/refund (B14, F9)', () => {
     const res = await refund(orderId);
     expect(res.status).toBe(200);
     // The remainder is reserved while the refund is pending, but the order is not refunded yet.
-    expect(res.body).toMatchObject({ status: 'paid', payment: { status: 'paid', refundedAmountCents: 5200 } });
+    expect(res.body).toMatchObject({
+      status: 'paid',
+      payment: { status: 'paid', refundedAmountCents: 5200 },
+    });
 
     const failed = h.stripe.setRefundStatus(res.body.refunds[0].providerRefundId, 'failed');
     expect((await postWebhook(h.app, h.stripe.event('refund.failed', failed))).status).toBe(200);

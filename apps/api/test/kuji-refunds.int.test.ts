@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpLink, type TRPCClientError } from '@trpc/client';
 import { makeKujiProduct, makeProduct } from '@popbox/db/testing';
 import { GENESIS_HASH, logEntryHash, type LogEntryInput } from '@popbox/domain/kuji-verifier';
 import type { AppRouter } from '../src/trpc/app-router.js';
@@ -267,7 +267,12 @@ describe('defect 7: refunds after a draw', () => {
       shippingCents: m.shippingCents,
     });
     expect(tooMuch.body.error.details.lines).toEqual([
-      expect.objectContaining({ name: 'Sticker sheet', amountCents: 1000, refundable: true, why: 'standard' }),
+      expect.objectContaining({
+        name: 'Sticker sheet',
+        amountCents: 1000,
+        refundable: true,
+        why: 'standard',
+      }),
       expect.objectContaining({ name: 'Hero Board', amountCents: 4500, refundable: false, why: 'drawn' }),
     ]);
     expect(tooMuch.body.error.message).toContain(`Only $${(refundable / 100).toFixed(2)} of this order`);
@@ -287,7 +292,10 @@ describe('defect 7: refunds after a draw', () => {
     // Nothing is left without force, through both transports.
     const rest = await refund(m.orderId, {});
     expect(rest.status).toBe(409);
-    expect(rest.body.error).toMatchObject({ code: 'REFUND_EXCEEDS_REFUNDABLE', details: { availableCents: 0 } });
+    expect(rest.body.error).toMatchObject({
+      code: 'REFUND_EXCEEDS_REFUNDABLE',
+      details: { availableCents: 0 },
+    });
     const viaTrpc = await trpc(randomUUID())
       .admin.orders.refund.mutate({ id: m.orderId, amountCents: 1 })
       .then(
@@ -339,7 +347,11 @@ describe('defect 7: refunds after a draw', () => {
 
   it('validates the force: a reason is required, and forcing needs a drawn kuji line', async () => {
     const m = await mixedOrder();
-    for (const body of [{ forceKujiRefund: {} }, { forceKujiRefund: { reason: '   ' } }, { forceKujiRefund: true }]) {
+    for (const body of [
+      { forceKujiRefund: {} },
+      { forceKujiRefund: { reason: '   ' } },
+      { forceKujiRefund: true },
+    ]) {
       const res = await refund(m.orderId, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
@@ -348,6 +360,9 @@ describe('defect 7: refunds after a draw', () => {
     const plain = await paidCheckout(h, [{ productId: stickers.id, quantity: 1 }]);
     const res = await refund(plain.orderId, { forceKujiRefund: { reason: 'nothing to force' } });
     expect(res.status).toBe(409);
-    expect(res.body.error).toMatchObject({ code: 'REFUND_NOT_ALLOWED', details: { reason: 'nothing_to_force' } });
+    expect(res.body.error).toMatchObject({
+      code: 'REFUND_NOT_ALLOWED',
+      details: { reason: 'nothing_to_force' },
+    });
   });
 });

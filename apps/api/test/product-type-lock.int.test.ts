@@ -108,7 +108,9 @@ describe('PATCH /admin/products/{id} productType (issue 12, defect 8)', () => {
        values ($1, $2, $3, $4, $5, $6, 'T-pending-' || md5(random()::text))`,
       [order.id, items[0]!.id, order.customerId, kuji.product.id, draw!.id, epoch!.id],
     );
-    const locked = await admin.call('PATCH', `/admin/products/${kuji.product.id}`, { productType: 'standard' });
+    const locked = await admin.call('PATCH', `/admin/products/${kuji.product.id}`, {
+      productType: 'standard',
+    });
     expect(locked.status).toBe(409);
     expect(locked.body.error).toMatchObject({
       code: 'PRODUCT_TYPE_LOCKED',

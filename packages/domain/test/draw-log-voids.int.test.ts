@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, desc, eq, inArray } from 'drizzle-orm';
-import {
-  kujiDeckEpochs,
-  kujiDecks,
-  kujiDrawLog,
-  tickets,
-  type Db,
-  type Tx,
-} from '@popbox/db';
+import { kujiDeckEpochs, kujiDecks, kujiDrawLog, tickets, type Db, type Tx } from '@popbox/db';
 import { createTestDatabase, makeKujiProduct, makeOrder, type TestDatabase } from '@popbox/db/testing';
 import { appendTicketVoids, systemClock } from '../src/index.js';
 import { GENESIS_HASH, logEntryHash, type LogEntryInput } from '../src/kuji-verifier/recipe-v2.js';
@@ -24,7 +17,11 @@ beforeAll(async () => {
 afterAll(() => database?.close());
 const db = () => database.db;
 
-async function appendRaw(tx: Db | Tx, productId: string, fields: Omit<LogEntryInput, 'prevHash' | 'seq' | 'loggedAt'> & { orderItemId?: string }) {
+async function appendRaw(
+  tx: Db | Tx,
+  productId: string,
+  fields: Omit<LogEntryInput, 'prevHash' | 'seq' | 'loggedAt'> & { orderItemId?: string },
+) {
   const [last] = await tx
     .select()
     .from(kujiDrawLog)
@@ -41,7 +38,13 @@ async function appendRaw(tx: Db | Tx, productId: string, fields: Omit<LogEntryIn
   };
   const [row] = await tx
     .insert(kujiDrawLog)
-    .values({ productId, ...entry, loggedAt, orderItemId: orderItemId ?? null, entryHash: await logEntryHash(entry) })
+    .values({
+      productId,
+      ...entry,
+      loggedAt,
+      orderItemId: orderItemId ?? null,
+      entryHash: await logEntryHash(entry),
+    })
     .returning();
   return row!;
 }
@@ -111,7 +114,10 @@ async function dealtBoard(lines: number[]) {
     }
     orders.push({ order, lineRef, tickets: made, item: items[0]! });
   }
-  await db().update(kujiDecks).set({ nextPosition: position, claimedThrough: position - 1 }).where(eq(kujiDecks.productId, productId));
+  await db()
+    .update(kujiDecks)
+    .set({ nextPosition: position, claimedThrough: position - 1 })
+    .where(eq(kujiDecks.productId, productId));
   return { productId, prize, epoch: epoch!, orders };
 }
 
@@ -154,11 +160,15 @@ describe('appendTicketVoids (issue 12: voids are public)', () => {
     // Voided out of order: positions are logged ascending.
     await voidTickets([a!.tickets[2]!.id, a!.tickets[0]!.id]);
     const appended = await db().transaction((tx) =>
-      appendTicketVoids(tx, { clock: systemClock }, {
-        orderId: a!.order.id,
-        ticketIds: [a!.tickets[2]!.id, a!.tickets[0]!.id],
-        reason: 'refund',
-      }),
+      appendTicketVoids(
+        tx,
+        { clock: systemClock },
+        {
+          orderId: a!.order.id,
+          ticketIds: [a!.tickets[2]!.id, a!.tickets[0]!.id],
+          reason: 'refund',
+        },
+      ),
     );
     expect(appended).toHaveLength(1);
     const log = await assertChainValid(board.productId);
@@ -187,7 +197,12 @@ describe('appendTicketVoids (issue 12: voids are public)', () => {
       appendTicketVoids(tx, { clock: systemClock }, { orderId: a!.order.id, reason: 'forced_refund' }),
     );
     const after = await assertChainValid(board.productId);
-    expect(after.at(-1)).toMatchObject({ seq: 5, voidPositions: [2], ticketCount: 1, voidReason: 'forced_refund' });
+    expect(after.at(-1)).toMatchObject({
+      seq: 5,
+      voidPositions: [2],
+      ticketCount: 1,
+      voidReason: 'forced_refund',
+    });
   });
 
   it('ignores legacy and pending tickets and tickets that are not voided', async () => {
@@ -195,27 +210,29 @@ describe('appendTicketVoids (issue 12: voids are public)', () => {
     const [a] = board.orders;
     // A pending ticket of the same line (no position, no prize) and a legacy one (prize only), both voided.
     const [draw] = await db().select().from(kujiDrawLog).where(eq(kujiDrawLog.lineRef, a!.lineRef));
-    await db().insert(tickets).values([
-      {
-        orderId: a!.order.id,
-        orderItemId: a!.item.id,
-        customerId: a!.order.customerId!,
-        kujiProductId: board.productId,
-        drawLogId: draw!.id,
-        deckEpochId: board.epoch.id,
-        ticketNumber: `T-${randomUUID()}`,
-        voidedAt: new Date(),
-      },
-      {
-        orderId: a!.order.id,
-        orderItemId: a!.item.id,
-        customerId: a!.order.customerId!,
-        kujiProductId: board.productId,
-        kujiPrizeId: board.prize.id,
-        ticketNumber: `T-${randomUUID()}`,
-        voidedAt: new Date(),
-      },
-    ]);
+    await db()
+      .insert(tickets)
+      .values([
+        {
+          orderId: a!.order.id,
+          orderItemId: a!.item.id,
+          customerId: a!.order.customerId!,
+          kujiProductId: board.productId,
+          drawLogId: draw!.id,
+          deckEpochId: board.epoch.id,
+          ticketNumber: `T-${randomUUID()}`,
+          voidedAt: new Date(),
+        },
+        {
+          orderId: a!.order.id,
+          orderItemId: a!.item.id,
+          customerId: a!.order.customerId!,
+          kujiProductId: board.productId,
+          kujiPrizeId: board.prize.id,
+          ticketNumber: `T-${randomUUID()}`,
+          voidedAt: new Date(),
+        },
+      ]);
     expect(
       await db().transaction((tx) =>
         appendTicketVoids(tx, { clock: systemClock }, { orderId: a!.order.id, reason: 'cancellation' }),

@@ -9,8 +9,7 @@ import type { TestApp } from './test-app.js';
  */
 export async function openV1Board(app: TestApp, productId: string): Promise<void> {
   await app.database.db.transaction((tx) => syncKujiDeck(tx, app.deps, productId));
-  await app.database.pool.query(
-    `update kuji_decks set claimed_through = total_cards where product_id = $1`,
-    [productId],
-  );
+  await app.database.pool.query(`update kuji_decks set claimed_through = total_cards where product_id = $1`, [
+    productId,
+  ]);
 }

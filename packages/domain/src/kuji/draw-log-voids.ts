@@ -57,9 +57,7 @@ export async function appendTicketVoids(
         input.ticketIds ? inArray(tickets.id, [...input.ticketIds]) : undefined,
       ),
     )
-    .then((found) =>
-      found.map((c) => ({ ...c, lineRef: c.lineRef!, position: c.position! })),
-    );
+    .then((found) => found.map((c) => ({ ...c, lineRef: c.lineRef!, position: c.position! })));
   if (!cards.length) return [];
 
   const appended: AppendedVoid[] = [];
@@ -100,7 +98,12 @@ async function loggedVoidPositions(tx: Tx, productId: string, lineRefs: string[]
 function groupByLine(cards: VoidedCard[]) {
   const lines = new Map<string, { lineRef: string; epoch: number; drawSeq: number; positions: number[] }>();
   for (const c of cards) {
-    const line = lines.get(c.lineRef) ?? { lineRef: c.lineRef, epoch: c.epoch, drawSeq: c.drawSeq, positions: [] };
+    const line = lines.get(c.lineRef) ?? {
+      lineRef: c.lineRef,
+      epoch: c.epoch,
+      drawSeq: c.drawSeq,
+      positions: [],
+    };
     line.positions.push(c.position);
     lines.set(c.lineRef, line);
   }
@@ -155,4 +158,3 @@ async function appendVoidEntry(
   });
   return { productId, lineRef: line.lineRef, epoch: line.epoch, seq, positions: line.positions, entryHash };
 }
-

@@ -27,8 +27,10 @@ const kuji = (tickets: OrderLineForRefund['tickets'], logged = tickets.total > 0
 });
 const dealt = kuji({ total: 3, pending: 0, voided: 0 });
 // 800 + 4500 + 1200 shipping
-const mixed = (lines = [stickers, dealt], refunds: Array<{ status: string; amountCents: number; forced: boolean }> = []) =>
-  summariseRefundable({ paymentAmountCents: 6500, shippingCents: 1200, lines, refunds });
+const mixed = (
+  lines = [stickers, dealt],
+  refunds: Array<{ status: string; amountCents: number; forced: boolean }> = [],
+) => summariseRefundable({ paymentAmountCents: 6500, shippingCents: 1200, lines, refunds });
 
 describe('refundable lines (issue 12: no cancellation once drawn)', () => {
   it('classifies standard, undrawn, voided, dealt and pending lines', () => {
@@ -56,7 +58,10 @@ describe('refundable lines (issue 12: no cancellation once drawn)', () => {
       'Only $20.00 of this order can be refunded: Sticker sheet ×2 ($8.00) and shipping ($12.00). ' +
         'Kuji draws are not refundable once drawn (Hero Board ×3 ($45.00)); staff may force a kuji refund with a reason.',
     );
-    expect((refused.details.lines as Array<{ why: string }>).map((l) => l.why)).toEqual(['standard', 'drawn']);
+    expect((refused.details.lines as Array<{ why: string }>).map((l) => l.why)).toEqual([
+      'standard',
+      'drawn',
+    ]);
   });
 
   it('counts a kuji line that never reached the draw (parked order) as refundable', () => {
@@ -83,7 +88,11 @@ describe('refundable lines (issue 12: no cancellation once drawn)', () => {
     expect(decideRefundAmount(s, null, false)).toEqual({ ok: true, amountCents: 1200 });
     const after = mixed([dealt], [{ status: 'succeeded', amountCents: 1200, forced: false }]);
     const refused = decideRefundAmount(after, null, false);
-    expect(refused).toMatchObject({ ok: false, code: 'REFUND_EXCEEDS_REFUNDABLE', details: { availableCents: 0 } });
+    expect(refused).toMatchObject({
+      ok: false,
+      code: 'REFUND_EXCEEDS_REFUNDABLE',
+      details: { availableCents: 0 },
+    });
   });
 
   it('keeps the old answer for standard orders: beyond the remainder is REFUND_NOT_ALLOWED', () => {

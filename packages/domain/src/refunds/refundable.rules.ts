@@ -180,7 +180,12 @@ export function decideRefundAmount(
   forced: boolean,
 ): RefundDecision {
   if (summary.remainingCents <= 0) {
-    return { ok: false, code: 'REFUND_NOT_ALLOWED', message: 'Nothing is left to refund', details: { remainingCents: 0 } };
+    return {
+      ok: false,
+      code: 'REFUND_NOT_ALLOWED',
+      message: 'Nothing is left to refund',
+      details: { remainingCents: 0 },
+    };
   }
   if (forced) {
     const pending = summary.lines.filter((l) => l.why === 'draw_pending');

@@ -26,6 +26,7 @@ import {
   replaceTags,
 } from './product-links.queries.js';
 import { productAuditSummary } from './product-audit.js';
+import { assertProductTypeChangeable } from './product-type-lock.js';
 import { PRODUCT_UNIQUE_FIELDS } from './create-product.js';
 
 export interface UpdateProductInput {
@@ -48,6 +49,7 @@ export interface UpdateProductInput {
 /**
  * B13 update with F10: a rename keeps the slug unless `slug` is sent; a taken slug or SKU is a 409 naming
  * the field. Becoming (or staying) kuji re-derives on_hand from the prizes and must still cover `reserved`.
+ * A type change is refused (409 PRODUCT_TYPE_LOCKED) while orders, reservations or draws hold the product.
  */
 export async function updateProduct(
   deps: Pick<Deps, 'db' | 'storage' | 'clock' | 'random' | 'beacon'>,
@@ -63,6 +65,9 @@ export async function updateProduct(
       if (await isSlugTaken(tx, 'products', input.slug, input.id)) {
         throw new DomainError('DUPLICATE', 'Another product already uses this slug', { field: 'slug' });
       }
+    }
+    if (input.productType !== undefined) {
+      await assertProductTypeChangeable(tx, input.id, locked.productType, input.productType);
     }
     await applyColumns(tx, input);
     if (input.collectionIds) {

@@ -16,3 +16,4 @@ export * from './delete-kuji-prize.js';
 export * from './upload-kuji-prize-image.js';
 export * from './beacon-outage-alert.js';
 export * from './commit-kuji-boards.js';
+export * from './draw-log-voids.js';

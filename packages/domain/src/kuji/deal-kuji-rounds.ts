@@ -13,6 +13,7 @@ import {
 import { lockKujiBoard } from './board.queries.js';
 import { touchKujiBoard } from './draw-log.js';
 import { revealEpoch } from './epochs.js';
+import { voidRefundedTickets } from '../refunds/void-refunded-tickets.js';
 import { LAST_ONE_TIER } from './prize.rules.js';
 
 export type DealDeps = Pick<Deps, 'db' | 'clock' | 'logger' | 'beacon'>;
@@ -166,6 +167,18 @@ async function dealLine(tx: Tx, deps: DealDeps, productId: string, line: Pending
     .set({ nextPosition: first + drawn.length })
     .where(eq(kujiDecks.productId, productId));
   if (finalCard) await revealEpoch(tx, deps, epoch.id, 'sold_out');
+
+  // A line whose order was fully refunded while it waited (e.g. from the provider's dashboard) is still dealt —
+  // voids never change a deal — and its tickets are voided at once, in public.
+  if (line.orderItemId) {
+    const [order] = await rows<{ id: string; status: string }>(
+      tx,
+      sql`select o.id, o.status from orders o join order_items i on i.order_id = o.id where i.id = ${line.orderItemId}`,
+    );
+    if (order?.status === 'refunded') {
+      await voidRefundedTickets(deps, tx, order.id, { reason: 'refund', text: 'Order refunded' });
+    }
+  }
 }
 
 /**

@@ -98,10 +98,18 @@ function report(doc: FairnessDocument, board: BoardVerification, ticket?: Ticket
 
   out.push('', 'Draws');
   if (board.lines.length === 0) out.push('  no draw yet');
+  const statusText = {
+    pending: 'pending (waiting for its beacon round)',
+    dealt: 'dealt (prizes checkable once the seed is revealed)',
+    verified: 'verified',
+  };
   for (const l of board.lines) {
-    const head = `  ${l.lineRef}  epoch ${l.epoch}  round ${l.targetRound ?? '—'}  ${l.ticketCount} ticket${l.ticketCount === 1 ? '' : 's'}  ${range(l.positions)}  ${l.status}`;
-    const lines = verdict(l.ok, l.status === 'verified' ? 'verified' : 'ok so far', l.problems);
-    out.push(`${head}  ${lines[0]}`, ...lines.slice(1).map((p) => `    ${p}`));
+    const head = `  ${l.lineRef}  epoch ${l.epoch}  round ${l.targetRound ?? '—'}  ${l.ticketCount} ticket${l.ticketCount === 1 ? '' : 's'}  ${range(l.positions)}`;
+    if (l.ok) out.push(`${head}  ${statusText[l.status]}`);
+    else {
+      const lines = verdict(false, '', l.problems);
+      out.push(`${head}  ${l.status}, ${lines[0]}`, ...lines.slice(1).map((p) => `    ${p}`));
+    }
   }
 
   out.push('');

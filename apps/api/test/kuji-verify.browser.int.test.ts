@@ -52,7 +52,7 @@ describe.skipIf(!haveChromium)('the kuji verify page in a real browser', () => {
       'Verified: every epoch and every draw of this board checks out.',
     );
     expect(await page.locator('h1').textContent()).toBe(`Verify “${HOSTILE_NAME}”`);
-    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
 
     const epochs = page.locator('#epochs tr[data-epoch]');
     expect(await epochs.count()).toBe(1);
@@ -146,7 +146,7 @@ describe.skipIf(!haveChromium)('the kuji verify page in a real browser', () => {
     await page.goto(`${app.url}/kuji/${slug}/verify?line=${encodeURIComponent(hostile)}`);
     expect(await page.inputValue('input[name="line"]')).toBe(hostile);
     await page.locator('#ticket-verdict[data-ok="false"]').waitFor({ timeout: 30_000 });
-    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
     await page.close();
   });
 });

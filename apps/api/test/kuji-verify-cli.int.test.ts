@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import type { FairnessDocument } from '@popbox/domain/kuji-verifier';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { json } from './support/http.js';
-import { sellOutKujiBoard, type SoldTicket } from './support/kuji-board.js';
+import { sellKujiBoard, type SoldTicket } from './support/kuji-board.js';
 
 /** `pnpm kuji:verify` against a board sold out through checkout, the simulator and the local beacon. */
 const root = resolve(import.meta.dirname, '../../..');
@@ -47,7 +47,7 @@ let tickets: SoldTicket[];
 let doc: FairnessDocument;
 beforeAll(async () => {
   app = await startTestApp();
-  ({ slug, tickets } = await sellOutKujiBoard(app));
+  ({ slug, tickets } = await sellKujiBoard(app));
   doc = (await json(await fetch(`${app.url}/api/v1/kuji/${slug}/fairness`))) as unknown as FairnessDocument;
 });
 afterAll(() => app?.close());
@@ -124,6 +124,26 @@ describe('pnpm kuji:verify', () => {
     } finally {
       await mirror.close();
     }
+  });
+
+  it('says "verified so far" while the open epoch keeps its seed secret, for the board and a ticket', async () => {
+    const open = await sellKujiBoard(app, [2]);
+    const t = open.tickets[1]!;
+    const { code, stdout } = await kujiVerify(
+      `${app.url}/kuji/${open.slug}/verify?line=${t.lineRef}&position=${t.position}`,
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain('seed not revealed yet  ok so far');
+    expect(stdout).toMatch(
+      new RegExp(
+        `^  ${t.lineRef} .* positions 1–2  dealt \\(prizes checkable once the seed is revealed\\)$`,
+        'm',
+      ),
+    );
+    expect(stdout).toContain(
+      "verified so far: dealt as published; its prize can be checked once the epoch's seed is revealed",
+    );
+    expect(stdout).toContain('RESULT: verified so far (1 epoch not revealed yet)');
   });
 
   it('exits 2 on usage and network errors', async () => {

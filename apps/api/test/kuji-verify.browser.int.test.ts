@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { FairnessDocument } from '@popbox/domain/kuji-verifier';
 import { haveChromium, launchChromium, warnIfNoChromium } from './support/browser.js';
 import { sql } from './support/checkout.js';
-import { sellOutKujiBoard, type SoldTicket } from './support/kuji-board.js';
+import { sellKujiBoard, type SoldTicket } from './support/kuji-board.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 /** GET /kuji/{slug}/verify runs the public verifier in Chromium against a board sold out through checkout. */
@@ -18,7 +18,7 @@ let tickets: SoldTicket[];
 beforeAll(async () => {
   if (!haveChromium) return;
   app = await startTestApp();
-  ({ slug, tickets } = await sellOutKujiBoard(app));
+  ({ slug, tickets } = await sellKujiBoard(app));
   await sql(app, `UPDATE products SET name = $1 WHERE slug = $2`, [HOSTILE_NAME, slug]);
   browser = await launchChromium();
 });

@@ -20,11 +20,12 @@ export interface SoldTicket {
 }
 
 /**
- * A kuji board sold out through the real money path: each buyer checks out `counts[i]` draws and pays on the
- * local simulator (its signed webhook logs the line with a target beacon round), then the jobs app's dealer
- * deals every line with the test beacon. Answers the board's slug and the tickets as buyers hold them.
+ * A kuji board sold through the real money path (sold out with the default counts): each buyer checks out
+ * `counts[i]` draws and pays on the local simulator (its signed webhook logs the line with a target beacon
+ * round), then the jobs app's dealer deals every line with the test beacon. Answers the board's slug and the
+ * tickets as buyers hold them.
  */
-export async function sellOutKujiBoard(
+export async function sellKujiBoard(
   app: TestApp,
   counts = [3, 4, 5],
 ): Promise<{ slug: string; productId: string; tickets: SoldTicket[] }> {

@@ -85,9 +85,11 @@ async function dealBoard(
   let lines = 0;
   let cards = 0;
   const rounds = [...new Set(pending.map((l) => l.targetRound))].sort((a, b) => a - b);
+  let dealtThrough = 0;
   for (const round of rounds) {
     const beacon = randomness.get(round);
     if (!beacon) break; // later rounds must wait for this one: the order of deals is part of the recipe
+    dealtThrough = round;
     const ordered = await orderLinesOfRound(
       beacon.randomness,
       pending.filter((l) => l.targetRound === round),
@@ -98,7 +100,12 @@ async function dealBoard(
       cards += line.ticketCount;
     }
   }
-  if (lines > 0) await touchKujiBoard(tx, productId);
+  if (lines > 0) {
+    await tx.execute(
+      sql`update kuji_decks set last_dealt_round = greatest(last_dealt_round, ${dealtThrough}) where product_id = ${productId}`,
+    );
+    await touchKujiBoard(tx, productId);
+  }
   return { lines, cards };
 }
 

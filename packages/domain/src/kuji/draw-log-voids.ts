@@ -1,8 +1,8 @@
-import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import { kujiDrawLog, tickets, type Tx } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
-import { GENESIS_HASH, logEntryHash } from '../kuji-verifier/recipe-v2.js';
 import { lockKujiBoard } from './board.queries.js';
+import { appendLogEntry } from './draw-log.js';
 
 /** Why dealt tickets were voided, as the public draw log states it. */
 export type TicketVoidReason = 'refund' | 'forced_refund' | 'cancellation';
@@ -119,20 +119,9 @@ async function appendVoidEntry(
   line: { lineRef: string; epoch: number; positions: number[] },
   reason: TicketVoidReason,
 ): Promise<AppendedVoid> {
-  const [last] = await tx
-    .select({ seq: kujiDrawLog.seq, entryHash: kujiDrawLog.entryHash })
-    .from(kujiDrawLog)
-    .where(eq(kujiDrawLog.productId, productId))
-    .orderBy(desc(kujiDrawLog.seq))
-    .limit(1);
-  const seq = (last?.seq ?? 0) + 1;
-  const prevHash = last?.entryHash ?? GENESIS_HASH;
-  // The instant hashed is the instant stored: a Date has millisecond precision, like the ISO text.
-  const loggedAt = new Date(deps.clock.now().getTime());
-  const entry = {
-    prevHash,
-    seq,
-    kind: 'void' as const,
+  const appended = await appendLogEntry(tx, {
+    productId,
+    kind: 'void',
     epoch: line.epoch,
     lineRef: line.lineRef,
     ticketCount: line.positions.length,
@@ -140,21 +129,14 @@ async function appendVoidEntry(
     commitment: null,
     voidPositions: line.positions,
     voidReason: reason,
-    loggedAt: loggedAt.toISOString(),
-  };
-  const entryHash = await logEntryHash(entry);
-  await tx.insert(kujiDrawLog).values({
-    productId,
-    seq,
-    kind: 'void',
-    epoch: line.epoch,
-    lineRef: line.lineRef,
-    ticketCount: entry.ticketCount,
-    voidPositions: line.positions,
-    voidReason: reason,
-    prevHash,
-    entryHash,
-    loggedAt,
+    loggedAt: deps.clock.now(),
   });
-  return { productId, lineRef: line.lineRef, epoch: line.epoch, seq, positions: line.positions, entryHash };
+  return {
+    productId,
+    lineRef: line.lineRef,
+    epoch: line.epoch,
+    seq: appended.seq,
+    positions: line.positions,
+    entryHash: appended.entryHash,
+  };
 }

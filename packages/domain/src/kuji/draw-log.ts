@@ -16,7 +16,10 @@ export type NewLogEntry = Omit<LogEntryInput, 'prevHash' | 'seq' | 'loggedAt'> &
  * hash. The caller holds the board lock (`lockKujiBoard`), which serialises appends per board; the unique
  * (product_id, seq) constraint is the backstop.
  */
-export async function appendLogEntry(tx: Tx, entry: NewLogEntry): Promise<{ id: string; seq: number }> {
+export async function appendLogEntry(
+  tx: Tx,
+  entry: NewLogEntry,
+): Promise<{ id: string; seq: number; entryHash: string }> {
   const [last] = await rows<{ seq: number; entryHash: string }>(
     tx,
     sql`select seq, entry_hash as "entryHash" from kuji_draw_log
@@ -57,7 +60,7 @@ export async function appendLogEntry(tx: Tx, entry: NewLogEntry): Promise<{ id: 
       loggedAt: new Date(loggedAt),
     })
     .returning({ id: kujiDrawLog.id });
-  return { id: row!.id, seq };
+  return { id: row!.id, seq, entryHash };
 }
 
 /** Bumps the board's live version and tells every API process (LISTEN kuji_board) after the commit. */

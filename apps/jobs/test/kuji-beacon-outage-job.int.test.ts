@@ -75,7 +75,12 @@ describe('the deal-kuji-draws job during a beacon outage', () => {
 
     const { product } = await makeKujiProduct(
       database.db,
-      { prizes: [{ code: 'A1', quantity: 3 }, { code: 'B1', quantity: 5 }] },
+      {
+        prizes: [
+          { code: 'A1', quantity: 3 },
+          { code: 'B1', quantity: 5 },
+        ],
+      },
       beacon,
     );
     let round = 0;
@@ -85,7 +90,13 @@ describe('the deal-kuji-draws job during a beacon outage', () => {
         claimKujiLine(
           tx,
           { random: systemRandom, clock, beacon },
-          { orderId: order.id, orderItemId: items[0]!.id, customerId: order.customerId!, productId: product.id, quantity },
+          {
+            orderId: order.id,
+            orderItemId: items[0]!.id,
+            customerId: order.customerId!,
+            productId: product.id,
+            quantity,
+          },
         ),
       );
       if (!claimed.ok) throw new Error(claimed.reason);
@@ -95,7 +106,11 @@ describe('the deal-kuji-draws job during a beacon outage', () => {
     down = true;
     const dueAt = roundPublishedAt(beacon.chain(), round) * 1000;
     nowMs = dueAt + 60_000;
-    await expect(run()).resolves.toMatchObject({ linesDealt: 0, linesWaitingForBeacon: 2, beaconLagSeconds: 60 });
+    await expect(run()).resolves.toMatchObject({
+      linesDealt: 0,
+      linesWaitingForBeacon: 2,
+      beaconLagSeconds: 60,
+    });
     expect(await lastRun()).toMatchObject({
       status: 'succeeded',
       result: expect.objectContaining({ linesWaitingForBeacon: 2, oldestWaitingRound: round }),
@@ -110,9 +125,13 @@ describe('the deal-kuji-draws job during a beacon outage', () => {
       error: `2 kuji draws have waited 130 s for beacon round ${round}: no relay answered for round ${round} (shop alerted)`,
     });
     nowMs += 30_000;
-    await expect(run()).rejects.toThrow(/^2 kuji draws have waited 160 s for beacon round \d+: no relay answered/);
+    await expect(run()).rejects.toThrow(
+      /^2 kuji draws have waited 160 s for beacon round \d+: no relay answered/,
+    );
     expect((await lastRun()).error).not.toContain('shop alerted');
-    const alerts = await query<{ to_email: string }>(`SELECT to_email FROM email_outbox WHERE kind = 'shop_alert'`);
+    const alerts = await query<{ to_email: string }>(
+      `SELECT to_email FROM email_outbox WHERE kind = 'shop_alert'`,
+    );
     expect(alerts).toEqual([{ to_email: 'alerts@popbox.test' }]);
     const pending = await query<{ n: number }>(
       `SELECT count(*)::int AS n FROM tickets WHERE kuji_product_id = $1 AND kuji_prize_id IS NULL`,

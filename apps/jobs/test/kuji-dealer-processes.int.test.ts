@@ -174,10 +174,10 @@ describe('two jobs processes dealing the same kuji rounds', () => {
     expect(claims.every((c) => c.ok)).toBe(true);
 
     await until(async () => {
-      const [{ n }] = await query<{ n: number }>(
+      const [row] = await query<{ n: number }>(
         `SELECT count(*)::int AS n FROM kuji_draw_log WHERE kind = 'draw' AND dealt_at IS NULL`,
       );
-      return n === 0 ? true : undefined;
+      return row?.n === 0 ? true : undefined;
     }, 60_000);
     // Let the dealers run a while longer: a second deal of any line would fail (append-only log) or show below.
     await sleep(1500);
@@ -217,10 +217,13 @@ describe('two jobs processes dealing the same kuji rounds', () => {
     expect(rounds).toEqual([...rounds].sort((a, b) => a - b));
 
     // Each ticket has exactly one position, inside its own line's range; positions 1..60 each once.
-    const tickets = await query<{ draw_log_id: string; kuji_prize_id: string | null; deck_position: number | null }>(
-      `SELECT draw_log_id, kuji_prize_id, deck_position FROM tickets WHERE kuji_product_id = $1`,
-      [product.id],
-    );
+    const tickets = await query<{
+      draw_log_id: string;
+      kuji_prize_id: string | null;
+      deck_position: number | null;
+    }>(`SELECT draw_log_id, kuji_prize_id, deck_position FROM tickets WHERE kuji_product_id = $1`, [
+      product.id,
+    ]);
     expect(tickets).toHaveLength(CARDS);
     expect(tickets.every((t) => t.kuji_prize_id !== null && t.deck_position !== null)).toBe(true);
     expect(tickets.map((t) => t.deck_position).sort((a, b) => a! - b!)).toEqual(
@@ -241,7 +244,9 @@ describe('two jobs processes dealing the same kuji rounds', () => {
     for (const prize of prizes.filter((p) => p.prizeTier !== 'LO')) {
       const dealt = tickets.filter((t) => t.kuji_prize_id === prize.id).length;
       expect(dealt).toBe(prize.initialQuantity);
-      expect(remaining.find((r) => r.id === prize.id)!.remaining_quantity).toBe(prize.initialQuantity - dealt);
+      expect(remaining.find((r) => r.id === prize.id)!.remaining_quantity).toBe(
+        prize.initialQuantity - dealt,
+      );
     }
     const [deck] = await query<{ next_position: number; claimed_through: number }>(
       `SELECT next_position, claimed_through FROM kuji_decks WHERE product_id = $1`,
@@ -280,12 +285,21 @@ describe('two jobs processes dealing the same kuji rounds', () => {
     const perProcess = processes.map((p) => dealerRuns(p.out.text).length);
     expect(perProcess.reduce((a, b) => a + b, 0)).toBe(runs.find((r) => r.status === 'succeeded')!.n);
     expect(perProcess.every((n) => n > 0)).toBe(true);
+    for (const p of processes) {
+      expect(p.out.text).not.toContain('kuji dealer check failed');
+      expect(p.out.text).not.toContain('pg-boss error');
+      expect(p.out.text).not.toContain('job failed');
+    }
     // What every dealer reports adds up to each line once: no dealer dealt a line another had dealt.
-    const [{ lines: processLines }] = await query<{ lines: number }>(
-      `SELECT coalesce(sum((result->>'linesDealt')::int), 0)::int AS lines FROM job_runs
-        WHERE job_name = 'deal-kuji-draws' AND status = 'succeeded'`,
+    const processLines = (
+      await query<{ lines: number }>(
+        `SELECT coalesce(sum((result->>'linesDealt')::int), 0)::int AS lines FROM job_runs
+          WHERE job_name = 'deal-kuji-draws' AND status = 'succeeded'`,
+      )
+    )[0]!.lines;
+    console.info(
+      `lines dealt by the jobs processes: ${processLines}, by the in-process dealers: ${racerLines}`,
     );
-    console.info(`lines dealt by the jobs processes: ${processLines}, by the in-process dealers: ${racerLines}`);
     expect(processLines + racerLines).toBe(LINES);
     expect(processLines).toBeGreaterThan(0);
 

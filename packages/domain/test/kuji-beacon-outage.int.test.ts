@@ -96,7 +96,11 @@ describe('a beacon outage', () => {
     const { product } = await makeKujiProduct(database.db, { prizes: BOARD }, beacon);
 
     // Seven paid lines over three rounds, several per round: 12 cards, the whole board.
-    const groups = [[2, 1, 2], [1, 2], [2, 2]];
+    const groups = [
+      [2, 1, 2],
+      [1, 2],
+      [2, 2],
+    ];
     const claimed = [];
     for (const group of groups) {
       for (const quantity of group) claimed.push(await claim({ clock, beacon }, product, quantity));
@@ -169,14 +173,21 @@ describe('a beacon outage', () => {
     // The beacon is back: everything is dealt at once, round by round, in each round's canonical order.
     state.down = false;
     const recovered = await dealDueKujiLines(deps);
-    expect(recovered).toMatchObject({ linesDealt: 7, cardsDealt: 12, linesWaitingForBeacon: 0, beaconLagSeconds: 0 });
+    expect(recovered).toMatchObject({
+      linesDealt: 7,
+      cardsDealt: 12,
+      linesWaitingForBeacon: 0,
+      beaconLagSeconds: 0,
+    });
     expect(await pending()).toBe(0);
     const dealt = await query<{ line_ref: string; target_round: number; first_position: number }>(
       `SELECT line_ref, target_round::int, first_position FROM kuji_draw_log
         WHERE product_id = $1 AND kind = 'draw' ORDER BY first_position`,
       [product.id],
     );
-    expect(dealt.map((l) => l.target_round)).toEqual([...dealt.map((l) => l.target_round)].sort((a, b) => a - b));
+    expect(dealt.map((l) => l.target_round)).toEqual(
+      [...dealt.map((l) => l.target_round)].sort((a, b) => a - b),
+    );
     for (const round of rounds) {
       const inRound = dealt.filter((l) => l.target_round === round);
       const randomness = (await beacon.round(round))!.randomness;
@@ -209,7 +220,12 @@ describe('the tickets are the record', () => {
     const result = await dealKujiDrawsNow(database.db);
     expect(result).toMatchObject({ linesDealt: 4, cardsDealt: 12 });
 
-    const tickets = await query<{ id: string; line_ref: string; deck_position: number; kuji_prize_id: string }>(
+    const tickets = await query<{
+      id: string;
+      line_ref: string;
+      deck_position: number;
+      kuji_prize_id: string;
+    }>(
       `SELECT t.id, l.line_ref, t.deck_position, t.kuji_prize_id
          FROM tickets t JOIN kuji_draw_log l ON l.id = t.draw_log_id
         WHERE t.kuji_product_id = $1 ORDER BY t.deck_position`,
@@ -220,7 +236,11 @@ describe('the tickets are the record', () => {
     expect(before.epochs[0]!.seedHex).toMatch(/^[0-9a-f]{64}$/); // sold out: the seed is revealed
     expect((await verifyBoard(before)).problems).toEqual([]);
     const target = tickets[5]!;
-    const receipt = { lineRef: target.line_ref, position: target.deck_position, prizeId: target.kuji_prize_id };
+    const receipt = {
+      lineRef: target.line_ref,
+      position: target.deck_position,
+      prizeId: target.kuji_prize_id,
+    };
     expect((await verifyTicket(before, receipt)).ok).toBe(true);
 
     // An insider changes ONE ticket's prize (say, a buyer's C prize becomes the A prize).

@@ -10,6 +10,7 @@ import { contextFactory } from './http/trpc-context.js';
 import { restHandler } from './http/rest.js';
 import { buildOpenApiDocument, type PlainPaths } from './http/openapi.js';
 import { docsRouter } from './http/docs.js';
+import { kujiVerifyRouter } from './http/kuji-verify/page.js';
 import { healthRouter } from './http/health.js';
 import { mediaRouter } from './http/media.js';
 import { errorHandler, notFoundHandler } from './http/send-error.js';
@@ -104,6 +105,7 @@ export function createApp(deps: Deps, opts: AppOptions): Express {
   ]);
   app.get('/api/v1/openapi.json', (_req, res) => void res.json(openApiDocument));
   app.use(docsRouter('/api/v1/openapi.json'));
+  app.use(kujiVerifyRouter(deps));
 
   for (const route of [...provider.plainRoutes, ...(opts.plainRoutes ?? [])]) app.use(route);
   app.use(kujiLiveRouter(live));

@@ -316,6 +316,7 @@ describe('GET /admin/jobs (F15)', () => {
       'release-expired-reservations',
       'deliver-email-outbox',
       'reconcile-counters',
+      'deal-kuji-draws',
       'purge-idempotency-keys',
       'purge-job-runs',
     ]);

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeProduct } from '@popbox/db/testing';
 import { adminClient, type AdminClient } from './support/admin.js';
 import { guestCookie } from './support/guest.js';
-import { openV1Board } from './support/kuji-interim.js';
 import {
   inventoryOf,
   orderOf,
@@ -14,7 +13,7 @@ import {
   startCheckoutHarness,
   type CheckoutHarness,
 } from './support/checkout.js';
-import { makeKujiProduct } from '@popbox/domain/testing';
+import { dealKujiDrawsNow, makeKujiProduct } from '@popbox/domain/testing';
 
 /**
  * B14 refunds with F3/F9 over REST, through the real `stripe` SDK against the fake Stripe server: one
@@ -53,8 +52,8 @@ async function paidKujiOrder(draws = 2) {
       { code: 'B1', quantity: 7 },
     ],
   });
-  await openV1Board(h.app, kuji.product.id);
   const paid = await paidCheckout(h, [{ productId: kuji.product.id, quantity: draws }]);
+  await dealKujiDrawsNow(db());
   return { ...paid, kuji };
 }
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTRPCClient, httpLink, type TRPCClientError } from '@trpc/client';
-import { makeKujiProduct, makeProduct } from '@popbox/db/testing';
+import { makeProduct } from '@popbox/db/testing';
+import { dealKujiDrawsNow, makeKujiProduct } from '@popbox/domain/testing';
 import { GENESIS_HASH, logEntryHash, type LogEntryInput } from '@popbox/domain/kuji-verifier';
 import type { AppRouter } from '../src/trpc/app-router.js';
 import { adminClient, type AdminClient } from './support/admin.js';
 import { guestCookie } from './support/guest.js';
-import { openV1Board } from './support/kuji-interim.js';
 import {
   orderOf,
   paidCheckout,
@@ -66,7 +66,6 @@ async function kujiBoard() {
       { code: 'B1', quantity: 17 },
     ],
   });
-  await openV1Board(h.app, kuji.product.id);
   return kuji;
 }
 
@@ -81,6 +80,7 @@ async function mixedOrder() {
     { productId: stickers.id, quantity: 2 },
     { productId: kuji.product.id, quantity: 3 },
   ]);
+  await dealKujiDrawsNow(db());
   const { order } = await orderOf(db(), paid.orderId);
   return { ...paid, order, kuji, shippingCents: order.shippingCents, total: order.totalCents };
 }
@@ -94,55 +94,19 @@ async function revealAll(order: { publicId: string; accessTokenVersion: number }
   expect(res.status).toBe(200);
 }
 
-/**
- * Turns the order's finalisation-dealt tickets into dealt v2 tickets: one `draw` line in the board's log
- * (chained after whatever is there) and the tickets pointing at it.
- */
-async function logAsV2Line(orderId: string, productId: string) {
+/** The order's draw line of a board as the public log holds it (dealt by the jobs app's dealer). */
+async function drawLineOf(orderId: string, productId: string) {
   const ts = await ticketsOf(orderId);
-  const [last] = await sql(
+  const [line] = await sql(
     h.app,
-    `select seq, entry_hash as "entryHash" from kuji_draw_log where product_id = $1 order by seq desc limit 1`,
-    [productId],
+    `select l.line_ref as "lineRef" from kuji_draw_log l join order_items i on i.id = l.order_item_id
+      where i.order_id = $1 and l.product_id = $2 and l.kind = 'draw'`,
+    [orderId, productId],
   );
-  const [item] = await sql(h.app, `select id from order_items where order_id = $1 and product_id = $2`, [
-    orderId,
-    productId,
-  ]);
-  const loggedAt = new Date();
-  const entry: LogEntryInput = {
-    prevHash: (last?.entryHash as string | undefined) ?? GENESIS_HASH,
-    seq: ((last?.seq as number | undefined) ?? 0) + 1,
-    kind: 'draw',
-    epoch: 1,
-    lineRef: `ln_${randomUUID().replace(/-/g, '').slice(0, 16)}`,
-    ticketCount: ts.length,
-    targetRound: 4242,
-    commitment: null,
-    voidPositions: null,
-    voidReason: null,
-    loggedAt: loggedAt.toISOString(),
+  return {
+    lineRef: line!.lineRef as string,
+    positions: ts.map((t) => t.position as number).sort((a, b) => a - b),
   };
-  const [draw] = await sql(
-    h.app,
-    `insert into kuji_draw_log (product_id, seq, kind, epoch, line_ref, order_item_id, ticket_count, target_round,
-       prev_hash, entry_hash, logged_at)
-     values ($1, $2, 'draw', $3, $4, $5, $6, $7, $8, $9, $10) returning id`,
-    [
-      productId,
-      entry.seq,
-      entry.epoch,
-      entry.lineRef,
-      item!.id,
-      entry.ticketCount,
-      entry.targetRound,
-      entry.prevHash,
-      await logEntryHash(entry),
-      loggedAt,
-    ],
-  );
-  await sql(h.app, `update tickets set draw_log_id = $1 where order_id = $2`, [draw!.id, orderId]);
-  return { lineRef: entry.lineRef!, positions: ts.map((t) => t.position as number).sort((a, b) => a - b) };
 }
 
 async function boardLog(productId: string) {
@@ -185,6 +149,7 @@ describe('defect 5: tickets are voided only by refunds the provider reports succ
   it('a pending full refund that fails leaves the tickets valid and the order paid', async () => {
     const kuji = await kujiBoard();
     const { orderId } = await paidCheckout(h, [{ productId: kuji.product.id, quantity: 3 }]);
+    await dealKujiDrawsNow(db());
     const { order } = await orderOf(db(), orderId);
     h.stripe.refundStatus = 'pending';
     const res = await refund(orderId, { forceKujiRefund: { reason: 'buyer asked, before reveal' } });
@@ -220,7 +185,8 @@ describe('defect 5: tickets are voided only by refunds the provider reports succ
   it('a pending forced refund voids the tickets (and logs the v2 voids) once the provider reports it succeeded', async () => {
     const kuji = await kujiBoard();
     const { orderId } = await paidCheckout(h, [{ productId: kuji.product.id, quantity: 2 }]);
-    const line = await logAsV2Line(orderId, kuji.product.id);
+    await dealKujiDrawsNow(db());
+    const line = await drawLineOf(orderId, kuji.product.id);
     h.stripe.refundStatus = 'pending';
     const res = await refund(orderId, { forceKujiRefund: { reason: 'duplicate purchase' } });
     expect(res.status).toBe(200);
@@ -312,7 +278,7 @@ describe('defect 7: refunds after a draw', () => {
   it('forces a kuji refund with a reason: audited, tickets voided, v2 voids in the public log', async () => {
     const m = await mixedOrder();
     await revealAll(m.order);
-    const line = await logAsV2Line(m.orderId, m.kuji.product.id);
+    const line = await drawLineOf(m.orderId, m.kuji.product.id);
     const res = await refund(m.orderId, {
       reason: 'customer complaint',
       forceKujiRefund: { reason: 'wrong board advertised' },

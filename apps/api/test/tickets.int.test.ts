@@ -6,7 +6,8 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 import { json, type Json } from './support/http.js';
 import { adminClient } from './support/admin.js';
 import { postCheckout, sql } from './support/checkout.js';
-import { makeKujiProduct } from '@popbox/domain/testing';
+import { dealKujiDrawsNow, makeKujiProduct } from '@popbox/domain/testing';
+import { guestCookie } from './support/guest.js';
 
 let app: TestApp;
 let kuji: Awaited<ReturnType<typeof makeKujiProduct>>;
@@ -173,6 +174,71 @@ describe('kuji tickets for guests (B11)', () => {
   it('needs the session cookie', async () => {
     const { order } = await orderWithTickets(1);
     expect((await fetch(`${app.url}/api/v1/orders/${order.publicId}/tickets`)).status).toBe(401);
+  });
+});
+
+describe('a paid line waits for its beacon round (issue 12)', () => {
+  it('shows pending tickets with their receipt, refuses to reveal them with Retry-After, then reveals once dealt', async () => {
+    const board = await makeKujiProduct(app.database.db, { prizes: [{ code: 'A1', quantity: 5 }] });
+    const res = await postCheckout(
+      app,
+      { items: [{ productId: board.product.id, quantity: 2 }] },
+      randomUUID(),
+    );
+    const session = (await json(res)) as { sessionId: string; orderId: string; publicId: string };
+    await fetch(`${app.url}/dev/checkout/${session.sessionId}/pay`, { method: 'POST', redirect: 'manual' });
+    const [order] = await sql(app, `SELECT public_id, access_token_version FROM orders WHERE id = $1`, [
+      session.orderId,
+    ]);
+    const cookie = await guestCookie(app, {
+      publicId: String(order!.public_id),
+      accessTokenVersion: Number(order!.access_token_version),
+    });
+    const list = await json(
+      await fetch(`${app.url}/api/v1/orders/${session.publicId}/tickets`, { headers: { cookie } }),
+    );
+    expect(list.tickets).toHaveLength(2);
+    for (const ticket of list.tickets) {
+      expect(ticket).toMatchObject({
+        status: 'pending',
+        prize: null,
+        position: null,
+        epoch: 1,
+        lineRef: expect.stringMatching(/^ln_[0-9a-f]{16}$/),
+        targetRound: expect.any(Number),
+      });
+    }
+    const one = await fetch(
+      `${app.url}/api/v1/orders/${session.publicId}/tickets/${list.tickets[0].id}/reveal`,
+      {
+        method: 'POST',
+        headers: { cookie },
+      },
+    );
+    expect(one.status).toBe(409);
+    expect(Number(one.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await json(one)).error).toMatchObject({
+      code: 'KUJI_DRAW_PENDING',
+      details: { pendingTickets: 1 },
+    });
+    const all = await fetch(`${app.url}/api/v1/orders/${session.publicId}/tickets/reveal-all`, {
+      method: 'POST',
+      headers: { cookie },
+    });
+    expect(all.status).toBe(409);
+    expect((await json(all)).error.code).toBe('KUJI_DRAW_PENDING');
+
+    await dealKujiDrawsNow(app.database.db);
+    const revealed = await fetch(`${app.url}/api/v1/orders/${session.publicId}/tickets/reveal-all`, {
+      method: 'POST',
+      headers: { cookie },
+    });
+    expect(revealed.status).toBe(200);
+    const body = await json(revealed);
+    expect(body.tickets.map((t: Json) => [t.status, (t.prize as Json)?.prizeCode, t.position])).toEqual([
+      ['dealt', 'A1', expect.any(Number)],
+      ['dealt', 'A1', expect.any(Number)],
+    ]);
   });
 });
 

@@ -78,6 +78,11 @@ export const kujiDecks = pgTable(
      * update: `claimed_through + q <= total_cards`.
      */
     claimedThrough: integer('claimed_through').notNull().default(0),
+    /**
+     * The highest beacon round dealt on this board. A paid line always targets a later round, so a line whose
+     * transaction commits late can never be dealt after a later round's lines (the deal order is public).
+     */
+    lastDealtRound: bigint('last_dealt_round', { mode: 'number' }).notNull().default(0),
     /** Bumped by every change a live-board subscriber can see (claim, deal, epoch); the SSE event id. */
     version: integer('version').notNull().default(0),
     createdAt: createdAt(),

@@ -36,17 +36,22 @@ export async function claimKujiLine(
   const open = await openEpochOf(tx, line.productId);
   if (!open) return { ok: false, reason: 'kuji_not_on_sale' };
 
-  const claimed = await rows<{ claimedThrough: number }>(
+  const claimed = await rows<{ claimedThrough: number; lastDealtRound: number }>(
     tx,
     sql`UPDATE kuji_decks SET claimed_through = claimed_through + ${line.quantity}
          WHERE product_id = ${line.productId} AND claimed_through + ${line.quantity} <= total_cards
-        RETURNING claimed_through AS "claimedThrough"`,
+        RETURNING claimed_through AS "claimedThrough", last_dealt_round::float8 AS "lastDealtRound"`,
   );
   if (claimed.length === 0) return { ok: false, reason: 'kuji_deck_exhausted' };
 
   const lineRef = `ln_${Buffer.from(deps.random.bytes(8)).toString('hex')}`;
   const loggedAt = deps.clock.now();
-  const targetRound = targetRoundFor(deps.beacon.chain(), loggedAt.getTime());
+  // Under the board lock, which the dealer takes too: a round already dealt on this board is never targeted
+  // again, so the public deal order (round, then randomness-derived order) always matches what was dealt.
+  const targetRound = Math.max(
+    targetRoundFor(deps.beacon.chain(), loggedAt.getTime()),
+    Number(claimed[0]!.lastDealtRound) + 1,
+  );
   const entry = await appendLogEntry(tx, {
     productId: line.productId,
     orderItemId: line.orderItemId,

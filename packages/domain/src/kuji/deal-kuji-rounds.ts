@@ -13,6 +13,7 @@ import {
 import { lockKujiBoard } from './board.queries.js';
 import { touchKujiBoard } from './draw-log.js';
 import { revealEpoch } from './epochs.js';
+import { voidRefundedTickets } from '../refunds/void-refunded-tickets.js';
 import { LAST_ONE_TIER } from './prize.rules.js';
 
 export type DealDeps = Pick<Deps, 'db' | 'clock' | 'logger' | 'beacon'>;
@@ -84,9 +85,11 @@ async function dealBoard(
   let lines = 0;
   let cards = 0;
   const rounds = [...new Set(pending.map((l) => l.targetRound))].sort((a, b) => a - b);
+  let dealtThrough = 0;
   for (const round of rounds) {
     const beacon = randomness.get(round);
     if (!beacon) break; // later rounds must wait for this one: the order of deals is part of the recipe
+    dealtThrough = round;
     const ordered = await orderLinesOfRound(
       beacon.randomness,
       pending.filter((l) => l.targetRound === round),
@@ -97,7 +100,12 @@ async function dealBoard(
       cards += line.ticketCount;
     }
   }
-  if (lines > 0) await touchKujiBoard(tx, productId);
+  if (lines > 0) {
+    await tx.execute(
+      sql`update kuji_decks set last_dealt_round = greatest(last_dealt_round, ${dealtThrough}) where product_id = ${productId}`,
+    );
+    await touchKujiBoard(tx, productId);
+  }
   return { lines, cards };
 }
 
@@ -166,6 +174,18 @@ async function dealLine(tx: Tx, deps: DealDeps, productId: string, line: Pending
     .set({ nextPosition: first + drawn.length })
     .where(eq(kujiDecks.productId, productId));
   if (finalCard) await revealEpoch(tx, deps, epoch.id, 'sold_out');
+
+  // A line whose order was fully refunded while it waited (e.g. from the provider's dashboard) is still dealt —
+  // voids never change a deal — and its tickets are voided at once, in public.
+  if (line.orderItemId) {
+    const [order] = await rows<{ id: string; status: string }>(
+      tx,
+      sql`select o.id, o.status from orders o join order_items i on i.order_id = o.id where i.id = ${line.orderItemId}`,
+    );
+    if (order?.status === 'refunded') {
+      await voidRefundedTickets(deps, tx, order.id, { reason: 'refund', text: 'Order refunded' });
+    }
+  }
 }
 
 /**

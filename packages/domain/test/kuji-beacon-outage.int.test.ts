@@ -37,6 +37,13 @@ const BOARD = [
   { code: 'C1', quantity: 6 },
   { code: 'LO', tier: 'LO', quantity: 1 },
 ];
+/** The outage board: 12 cards sold before the outage, 2 during it. */
+const OUTAGE_BOARD = [
+  { code: 'A1', quantity: 2 },
+  { code: 'B1', quantity: 4 },
+  { code: 'C1', quantity: 8 },
+  { code: 'LO', tier: 'LO', quantity: 1 },
+];
 const ALERT = { afterSeconds: 180, to: 'shop@popbox.test' };
 
 async function query<T>(text: string, params: unknown[] = []): Promise<T[]> {
@@ -93,7 +100,7 @@ describe('a beacon outage', () => {
     const clock: Clock = { now: () => new Date(nowMs) };
     const { beacon, state } = flakyBeacon(clock);
     const deps = { db: database.db, clock, logger: silentLogger, beacon };
-    const { product } = await makeKujiProduct(database.db, { prizes: BOARD }, beacon);
+    const { product } = await makeKujiProduct(database.db, { prizes: OUTAGE_BOARD }, beacon);
 
     // Seven paid lines over three rounds, several per round: 12 cards, the whole board.
     const groups = [
@@ -170,25 +177,46 @@ describe('a beacon outage', () => {
     expect(undealt[0]!.n).toBe(7);
     expect(await query(`SELECT 1 FROM kuji_beacon_rounds`)).toEqual([]);
 
+    // A buyer pays during the outage: the line targets a later round and waits too; still one alert.
+    const late = await claim({ clock, beacon }, product, 2);
+    claimed.push(late);
+    expect(late.targetRound).toBeGreaterThan(lastRound);
+    nowMs = roundPublishedAt(beacon.chain(), late.targetRound) * 1000 + 500;
+    const withLate = await dealDueKujiLines(deps);
+    expect(withLate).toMatchObject({
+      linesDealt: 0,
+      linesWaitingForBeacon: 8,
+      oldestWaitingRound: rounds[0],
+    });
+    expect(await alertOnBeaconOutage(deps, withLate, ALERT)).toBe(false);
+    expect(await shopAlerts()).toHaveLength(1);
+    expect(await pending()).toBe(14);
+
     // The beacon is back: everything is dealt at once, round by round, in each round's canonical order.
     state.down = false;
     const recovered = await dealDueKujiLines(deps);
     expect(recovered).toMatchObject({
-      linesDealt: 7,
-      cardsDealt: 12,
+      linesDealt: 8,
+      cardsDealt: 14,
       linesWaitingForBeacon: 0,
       beaconLagSeconds: 0,
     });
     expect(await pending()).toBe(0);
-    const dealt = await query<{ line_ref: string; target_round: number; first_position: number }>(
-      `SELECT line_ref, target_round::int, first_position FROM kuji_draw_log
+    const dealt = await query<{
+      line_ref: string;
+      target_round: number;
+      first_position: number;
+      ticket_count: number;
+      won_last_one: boolean;
+    }>(
+      `SELECT line_ref, target_round::int, first_position, ticket_count, won_last_one FROM kuji_draw_log
         WHERE product_id = $1 AND kind = 'draw' ORDER BY first_position`,
       [product.id],
     );
     expect(dealt.map((l) => l.target_round)).toEqual(
       [...dealt.map((l) => l.target_round)].sort((a, b) => a - b),
     );
-    for (const round of rounds) {
+    for (const round of [...rounds, late.targetRound]) {
       const inRound = dealt.filter((l) => l.target_round === round);
       const randomness = (await beacon.round(round))!.randomness;
       const expected = await orderLinesOfRound(
@@ -197,14 +225,20 @@ describe('a beacon outage', () => {
       );
       expect(inRound.map((l) => l.line_ref)).toEqual(expected.map((l) => l.lineRef));
     }
-    const positions = dealt.map((l) => l.first_position);
-    expect(positions[0]).toBe(1);
+    let next = 1;
+    for (const l of dealt) {
+      expect(l.first_position).toBe(next);
+      next += l.ticket_count;
+    }
+    expect(next).toBe(15);
+    // The line paid during the outage took the final card, and the Last One with it.
+    expect(dealt.filter((l) => l.won_last_one).map((l) => l.line_ref)).toEqual([late.lineRef]);
 
     const fairness = (await getKujiFairness(deps, product.slug)) as unknown as FairnessDocument;
     const verdict = await verifyBoard(fairness);
     expect(verdict.problems).toEqual([]);
     expect(verdict.ok).toBe(true);
-    expect(verdict.lines.map((l) => l.status)).toEqual(Array(7).fill('verified'));
+    expect(verdict.lines.map((l) => l.status)).toEqual(Array(8).fill('verified'));
     // The outage is over: no further alert.
     expect(await alertOnBeaconOutage(deps, recovered, ALERT)).toBe(false);
     expect(await shopAlerts()).toHaveLength(1);

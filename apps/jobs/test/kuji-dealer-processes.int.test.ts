@@ -15,9 +15,9 @@ import { verifyBoard, type FairnessDocument } from '@popbox/domain/kuji-verifier
 
 /**
  * Issue 12: two real jobs processes (apps/jobs/src/main.ts, pg-boss, the dealer ticker) deal the same board
- * while paid lines keep arriving, several lines per beacon round. pg-boss's stately queue lets only one
- * dealer job run at a time across processes, so two in-process dealers race them as well, with no queue in
- * between: the board lock alone must keep every line dealt exactly once.
+ * while paid lines keep arriving, several lines per beacon round. Two in-process dealers race them as well,
+ * with no queue in between: the board lock alone must keep every line dealt exactly once. And a process
+ * killed in the middle of a deal must not keep the survivor from dealing.
  */
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const BOARD = [
@@ -131,11 +131,15 @@ describe('two jobs processes dealing the same kuji rounds', () => {
       60_000,
     );
 
-    // Two dealers without pg-boss in between race the processes' dealers (same code, same beacon chain).
+    // From the second half of the sale on, two dealers without pg-boss in between race the processes'
+    // dealers (same code, same beacon chain); the first half is the processes' alone.
     let racing = true;
     const racerErrors: unknown[] = [];
     let racerLines = 0;
+    const joined = { resolve: () => {} };
+    const racersJoin = new Promise<void>((resolve) => (joined.resolve = resolve));
     const racers = [0, 1].map(async (n) => {
+      await racersJoin;
       await sleep(n * 70);
       while (racing) {
         await dealDueKujiLines({ db, logger: silentLogger, clock: systemClock, beacon })
@@ -149,6 +153,7 @@ describe('two jobs processes dealing the same kuji rounds', () => {
     const claims = [];
     const perBurst = LINES / BURSTS;
     for (let b = 0; b < BURSTS; b++) {
+      if (b === BURSTS / 2) joined.resolve();
       const burst = orders.slice(b * perBurst, (b + 1) * perBurst);
       claims.push(
         ...(await Promise.all(
@@ -309,4 +314,73 @@ describe('two jobs processes dealing the same kuji rounds', () => {
       expect(await exit).toEqual({ code: 0, signal: null });
     }
   }, 150_000);
+
+  it('a jobs process killed in the middle of a deal does not stop the other from dealing', async () => {
+    const db = database.db;
+    const beacon = testBeacon();
+    const { product } = await makeKujiProduct(db, { prizes: [{ code: 'A1', quantity: 10 }] });
+    const claimLine = async (quantity: number) => {
+      const { order, items } = await makeOrder(db, { lines: [{ product, quantity }] });
+      return db.transaction((tx) =>
+        claimKujiLine(
+          tx,
+          { random: systemRandom, clock: systemClock, beacon },
+          {
+            orderId: order.id,
+            orderItemId: items[0]!.id,
+            customerId: order.customerId!,
+            productId: product.id,
+            quantity,
+          },
+        ),
+      );
+    };
+    const undealt = async () =>
+      (
+        await query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM kuji_draw_log WHERE product_id = $1 AND kind = 'draw' AND dealt_at IS NULL`,
+          [product.id],
+        )
+      )[0]!.n;
+
+    // Process A starts dealing a board whose lock the test holds, so A's dealer job stays in the middle of it.
+    const a = startJobsProcess();
+    await until(async () => (a.out.text.includes('jobs worker started') ? true : undefined), 60_000);
+    await claimLine(2);
+    const holder = await database.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM kuji_decks WHERE product_id = $1 FOR UPDATE`, [product.id]);
+      await until(
+        async () => {
+          const [row] = await query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'deal-kuji-draws' AND state = 'active'`,
+          );
+          return row && row.n > 0 ? true : undefined;
+        },
+        30_000,
+        100,
+      );
+      const exit = exited(a.child);
+      a.child.kill('SIGKILL');
+      await exit;
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+    expect(await undealt()).toBe(1);
+
+    // Process B (the survivor of a crash or a deploy) must deal the waiting line and new ones promptly.
+    const b = startJobsProcess();
+    await until(async () => (b.out.text.includes('jobs worker started') ? true : undefined), 60_000);
+    await claimLine(3);
+    const started = Date.now();
+    await until(async () => ((await undealt()) === 0 ? true : undefined), 60_000, 200);
+    console.info(
+      `the surviving process dealt the waiting lines ${Date.now() - started} ms after they were due`,
+    );
+    const exit = exited(b.child);
+    b.child.kill('SIGTERM');
+    expect(await exit).toEqual({ code: 0, signal: null });
+  }, 180_000);
 });

@@ -102,11 +102,12 @@ describe('a beacon outage', () => {
     const deps = { db: database.db, clock, logger: silentLogger, beacon };
     const { product } = await makeKujiProduct(database.db, { prizes: OUTAGE_BOARD }, beacon);
 
-    // Seven paid lines over three rounds, several per round: 12 cards, the whole board.
+    // Eleven paid lines over three rounds, several per round (so a wrong order within a round is caught):
+    // 12 cards before the outage.
     const groups = [
-      [2, 1, 2],
-      [1, 2],
-      [2, 2],
+      [2, 1, 1, 1],
+      [1, 1, 1, 1],
+      [1, 1, 1],
     ];
     const claimed = [];
     for (const group of groups) {
@@ -125,7 +126,7 @@ describe('a beacon outage', () => {
     expect(first).toMatchObject({
       linesDealt: 0,
       cardsDealt: 0,
-      linesWaitingForBeacon: 7,
+      linesWaitingForBeacon: 11,
       oldestWaitingRound: rounds[0],
       beaconError: `all beacon relays failed for round ${rounds[0]}`,
     });
@@ -146,7 +147,7 @@ describe('a beacon outage', () => {
     // Minutes pass: still nothing dealt, the lag grows, no alert below the threshold.
     nowMs += 100_000;
     const second = await dealDueKujiLines(deps);
-    expect(second).toMatchObject({ linesDealt: 0, linesWaitingForBeacon: 7 });
+    expect(second).toMatchObject({ linesDealt: 0, linesWaitingForBeacon: 11 });
     expect(second.beaconLagSeconds).toBe(lagAt(nowMs));
     expect(second.beaconLagSeconds).toBeGreaterThan(first.beaconLagSeconds + 99);
     expect(second.beaconLagSeconds).toBeLessThan(ALERT.afterSeconds);
@@ -161,20 +162,20 @@ describe('a beacon outage', () => {
     for (let i = 0; i < 3; i++) {
       nowMs += 30_000;
       const again = await dealDueKujiLines(deps);
-      expect(again).toMatchObject({ linesDealt: 0, linesWaitingForBeacon: 7 });
+      expect(again).toMatchObject({ linesDealt: 0, linesWaitingForBeacon: 11 });
       expect(await alertOnBeaconOutage(deps, again, ALERT)).toBe(false);
     }
     const alerts = await shopAlerts();
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.to_email).toBe(ALERT.to);
-    expect(alerts[0]!.text).toContain(`7 paid kuji draw(s)`);
+    expect(alerts[0]!.text).toContain(`11 paid kuji draw(s)`);
     expect(alerts[0]!.text).toContain(`round ${rounds[0]}`);
     expect(await pending()).toBe(12);
     const undealt = await query<{ n: number }>(
       `SELECT count(*)::int AS n FROM kuji_draw_log WHERE product_id = $1 AND kind = 'draw' AND dealt_at IS NULL`,
       [product.id],
     );
-    expect(undealt[0]!.n).toBe(7);
+    expect(undealt[0]!.n).toBe(11);
     expect(await query(`SELECT 1 FROM kuji_beacon_rounds`)).toEqual([]);
 
     // A buyer pays during the outage: the line targets a later round and waits too; still one alert.
@@ -185,7 +186,7 @@ describe('a beacon outage', () => {
     const withLate = await dealDueKujiLines(deps);
     expect(withLate).toMatchObject({
       linesDealt: 0,
-      linesWaitingForBeacon: 8,
+      linesWaitingForBeacon: 12,
       oldestWaitingRound: rounds[0],
     });
     expect(await alertOnBeaconOutage(deps, withLate, ALERT)).toBe(false);
@@ -196,7 +197,7 @@ describe('a beacon outage', () => {
     state.down = false;
     const recovered = await dealDueKujiLines(deps);
     expect(recovered).toMatchObject({
-      linesDealt: 8,
+      linesDealt: 12,
       cardsDealt: 14,
       linesWaitingForBeacon: 0,
       beaconLagSeconds: 0,
@@ -238,7 +239,7 @@ describe('a beacon outage', () => {
     const verdict = await verifyBoard(fairness);
     expect(verdict.problems).toEqual([]);
     expect(verdict.ok).toBe(true);
-    expect(verdict.lines.map((l) => l.status)).toEqual(Array(8).fill('verified'));
+    expect(verdict.lines.map((l) => l.status)).toEqual(Array(12).fill('verified'));
     // The outage is over: no further alert.
     expect(await alertOnBeaconOutage(deps, recovered, ALERT)).toBe(false);
     expect(await shopAlerts()).toHaveLength(1);

@@ -140,6 +140,7 @@ describe('the deal-kuji-draws job during a beacon outage', () => {
     expect(pending[0]!.n).toBe(5);
 
     down = false;
+    nowMs += 1000; // runs are told apart by their start time
     await expect(run()).resolves.toMatchObject({ linesDealt: 2, cardsDealt: 5, linesWaitingForBeacon: 0 });
     expect((await lastRun()).status).toBe('succeeded');
     const dealt = await query<{ n: number }>(

@@ -13,7 +13,7 @@ export interface Worker {
 /**
  * Starts pg-boss on the shop's database, schedules every job and works its queue. pg-boss guarantees one
  * scheduled instance per cron tick across all jobs processes; each job is still idempotent and uses its
- * own row locks, so running several jobs processes is safe.
+ * own row locks, so running several jobs processes is safe (and one of them dying never blocks the others).
  */
 export async function startWorker(opts: {
   connectionString: string;
@@ -33,13 +33,22 @@ export async function startWorker(opts: {
   await boss.start();
   for (const job of opts.jobs) {
     const dealer = job.name === KUJI_DEALER;
-    await boss.createQueue(job.name, {
+    const options = {
       retryLimit: dealer ? 0 : 3,
       retryDelay: 30,
       retryBackoff: true,
-      // The dealer is sent every second while draws wait: one queued + one running at most, woken by NOTIFY.
-      ...(dealer ? { policy: 'stately', notify: true } : {}),
-    });
+      // The dealer is sent every second while draws wait: at most one queued run, woken by NOTIFY. Not
+      // 'stately' (one active run cluster-wide): a process killed mid-deal leaves its run active until it
+      // expires (15 min), and that stale run would stop every other process from dealing meanwhile. Runs
+      // of several processes may overlap: each board is dealt under its lock, so the second finds nothing.
+      ...(dealer ? { policy: 'short' as const, notify: true } : {}),
+    };
+    await boss.createQueue(job.name, options);
+    if (dealer && (await boss.getQueue(job.name))?.policy !== 'short') {
+      // Created as 'stately' by an earlier build: a dealer run carries no data, so the queue is recreated.
+      await boss.deleteQueue(job.name);
+      await boss.createQueue(job.name, options);
+    }
     await boss.schedule(job.name, job.schedule, null, { tz: 'UTC' });
     await boss.work(job.name, dealer ? { pollingIntervalSeconds: 0.5 } : {}, async () =>
       runRecordedJob(deps, job.name, () => job.handler(deps)),

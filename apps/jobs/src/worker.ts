@@ -1,6 +1,7 @@
 import { PgBoss } from 'pg-boss';
 import { hasDueKujiDraws, PG_BOSS_SCHEMA, runRecordedJob, type JobName } from '@popbox/domain';
 import type { JobDefinition, JobDeps } from './registry.js';
+import { dealerBackoff } from './jobs/dealer-backoff.js';
 
 const KUJI_DEALER: JobName = 'deal-kuji-draws';
 
@@ -62,7 +63,7 @@ export async function startWorker(opts: {
   let ticking = false;
   const dealer = opts.jobs.some((j) => j.name === KUJI_DEALER)
     ? setInterval(() => {
-        if (ticking) return;
+        if (ticking || dealerBackoff.waiting()) return;
         ticking = true;
         hasDueKujiDraws(deps)
           .then((due) => (due ? boss.send(KUJI_DEALER) : null))

@@ -1,5 +1,6 @@
 import { alertOnBeaconOutage, dealDueKujiLines } from '@popbox/domain';
 import type { JobModule } from '../registry.js';
+import { dealerBackoff } from './dealer-backoff.js';
 
 /**
  * Issue 12: deals every paid kuji line whose beacon round is published. Idempotent and safe with several
@@ -12,6 +13,7 @@ export const dealKujiDrawsJob: JobModule = {
   runOnStart: true,
   handler: async (deps, config) => {
     const result = await dealDueKujiLines(deps);
+    dealerBackoff.record(result);
     const alerted = await alertOnBeaconOutage(deps, result, {
       afterSeconds: config.kuji.beaconAlertAfterSeconds,
       to: config.kuji.alertTo,

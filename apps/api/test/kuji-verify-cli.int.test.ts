@@ -100,13 +100,17 @@ describe('pnpm kuji:verify', () => {
   it('exits 1 naming the problem when a served document was tampered with', async () => {
     // A card a buyer holds is swapped for another prize in the published record.
     const tampered = structuredClone(doc);
-    const entry = tampered.log.find((e) => e.kind === 'draw')!;
+    // Lines in deal order (positions), not log order: the deal order within a round comes from the beacon.
+    const dealt = tampered.log
+      .filter((e) => e.kind === 'draw')
+      .sort((a, b) => (a.firstPosition ?? 0) - (b.firstPosition ?? 0));
+    const entry = dealt[0]!;
     const card = entry.cards![0]!;
     const swapped = tampered.epochs[0]!.manifest.find((m) => m.prizeId !== card.prizeId)!;
     card.prizeId = swapped.prizeId;
     card.prizeCode = swapped.code;
-    // And a later line's ticket count is rewritten: its log entry no longer matches its hash.
-    const later = tampered.log.filter((e) => e.kind === 'draw')[2]!;
+    // And the last dealt line's ticket count is rewritten: its log entry no longer matches its hash.
+    const later = dealt[dealt.length - 1]!;
     later.ticketCount += 1;
     const mirror = await serve(tampered);
     try {

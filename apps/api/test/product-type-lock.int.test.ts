@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeKujiProduct, makeOrder, makeProduct } from '@popbox/db/testing';
+import { makeProduct } from '@popbox/db/testing';
+import { makeKujiProduct } from '@popbox/domain/testing';
 import { adminClient, type AdminClient } from './support/admin.js';
 import { inventoryOf, postCheckout, sql } from './support/checkout.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -85,29 +87,23 @@ describe('PATCH /admin/products/{id} productType (issue 12, defect 8)', () => {
 
     // A paid line whose tickets are still pending (v2: logged, waiting for its beacon round) holds the board.
     const kuji = await makeKujiProduct(db(), { prizes: [{ code: 'A1', quantity: 4 }] });
-    const { order, items } = await makeOrder(db(), { lines: [{ product: kuji.product, quantity: 1 }] });
-    const [epoch] = await sql(
+    const res2 = await postCheckout(
       app,
-      `insert into kuji_deck_epochs (product_id, epoch, first_position, card_count, seed_hex, commitment,
-         recipe_version, manifest)
-       values ($1, 1, 1, 4, repeat('ab', 32), repeat('cd', 32), 'popbox-kuji-v2', '[]') returning id`,
+      { items: [{ productId: kuji.product.id, quantity: 1 }] },
+      randomUUID(),
+    );
+    const { sessionId } = (await res2.json()) as { sessionId: string };
+    const paid = await fetch(`${app.url}/dev/checkout/${sessionId}/pay`, {
+      method: 'POST',
+      redirect: 'manual',
+    });
+    expect(paid.status).toBe(303);
+    const [pending] = await sql(
+      app,
+      `select count(*)::int as n from tickets where kuji_product_id = $1 and kuji_prize_id is null`,
       [kuji.product.id],
     );
-    const [draw] = await sql(
-      app,
-      `insert into kuji_draw_log (product_id, seq, kind, epoch, line_ref, order_item_id, ticket_count,
-         target_round, prev_hash, entry_hash, logged_at)
-       values ($1, 1, 'draw', 1, 'ln_0123456789abcdef', $2, 1, 77, repeat('0', 64), md5(random()::text) || md5(random()::text), now())
-       returning id`,
-      [kuji.product.id, items[0]!.id],
-    );
-    await sql(
-      app,
-      `insert into tickets (order_id, order_item_id, customer_id, kuji_product_id, draw_log_id, deck_epoch_id,
-         ticket_number)
-       values ($1, $2, $3, $4, $5, $6, 'T-pending-' || md5(random()::text))`,
-      [order.id, items[0]!.id, order.customerId, kuji.product.id, draw!.id, epoch!.id],
-    );
+    expect(pending!.n).toBe(1);
     const locked = await admin.call('PATCH', `/admin/products/${kuji.product.id}`, {
       productType: 'standard',
     });

@@ -77,9 +77,12 @@ export default tseslint.config(
     ]),
   },
   {
-    files: ['packages/domain/src/kuji/verifier.ts'],
+    files: ['packages/domain/src/kuji-verifier/**/*.ts'],
     rules: restrict([
-      [['*', '!./*.js'], 'the kuji verifier is dependency-free (Web Crypto only) so clients can import it.'],
+      [
+        '^(?!\\./[\\w.-]+\\.js$|@noble/(?:curves|hashes)/)',
+        'the kuji verifier runs in browsers: Web Crypto and @noble/* only.',
+      ],
     ]),
   },
   {

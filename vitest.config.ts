@@ -22,6 +22,8 @@ export default defineConfig({
           include: ['{apps,packages}/*/src/**/*.int.test.ts', '{apps,packages}/*/test/**/*.int.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
           globalSetup: ['packages/db/src/testing/global-setup.ts'],
+          // Every API / jobs process a test spawns deals kuji draws with the test beacon (@popbox/domain/testing).
+          env: { KUJI_BEACON: 'local', LOCAL_BEACON_PERIOD_SECONDS: '1' },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -22,6 +22,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { createDb, runMigrations, seedDemo } from '@popbox/db';
 import { startEmbeddedPostgres } from '@popbox/db/embedded';
+import { dealKujiDrawsNow, makeKujiProduct, TEST_BEACON_ENV } from '@popbox/domain/testing';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -143,6 +144,8 @@ async function startApi(databaseUrl: string, port: number, storageDir: string): 
         RATE_LIMITS: 'off',
         LOG_LEVEL: 'error',
         STORAGE_DIR: storageDir,
+        // The kuji measurement deals with the test beacon's chain (1-second local rounds).
+        ...TEST_BEACON_ENV,
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     },
@@ -281,6 +284,49 @@ async function main() {
       ceiling: write.name,
       ratio: perSecond / write.perSecond,
     });
+
+    // Issue 12: dealing cost must not grow with the board. Sell the same 20 lines (5 draws each) from a
+    // 100-card and from a 100,000-card board, then time the jobs app's dealer on each.
+    console.log('[bench] measuring kuji dealing on a small and a 100,000-card board…');
+    const kujiDb = createDb(databaseUrl, { max: 2 });
+    const dealRows: Row[] = [];
+    for (const [label, quantities] of [
+      ['100-card board', [10, 30, 60]],
+      ['100,000-card board', [100, 9_900, 90_000]],
+    ] as const) {
+      const board = await makeKujiProduct(kujiDb.db, {
+        prizes: [
+          { code: 'A1', quantity: quantities[0] },
+          { code: 'B1', quantity: quantities[1] },
+          { code: 'C1', quantity: quantities[2] },
+        ],
+      });
+      const lines = 20;
+      const kujiSessions: string[] = [];
+      for (let i = 0; i < lines; i++) {
+        const res = await fetch(`${base}/api/v1/checkout/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+          body: JSON.stringify({ items: [{ productId: board.product.id, quantity: 5 }] }),
+        });
+        kujiSessions.push(((await res.json()) as { sessionId: string }).sessionId);
+      }
+      for (const session of kujiSessions)
+        await fetch(`${base}/dev/checkout/${session}/pay`, { method: 'POST', redirect: 'manual' });
+      const started = performance.now();
+      const dealt = await dealKujiDrawsNow(kujiDb.db);
+      const ms = performance.now() - started;
+      dealRows.push({
+        name: `kuji dealer: 20 lines × 5 draws, ${label}`,
+        perSecond: ((dealt?.linesDealt ?? 0) * 1000) / ms,
+        p50: ms / lines,
+        note: 'lines dealt per second (p50 = ms per line)',
+      });
+    }
+    await kujiDb.close();
+    dealRows[1]!.ceiling = 'small board';
+    dealRows[1]!.ratio = dealRows[1]!.perSecond / dealRows[0]!.perSecond;
+    rows.push(...dealRows);
   } finally {
     if (api && api.exitCode === null) {
       api.kill('SIGTERM');

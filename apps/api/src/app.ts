@@ -10,6 +10,7 @@ import { contextFactory } from './http/trpc-context.js';
 import { restHandler } from './http/rest.js';
 import { buildOpenApiDocument, type PlainPaths } from './http/openapi.js';
 import { docsRouter } from './http/docs.js';
+import { kujiVerifyRouter } from './http/kuji-verify/page.js';
 import { healthRouter } from './http/health.js';
 import { mediaRouter } from './http/media.js';
 import { errorHandler, notFoundHandler } from './http/send-error.js';
@@ -22,6 +23,8 @@ import { PUBLIC_READ_GATE, ReadGate, type ReadGateSettings } from './trpc/read-g
 import { logUnhandledAdapterError } from './trpc/unreported-errors.js';
 import { requestLogScope, requestLogger } from './logger.js';
 import { errorReporter } from './observability/sentry.js';
+import { attachLiveBoard, createLiveBoard, type LiveBoardOptions } from './live/create-live-board.js';
+import { kujiLivePaths, kujiLiveRouter } from './live/kuji-live-route.js';
 
 export interface AppOptions {
   logger: PinoLogger;
@@ -38,6 +41,8 @@ export interface AppOptions {
   rateLimit?: RateLimitSettings | false;
   /** The fair queue of anonymous public reads (default PUBLIC_READ_GATE); `false` turns it off. */
   publicReads?: ReadGateSettings | false;
+  /** The live kuji board (SSE + tRPC subscription): limits, heartbeat, LISTEN connection (tests). */
+  liveBoard?: LiveBoardOptions;
 }
 
 /**
@@ -47,7 +52,7 @@ export interface AppOptions {
  * and raw-body routes (before any body parser); the global and per-operation limits (before the body is
  * read, so a limited client costs nothing); body parsers (1 MB) and the input guard (depth, prototype keys,
  * NUL — before any route or authentication); tRPC (anonymous reads through the read gate), OpenAPI, REST
- * and plain routes; 404; error reporting (Sentry); the central error handler.
+ * and plain routes (the live kuji board's event stream among them); 404; error reporting (Sentry); the central error handler.
  */
 export function createApp(deps: Deps, opts: AppOptions): Express {
   const app = express();
@@ -79,7 +84,10 @@ export function createApp(deps: Deps, opts: AppOptions): Express {
 
   const readGate =
     opts.publicReads === false ? undefined : new ReadGate(opts.publicReads ?? PUBLIC_READ_GATE);
-  const createContext = contextFactory(deps, readGate);
+  // Issue 12: one LISTEN hub per process; stop it with `stopLiveBoard(app)` before closing the server.
+  const live = createLiveBoard(deps, opts.liveBoard);
+  attachLiveBoard(app, live);
+  const createContext = contextFactory(deps, readGate, live);
   app.use(
     '/api/trpc',
     createExpressMiddleware({
@@ -92,12 +100,15 @@ export function createApp(deps: Deps, opts: AppOptions): Express {
 
   const openApiDocument = buildOpenApiDocument(appRouter, [
     ...provider.plainPaths,
+    kujiLivePaths,
     ...(opts.plainPaths ?? []),
   ]);
   app.get('/api/v1/openapi.json', (_req, res) => void res.json(openApiDocument));
   app.use(docsRouter('/api/v1/openapi.json'));
+  app.use(kujiVerifyRouter(deps));
 
   for (const route of [...provider.plainRoutes, ...(opts.plainRoutes ?? [])]) app.use(route);
+  app.use(kujiLiveRouter(live));
   app.use('/api/v1', restHandler(appRouter, deps, readGate));
 
   if (opts.mediaDir) app.use('/media', mediaRouter(opts.mediaDir));

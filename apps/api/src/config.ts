@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { beaconSettingsFromEnv, type BeaconSettings } from '@popbox/domain';
 import {
   ConfigError,
   missingInProduction,
@@ -41,6 +42,11 @@ const EnvSchema = z.object({
   ADMIN_BASE_URL: url.transform(trimSlash).optional(),
   PUBLIC_API_URL: url.transform(trimSlash).optional(),
   DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** The live board's LISTEN needs a session: a direct connection, not a transaction pooler. */
+  DATABASE_DIRECT_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
@@ -126,6 +132,8 @@ export interface AppConfig {
   adminBaseUrl: string;
   apiBaseUrl: string;
   databaseUrl: string;
+  /** Direct (session) connection for the live board's LISTEN; DATABASE_DIRECT_URL, else DATABASE_URL. */
+  databaseDirectUrl: string;
   orderTokenPepper: string;
   checkout: { successUrl: string; cancelUrl: string };
   payments:
@@ -146,6 +154,8 @@ export interface AppConfig {
   auth:
     { kind: 'supabase'; url: string; jwtSecret?: string | undefined } | { kind: 'dev'; jwtSecret: string };
   sentry: { dsn?: string | undefined; release?: string | undefined };
+  /** Issue 12: the randomness beacon that deals kuji draws (the API assigns target rounds from its chain). */
+  beacon: BeaconSettings;
   /** Rate-limit counters live in PostgreSQL so limits hold across API replicas (security rule 10). */
   rateLimit: { store: 'postgres' } | false;
 }
@@ -168,7 +178,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         problems.push(`${key}: the embedded development value is refused in production`);
     }
   }
-  if (!parsed.success || problems.length) throw new ConfigError('api', problems);
+  const beacon = beaconSettingsFromEnv(raw, production);
+  problems.push(...beacon.problems);
+  if (!parsed.success || problems.length || !beacon.settings) throw new ConfigError('api', problems);
   const env = parsed.data;
   if (!env.DATABASE_URL)
     throw new ConfigError('api', ['DATABASE_URL: required (use `pnpm dev` for an embedded database)']);
@@ -183,6 +195,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 
   return {
     production,
+    beacon: beacon.settings,
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
@@ -191,6 +204,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     adminBaseUrl: env.ADMIN_BASE_URL ?? `${clientBaseUrl}/admin`,
     apiBaseUrl,
     databaseUrl: env.DATABASE_URL,
+    databaseDirectUrl: env.DATABASE_DIRECT_URL ?? env.DATABASE_URL,
     orderTokenPepper: env.ORDER_TOKEN_PEPPER ?? DEV_DEFAULTS.orderTokenPepper,
     checkout: {
       successUrl:

@@ -41,6 +41,8 @@ export function shutdownGracefully(opts: {
   server: Server;
   logger: Logger;
   cleanup: () => Promise<void>;
+  /** Runs first: ends open-ended answers (live event streams) that would keep `server.close()` waiting. */
+  beforeClose?: () => Promise<void>;
   forcedExitMs?: number;
 }): (reason: string, code: number) => void {
   const { server, logger } = opts;
@@ -53,13 +55,20 @@ export function shutdownGracefully(opts: {
       logger.error({ reason }, 'shutdown took too long: forcing exit');
       process.exit(1);
     }, opts.forcedExitMs ?? FORCED_EXIT_MS).unref();
-    server.close(() => {
-      opts
-        .cleanup()
-        .catch((err: unknown) => logger.error({ err }, 'shutdown cleanup failed'))
-        .finally(() => process.exit(code));
-    });
-    server.closeIdleConnections();
+    const close = () => {
+      server.close(() => {
+        opts
+          .cleanup()
+          .catch((err: unknown) => logger.error({ err }, 'shutdown cleanup failed'))
+          .finally(() => process.exit(code));
+      });
+      server.closeIdleConnections();
+    };
+    if (!opts.beforeClose) return close();
+    opts
+      .beforeClose()
+      .catch((err: unknown) => logger.error({ err }, 'shutdown: closing streams failed'))
+      .finally(close);
   };
   process.on('SIGTERM', () => shutdown('SIGTERM', 0));
   process.on('SIGINT', () => shutdown('SIGINT', 0));

@@ -11,6 +11,8 @@ import {
   systemClock,
   systemRandom,
   type Deps,
+  commitKujiBoards,
+  createBeacon,
 } from '@popbox/domain';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { createLogger } from './logger.js';
@@ -46,6 +48,7 @@ export async function main(): Promise<void> {
   }
   // Loaded only now, so the error tracker's Express instrumentation sees the router being loaded.
   const { createApp } = await import('./app.js');
+  const { listenClient, stopLiveBoard } = await import('./live/create-live-board.js');
   const database = createDb(config.databaseUrl, {
     max: 10,
     applicationName: 'popbox-api',
@@ -74,6 +77,7 @@ export async function main(): Promise<void> {
 
   const deps: Deps = {
     db: database.db,
+    beacon: createBeacon(config.beacon, systemClock),
     clock: systemClock,
     random: systemRandom,
     logger,
@@ -103,13 +107,17 @@ export async function main(): Promise<void> {
     corsOrigin: config.corsOrigin,
     mediaDir: config.storage.kind === 'local' ? config.storage.dir : undefined,
     rateLimit: config.rateLimit,
+    liveBoard: { connect: listenClient(config.databaseDirectUrl) },
   });
 
   await probeDatabase(deps);
+  // Issue 12: boards on sale without a published commitment (seeded, legacy v1) get their epoch now.
+  await commitKujiBoards(deps).catch((err: unknown) => logger.warn({ err }, 'kuji commitment sweep failed'));
   const server = createHttpServer(app);
   shutdownGracefully({
     server,
     logger,
+    beforeClose: () => stopLiveBoard(app),
     cleanup: async () => {
       await database.close();
       await flushErrorTracking();

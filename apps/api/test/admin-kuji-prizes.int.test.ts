@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeKujiProduct, makeProduct } from '@popbox/db/testing';
+import { makeProduct } from '@popbox/db/testing';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { adminClient, failedFields, type AdminClient } from './support/admin.js';
 import { form, upload } from './support/images.js';
 import type { Json } from './support/http.js';
+import { makeKujiProduct } from '@popbox/domain/testing';
 
 let app: TestApp;
 let admin: AdminClient;

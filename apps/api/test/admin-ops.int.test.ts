@@ -1,22 +1,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { emailOutbox, kujiDecks } from '@popbox/db';
-import {
-  makeDealtTickets,
-  makeKujiProduct,
-  makeOrder,
-  makeProduct,
-  makeReservation,
-  makeUser,
-} from '@popbox/db/testing';
+import { emailOutbox } from '@popbox/db';
+import { makeKujiProduct, makeOrder, makeProduct, makeReservation, makeUser } from '@popbox/db/testing';
 import {
   deliverOutboxBatch,
   enqueueEmail,
   fixedClock,
+  lockKujiBoard,
   resendEmailSender,
   runRecordedJob,
+  syncKujiBoard,
+  systemRandom,
   type OutboxDeliveryDeps,
 } from '@popbox/domain';
-import { startFakeResend, type FakeResend } from '@popbox/domain/testing';
+import { fakeBeacon, startFakeResend, type FakeResend } from '@popbox/domain/testing';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { json, type Json } from './support/http.js';
 
@@ -191,7 +187,9 @@ describe('reconciliation (F14)', () => {
     await makeReservation(db, { orderId: order.id, productId: standard.id, quantity: 2 });
     await makeReservation(db, { orderId: order.id, productId: standard.id, quantity: 1, status: 'expired' });
 
-    // Kuji board: one B1 dealt without its remaining going down; one A1 dealt and voided, correctly counted.
+    // Kuji board on sale (epoch 1 holds A1×1, B1×3 and promises the Last One). B1's remaining is written
+    // below the epoch's undealt cards by hand, on_hand too; the deck says two positions were dealt, but no
+    // ticket holds one.
     const { product: board, prizes } = await makeKujiProduct(db, {
       prizes: [
         { code: 'A1', quantity: 2, remaining: 1 },
@@ -199,12 +197,20 @@ describe('reconciliation (F14)', () => {
         { code: 'LO', tier: 'LO', quantity: 1 },
       ],
     });
-    const [a1, b1] = prizes;
-    await makeDealtTickets(db, { productId: board.id, prizeId: b1!.id, count: 1 });
-    await makeDealtTickets(db, { productId: board.id, prizeId: a1!.id, count: 1, voided: true });
+    const [, b1] = prizes;
+    await db.transaction(async (tx) => {
+      await lockKujiBoard(tx, board.id);
+      await syncKujiBoard(
+        tx,
+        { random: systemRandom, clock: fixedClock(new Date()), beacon: fakeBeacon() },
+        board.id,
+      );
+    });
+    await query('UPDATE kuji_prizes SET remaining_quantity = 1 WHERE id = $1', [b1!.id]);
     await query('UPDATE product_inventory SET on_hand = 9 WHERE product_id = $1', [board.id]);
-    // Deck: two positions handed out, no ticket holds one.
-    await db.insert(kujiDecks).values({ productId: board.id, totalCards: 5, nextPosition: 3 });
+    await query('UPDATE kuji_decks SET next_position = 3, claimed_through = 2 WHERE product_id = $1', [
+      board.id,
+    ]);
 
     const report = await json(await get('/admin/reconciliation'));
     expect(report.clean).toBe(false);
@@ -223,12 +229,12 @@ describe('reconciliation (F14)', () => {
         productId: board.id,
         prizeId: b1!.id,
         prizeCode: 'B1',
-        recorded: 3,
-        expected: 2,
+        recorded: 1,
+        expected: 3,
       }),
     ]);
     expect(byKind('kuji_on_hand')).toEqual([
-      expect.objectContaining({ productId: board.id, recorded: 9, expected: 4 }),
+      expect.objectContaining({ productId: board.id, recorded: 9, expected: 2 }),
     ]);
     expect(byKind('deck_position')).toEqual([
       expect.objectContaining({ productId: board.id, recorded: 2, expected: 0, repairable: false }),
@@ -247,16 +253,16 @@ describe('reconciliation (F14)', () => {
     const repaired = bodies.flatMap((b) => b.repaired);
     expect(repaired.map((r: Json) => `${r.kind}:${r.before}->${r.after}`).sort()).toEqual([
       'inventory_reserved:5->2',
-      'kuji_on_hand:9->3',
-      'prize_remaining:3->2',
+      'kuji_on_hand:9->4',
+      'prize_remaining:1->3',
     ]);
 
     const counters = async (productId: string) =>
       (await query('SELECT on_hand, reserved FROM product_inventory WHERE product_id = $1', [productId]))[0];
     expect(await counters(standard.id)).toEqual({ on_hand: 10, reserved: 2 });
-    expect(await counters(board.id)).toEqual({ on_hand: 3, reserved: 0 });
+    expect(await counters(board.id)).toEqual({ on_hand: 4, reserved: 0 });
     const [prize] = await query('SELECT remaining_quantity FROM kuji_prizes WHERE id = $1', [b1!.id]);
-    expect(prize.remaining_quantity).toBe(2);
+    expect(prize.remaining_quantity).toBe(3);
 
     const audits: Json[] = (
       await query(`SELECT * FROM admin_audit_log WHERE action = 'reconciliation.repair' ORDER BY created_at`)
@@ -310,6 +316,7 @@ describe('GET /admin/jobs (F15)', () => {
       'release-expired-reservations',
       'deliver-email-outbox',
       'reconcile-counters',
+      'deal-kuji-draws',
       'purge-idempotency-keys',
       'purge-job-runs',
     ]);

@@ -1,13 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  makeCustomer,
-  makeKujiProduct,
-  makeOrder,
-  makeProduct,
-  makeReservation,
-  makeTicket,
-} from '@popbox/db/testing';
+import { makeCustomer, makeOrder, makeProduct, makeReservation, makeTicket } from '@popbox/db/testing';
 import type { OrderStatus } from '@popbox/db';
 import { confirmationEmailLock, lockKey, orderAccessUrl, orderActionLock } from '@popbox/domain';
 import { adminClient, failedFields, type AdminClient } from './support/admin.js';
@@ -21,6 +14,7 @@ import {
   startCheckoutHarness,
   type CheckoutHarness,
 } from './support/checkout.js';
+import { makeKujiProduct } from '@popbox/domain/testing';
 
 /** B14 admin orders, customers and access links over REST (and tRPC where it matters), F5/F6/F8/F13. */
 let h: CheckoutHarness;

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { makeCollection, makeKujiProduct, makeProduct, makeTag } from '@popbox/db/testing';
+import { makeCollection, makeProduct, makeTag } from '@popbox/db/testing';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { adminClient, failedFields, type AdminClient } from './support/admin.js';
 import type { Json } from './support/http.js';
+import { makeKujiProduct } from '@popbox/domain/testing';
 
 let app: TestApp;
 let admin: AdminClient;

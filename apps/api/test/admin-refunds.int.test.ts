@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeKujiProduct, makeProduct } from '@popbox/db/testing';
+import { makeProduct } from '@popbox/db/testing';
 import { adminClient, type AdminClient } from './support/admin.js';
 import { guestCookie } from './support/guest.js';
 import {
@@ -13,10 +13,11 @@ import {
   startCheckoutHarness,
   type CheckoutHarness,
 } from './support/checkout.js';
+import { dealKujiDrawsNow, makeKujiProduct } from '@popbox/domain/testing';
 
 /**
  * B14 refunds with F3/F9 over REST, through the real `stripe` SDK against the fake Stripe server: one
- * Stripe refund per Idempotency-Key, partial refunds within the remainder, the reveal rule, ticket voiding,
+ * Stripe refund per Idempotency-Key, partial refunds within the remainder, the drawn-kuji rule, ticket voiding,
  * Stripe's status followed (also from webhooks), the refund email only on success, and the bookkeeping
  * failure path. Prices: a 4000 product + 1200 shipping → 5200 paid.
  */
@@ -52,6 +53,7 @@ async function paidKujiOrder(draws = 2) {
     ],
   });
   const paid = await paidCheckout(h, [{ productId: kuji.product.id, quantity: draws }]);
+  await dealKujiDrawsNow(db());
   return { ...paid, kuji };
 }
 
@@ -222,7 +224,7 @@ describe('POST /api/v1/admin/orders/{id}/refund (B14, F9)', () => {
     expect((await refund(randomUUID())).status).toBe(404);
   });
 
-  it('refuses a refund once a kuji ticket of the order is revealed (409), without calling Stripe', async () => {
+  it('refuses to refund drawn kuji lines without force (409 REFUND_EXCEEDS_REFUNDABLE), without calling Stripe', async () => {
     const { orderId } = await paidKujiOrder(2);
     await sql(
       h.app,
@@ -230,14 +232,16 @@ describe('POST /api/v1/admin/orders/{id}/refund (B14, F9)', () => {
       [orderId],
     );
     const before = stripeRefundCalls().length;
-    const res = await refund(orderId, { amountCents: 100 });
+    // Only the shipping (1200) is refundable once the draws are made, revealed or not.
+    const res = await refund(orderId, { amountCents: 1201 });
     expect(res.status).toBe(409);
-    expect(res.body.error.code).toBe('TICKETS_REVEALED');
+    expect(res.body.error.code).toBe('REFUND_EXCEEDS_REFUNDABLE');
+    expect(res.body.error.details).toMatchObject({ availableCents: 1200, requestedCents: 1201 });
     expect(stripeRefundCalls().length).toBe(before);
     expect(await refundRows(orderId)).toHaveLength(0);
   });
 
-  it('voids every ticket on a full refund and never restocks or returns prizes', async () => {
+  it('voids every ticket on a forced full refund and never restocks or returns prizes', async () => {
     const { orderId, kuji } = await paidKujiOrder(3);
     const prizesBefore = await db().query.kujiPrizes.findMany({
       where: (t, { eq }) => eq(t.productId, kuji.product.id),
@@ -248,13 +252,13 @@ describe('POST /api/v1/admin/orders/{id}/refund (B14, F9)', () => {
     expect(partial.status).toBe(200);
     expect(partial.body.tickets.every((t: { voidedAt: string | null }) => t.voidedAt === null)).toBe(true);
 
-    const full = await refund(orderId, { reason: 'customer changed mind' });
+    const full = await refund(orderId, { forceKujiRefund: { reason: 'customer changed mind' } });
     expect(full.status).toBe(200);
     expect(full.body.status).toBe('refunded');
     expect(full.body.tickets).toHaveLength(3);
     for (const t of full.body.tickets) {
       expect(t.voidedAt).not.toBeNull();
-      expect(t.voidReason).toBe('customer changed mind');
+      expect(t.voidReason).toBe('forced kuji refund: customer changed mind');
     }
     const prizesAfter = await db().query.kujiPrizes.findMany({
       where: (t, { eq }) => eq(t.productId, kuji.product.id),
@@ -338,20 +342,37 @@ describe('POST /api/v1/admin/orders/{id}/refund (B14, F9)', () => {
     expect(updated.payment_intent).toBe(paymentIntentId);
   });
 
-  it('drops a pending full refund that later fails out of the total: the refunded order drifts to needs-attention', async () => {
+  it('refunds an order only once the provider reports success: a pending full refund that fails leaves it paid', async () => {
     const { orderId } = await paidOrder();
     h.stripe.refundStatus = 'pending';
     const res = await refund(orderId);
     expect(res.status).toBe(200);
-    expect(res.body.status).toBe('refunded');
+    // The remainder is reserved while the refund is pending, but the order is not refunded yet.
+    expect(res.body).toMatchObject({
+      status: 'paid',
+      payment: { status: 'paid', refundedAmountCents: 5200 },
+    });
 
     const failed = h.stripe.setRefundStatus(res.body.refunds[0].providerRefundId, 'failed');
     expect((await postWebhook(h.app, h.stripe.event('refund.failed', failed))).status).toBe(200);
     const { order, payment } = await orderOf(db(), orderId);
-    expect(order).toMatchObject({ status: 'paid_needs_attention', refundedAt: null });
-    expect(order.attentionReason).toMatch(/^refund_drift/);
+    expect(order).toMatchObject({ status: 'paid', refundedAt: null, attentionReason: null });
     expect(payment).toMatchObject({ status: 'paid', refundedAmountCents: 0 });
     expect(await refundEmails(orderId)).toHaveLength(0);
+  });
+
+  it('drifts to needs-attention when a succeeded refund is later reported failed', async () => {
+    const { orderId } = await paidOrder();
+    const res = await refund(orderId);
+    expect(res.body.status).toBe('refunded');
+    const failed = h.stripe.setRefundStatus(res.body.refunds[0].providerRefundId, 'failed');
+    expect((await postWebhook(h.app, h.stripe.event('refund.failed', failed))).status).toBe(200);
+    const { order, payment } = await orderOf(db(), orderId);
+    expect(order).toMatchObject({ status: 'paid_needs_attention', refundedAt: null });
+    expect(order.attentionReason).toMatch(/^refund_drift: succeeded refunds \(0\) no longer cover/);
+    expect(payment).toMatchObject({ status: 'paid', refundedAmountCents: 0 });
+    // The resolution is a refund (retry-finalisation refuses this reason): it is refundable again.
+    expect((await refund(orderId)).body.status).toBe('refunded');
   });
 
   it('syncs the aggregate for refunds made in the Stripe dashboard (charge.refunded)', async () => {

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '@popbox/domain';
-import { makeKujiProduct, makeProduct } from '@popbox/db/testing';
+import { makeProduct } from '@popbox/db/testing';
 import { form, upload } from './support/images.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { adminClient, failedFields, type AdminClient } from './support/admin.js';
 import type { Json } from './support/http.js';
+import { makeKujiProduct } from '@popbox/domain/testing';
 
 let app: TestApp;
 let alice: AdminClient;

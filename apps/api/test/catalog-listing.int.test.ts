@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { makeCollection, makeKujiProduct, makeProduct, makeTag } from '@popbox/db/testing';
+import { makeCollection, makeProduct, makeTag } from '@popbox/db/testing';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { json, type Json } from './support/http.js';
+import { makeKujiProduct } from '@popbox/domain/testing';
 
 let app: TestApp;
 const base = new Date('2026-10-01T12:00:00.000Z');

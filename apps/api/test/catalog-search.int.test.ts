@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCollection, makeKujiProduct, makeProduct, makeTag } from '@popbox/db/testing';
+import { makeCollection, makeProduct, makeTag } from '@popbox/db/testing';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { json, type Json } from './support/http.js';
+import { makeKujiProduct } from '@popbox/domain/testing';
 
 let app: TestApp;
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeKujiProduct, makeProduct } from '@popbox/db/testing';
+import { makeProduct } from '@popbox/db/testing';
 import { json } from './support/http.js';
 import {
   activeReservedUnits,
@@ -11,6 +11,7 @@ import {
   startCheckoutHarness,
   type CheckoutHarness,
 } from './support/checkout.js';
+import { makeKujiProduct } from '@popbox/domain/testing';
 
 let h: CheckoutHarness;
 beforeAll(async () => {

@@ -87,6 +87,15 @@ describe('production configuration', () => {
     );
   });
 
+  it('deals kuji draws with drand in production and refuses the local beacon and its dev secret there', () => {
+    expect(loadConfig(PRODUCTION_ENV).beacon).toMatchObject({ kind: 'drand' });
+    expect(problemsOf({ ...PRODUCTION_ENV, KUJI_BEACON: 'local' })).toEqual([
+      'KUJI_BEACON: the local beacon is for development and tests; production deals kuji draws with drand',
+    ]);
+    expect(() => loadConfig({ ...PRODUCTION_ENV, KUJI_BEACON: 'local' })).toThrow(ConfigError);
+    expect(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/db' }).beacon).toMatchObject({ kind: 'local' });
+  });
+
   it('refuses a reservation TTL other than 600000 ms', () => {
     expect(problemsOf({ ...PRODUCTION_ENV, STRIPE_CHECK_SESSION_RESERVATION_TTL: '600500' })).toHaveLength(1);
     expect(problemsOf({ ...PRODUCTION_ENV, STRIPE_CHECK_SESSION_RESERVATION_TTL: '600000' })).toEqual([]);
@@ -110,6 +119,8 @@ describe('production configuration copied from .env.example', () => {
         'CLIENT_BASE_URL',
         'ADMIN_BASE_URL',
         'DATABASE_URL',
+        // The live board's LISTEN connection (issue 12).
+        'DATABASE_DIRECT_URL',
         'SUPABASE_URL',
         'SUPABASE_PUBLIC_KEY',
         'SUPABASE_SECRET_KEY',

@@ -22,7 +22,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   makeCollection,
   makeFaqItem,
-  makeKujiProduct,
   makeLegalDocument,
   makeOrder,
   makeProduct,
@@ -37,6 +36,7 @@ import { describeRequest, judge, pool, send, type FuzzRequest, type Surface } fr
 import { Recorder } from './support/fuzz-report.js';
 import { hardRestCases, restCases, restOperations, type RestOperation } from './support/fuzz-rest-cases.js';
 import { hardTrpcCases, trpcBatchCases, trpcSingleCases, type Procedure } from './support/fuzz-trpc-cases.js';
+import { makeKujiProduct } from '@popbox/domain/testing';
 
 const RUNS = Math.max(1, Number(process.env.FUZZ_RUNS ?? 10));
 const SEED =

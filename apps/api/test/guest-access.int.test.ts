@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeKujiProduct, makeOrder, makeProduct, makeTicket } from '@popbox/db/testing';
+import { makeOrder, makeProduct, makeTicket } from '@popbox/db/testing';
 import { orderAccessUrl, signAccessToken, signSessionToken } from '@popbox/domain';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { json } from './support/http.js';
+import { makeKujiProduct } from '@popbox/domain/testing';
 
 let app: TestApp;
 let paidOrder: Awaited<ReturnType<typeof makeOrder>>['order'];

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeKujiProduct, makeOrder, makeProduct } from '@popbox/db/testing';
+import { makeOrder, makeProduct } from '@popbox/db/testing';
 import { createLogger } from '../src/logger.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { adminClient, failedFields, type AdminClient } from './support/admin.js';
 import type { Json } from './support/http.js';
 import { form, upload } from './support/images.js';
+import { makeKujiProduct } from '@popbox/domain/testing';
 
 /**
  * Issue 11, items 3–7 and 12: hostile input answers a 4xx in the error shape of spec (e) on every surface

@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { makeKujiProduct } from '@popbox/db/testing';
-import { orderAccessUrl } from '@popbox/domain';
-import { verifyEpoch } from '@popbox/domain/kuji-verifier';
+import { dealDueKujiLines, orderAccessUrl } from '@popbox/domain';
+import { verifyBoard, verifyTicket, type FairnessDocument } from '@popbox/domain/kuji-verifier';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { json, type Json } from './support/http.js';
 import { postCheckout, sql } from './support/checkout.js';
+import { makeKujiProduct } from '@popbox/domain/testing';
 
 /**
- * Issue 5's storm through the real money path: 20 buyers check out random numbers of draws from an 80-card
- * board at once and pay on the local simulator, whose signed webhooks finalise and deal the tickets.
+ * Issue 5's storm through the real money path, dealt by recipe v2 (issue 12): 20 buyers check out random
+ * numbers of draws from an 80-card board at once and pay on the local simulator, whose signed webhooks log
+ * each paid line with its target beacon round; the dealer deals them with the local beacon's rounds as they
+ * are published. The whole board — every ticket — then verifies from the PUBLIC fairness document alone.
  */
 const BOARD = [
   { code: 'A1', quantity: 2 },
@@ -63,8 +65,23 @@ function unrevealedPrizeLeaks(payload: Json): number {
   return leaks;
 }
 
+/** Runs the jobs app's dealer (same code) until no paid line waits, as the beacon publishes its rounds. */
+async function dealUntilDone(deadlineMs = 15_000) {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    await dealDueKujiLines(app.deps);
+    const [{ n }] = (await sql(
+      app,
+      `SELECT count(*)::int AS n FROM kuji_draw_log WHERE kind = 'draw' AND dealt_at IS NULL`,
+    )) as [{ n: number }];
+    if (n === 0) return;
+    if (Date.now() > until) throw new Error(`${n} lines still undealt`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 describe('kuji box storm through checkout and the payment webhook', () => {
-  it('deals every card once, matches the manifest, awards Last One to position 80, leaks nothing', async () => {
+  it('deals every card once, matches the manifest, awards Last One to position 80, verifies publicly, leaks nothing', async () => {
     const { product, prizes } = await makeKujiProduct(app.database.db, { prizes: BOARD });
     const counts = draws();
 
@@ -77,11 +94,14 @@ describe('kuji box storm through checkout and the payment webhook', () => {
     const sessions: Array<{ sessionId: string; orderId: string; publicId: string }> = await Promise.all(
       checkouts.map((r) => json(r)),
     );
-    // The deck and its commitment exist before anyone has paid (F12).
+    // The epoch and its commitment were published when the board went on sale, before anyone paid.
     const before = await json(await fetch(`${app.url}/api/v1/kuji/${product.slug}/fairness`));
     expect(before.epochs).toHaveLength(1);
     expect(before.epochs[0].seedHex).toBeNull();
     expect(before.epochs[0].commitment).toMatch(/^[0-9a-f]{64}$/);
+    expect(before.log).toEqual([
+      expect.objectContaining({ seq: 1, kind: 'epoch', commitment: before.epochs[0].commitment }),
+    ]);
 
     const paid = await Promise.all(
       sessions.map((s) =>
@@ -96,6 +116,18 @@ describe('kuji box storm through checkout and the payment webhook', () => {
       [sessions.map((s) => s.orderId)],
     );
     expect(orders.map((o) => o.status)).toEqual(orders.map(() => 'paid'));
+
+    // Paid lines are logged with a round that did not exist yet; their tickets are pending until it is dealt.
+    const logged = await json(await fetch(`${app.url}/api/v1/kuji/${product.slug}/fairness`));
+    const drawEntries = logged.log.filter((e: { kind: string }) => e.kind === 'draw');
+    expect(drawEntries).toHaveLength(20);
+    expect(
+      drawEntries.every(
+        (e: { dealtAt: unknown; targetRound: number }) => e.dealtAt === null || e.targetRound > 0,
+      ),
+    ).toBe(true);
+    expect(logged.pendingCards + logged.dealtCards).toBe(80);
+    await dealUntilDone();
 
     const tickets = await sql(
       app,
@@ -114,7 +146,12 @@ describe('kuji box storm through checkout and the payment webhook', () => {
     );
 
     const holder = tickets.find((t) => t.deck_position === 80)!.order_id;
-    expect(orders.filter((o) => o.includes_last_one_prize).map((o) => o.id)).toEqual([holder]);
+    const afterDeal = await sql(
+      app,
+      `SELECT id FROM orders WHERE includes_last_one_prize AND id = ANY($1::uuid[])`,
+      [sessions.map((s) => s.orderId)],
+    );
+    expect(afterDeal.map((o) => o.id)).toEqual([holder]);
     const [inventory] = await sql(
       app,
       `SELECT on_hand, reserved FROM product_inventory WHERE product_id = $1`,
@@ -126,14 +163,22 @@ describe('kuji box storm through checkout and the payment webhook', () => {
     ]);
     expect(remaining.every((r) => r.remaining_quantity === 0)).toBe(true);
 
-    // Sold out: anyone can verify the board from the public fairness record alone.
-    const fairness = await json(await fetch(`${app.url}/api/v1/kuji/${product.slug}/fairness`));
+    // Sold out: anyone can verify the board — every line, every card — from the public fairness document alone.
+    const fairness = (await json(
+      await fetch(`${app.url}/api/v1/kuji/${product.slug}/fairness`),
+    )) as unknown as FairnessDocument & { lastOne: { awarded: boolean; lineRef: string } };
     expect(fairness.lastOne).toMatchObject({ prizeCode: 'LO', awarded: true });
-    for (const epoch of fairness.epochs) {
-      expect(epoch.seedHex).toMatch(/^[0-9a-f]{64}$/);
-      const result = await verifyEpoch({ ...epoch, dealt: epoch.dealt });
-      expect(result).toEqual({ ok: true, problems: [] });
-    }
+    expect(fairness.epochs.every((e) => /^[0-9a-f]{64}$/.test(e.seedHex ?? ''))).toBe(true);
+    const verdict = await verifyBoard(fairness);
+    expect(verdict.problems).toEqual([]);
+    expect(verdict.ok).toBe(true);
+    expect(verdict.lines.filter((l) => l.status === 'verified')).toHaveLength(20);
+    const [winner] = await sql(
+      app,
+      `SELECT l.line_ref FROM kuji_draw_log l JOIN tickets t ON t.draw_log_id = l.id WHERE t.deck_position = 80 AND t.kuji_product_id = $1`,
+      [product.id],
+    );
+    expect(fairness.lastOne.lineRef).toBe(winner!.line_ref);
 
     // No guest-facing payload shows an unrevealed prize: order view, ticket list, checkout success.
     for (const [i, order] of orders.entries()) {
@@ -156,6 +201,33 @@ describe('kuji box storm through checkout and the payment webhook', () => {
       expect(success.order.tickets).toHaveLength(list.counts.total);
       expect(unrevealedPrizeLeaks(view) + unrevealedPrizeLeaks(list) + unrevealedPrizeLeaks(success)).toBe(0);
       if (i === 0) expect(JSON.stringify(view)).not.toContain('"prizeCode"');
+
+      // Each ticket is a receipt: after revealing, the buyer checks it against the public document.
+      const revealed = await json(
+        await fetch(`${app.url}/api/v1/orders/${order.public_id}/tickets/reveal-all`, {
+          method: 'POST',
+          headers: { cookie, 'content-type': 'application/json' },
+          body: '{}',
+        }),
+      );
+      for (const ticket of revealed.tickets) {
+        expect(ticket).toMatchObject({ status: 'dealt', epoch: 1, lineRef: expect.stringMatching(/^ln_/) });
+        const check = await verifyTicket(fairness, {
+          lineRef: ticket.lineRef,
+          position: ticket.position,
+          prizeId: ticket.prize.id,
+        });
+        expect(check.problems).toEqual([]);
+        expect(check.ok).toBe(true);
+      }
+      if (i === 0) {
+        const forged = await verifyTicket(fairness, {
+          lineRef: revealed.tickets[0].lineRef,
+          position: revealed.tickets[0].position,
+          prizeId: prizes.find((p) => p.id !== revealed.tickets[0].prize.id && p.prizeTier !== 'LO')!.id,
+        });
+        expect(forged.ok).toBe(false);
+      }
     }
   });
 });

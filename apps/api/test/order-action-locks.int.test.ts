@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeKujiProduct, makeProduct } from '@popbox/db/testing';
+import { makeProduct } from '@popbox/db/testing';
 import { lockKey, orderActionLock } from '@popbox/domain';
 import { adminClient, type AdminClient } from './support/admin.js';
 import { guestCookie } from './support/guest.js';
@@ -16,6 +16,7 @@ import {
   startCheckoutHarness,
   type CheckoutHarness,
 } from './support/checkout.js';
+import { dealKujiDrawsNow, makeKujiProduct } from '@popbox/domain/testing';
 
 /**
  * Issue 11 items 9 and 11, over REST (and tRPC) against real Postgres and the fake Stripe:
@@ -197,6 +198,7 @@ describe('issue 11 item 9: an order action waits briefly for the order instead o
   it('the buyer’s reveal waits for a short holder too, and answers busy past its shorter bound', async () => {
     const kuji = await makeKujiProduct(db(), { prizes: [{ code: 'A1', quantity: 4 }] });
     const { orderId } = await paidCheckout(h, [{ productId: kuji.product.id, quantity: 2 }]);
+    await dealKujiDrawsNow(db());
     const { order } = await orderOf(db(), orderId);
     const cookie = await guestCookie(h.app, order);
     const revealAll = () =>

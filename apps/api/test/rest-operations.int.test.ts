@@ -69,6 +69,7 @@ const OPERATIONS: Array<[string, string]> = [
   ['POST', '/api/v1/admin/orders/{id}/refund/reconcile'],
   ['GET', '/api/v1/admin/customers'],
   ['GET', '/api/v1/kuji/{slug}/fairness'],
+  ['GET', '/api/v1/kuji/{slug}/live'],
   ['POST', '/api/v1/admin/orders/{id}/retry-finalisation'],
   ['POST', '/api/v1/admin/orders/{id}/access-link'],
   ['GET', '/api/v1/admin/audit-log'],

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeKujiProduct, makeProduct } from '@popbox/db/testing';
+import { makeProduct } from '@popbox/db/testing';
 import { supabaseStorage } from '@popbox/domain';
 import type { Json } from './support/http.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { adminClient, type AdminClient } from './support/admin.js';
 import { startFakeStorage, type FakeStorage } from './support/fake-supabase-storage.js';
 import { form, upload } from './support/images.js';
+import { makeKujiProduct } from '@popbox/domain/testing';
 
 const BUCKET = 'product-images';
 let fake: FakeStorage;

@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeKujiProduct, makeOrder, makeProduct, makeTicket } from '@popbox/db/testing';
+import { randomUUID } from 'node:crypto';
+import { makeKujiProduct as makeKujiRows, makeOrder, makeProduct, makeTicket } from '@popbox/db/testing';
 import { lockKey, orderAccessUrl, orderActionLock } from '@popbox/domain';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { json, type Json } from './support/http.js';
+import { adminClient } from './support/admin.js';
+import { postCheckout, sql } from './support/checkout.js';
+import { dealKujiDrawsNow, makeKujiProduct } from '@popbox/domain/testing';
+import { guestCookie } from './support/guest.js';
 
 let app: TestApp;
 let kuji: Awaited<ReturnType<typeof makeKujiProduct>>;
@@ -172,22 +177,170 @@ describe('kuji tickets for guests (B11)', () => {
   });
 });
 
+describe('a paid line waits for its beacon round (issue 12)', () => {
+  it('shows pending tickets with their receipt, refuses to reveal them with Retry-After, then reveals once dealt', async () => {
+    const board = await makeKujiProduct(app.database.db, { prizes: [{ code: 'A1', quantity: 5 }] });
+    const res = await postCheckout(
+      app,
+      { items: [{ productId: board.product.id, quantity: 2 }] },
+      randomUUID(),
+    );
+    const session = (await json(res)) as { sessionId: string; orderId: string; publicId: string };
+    await fetch(`${app.url}/dev/checkout/${session.sessionId}/pay`, { method: 'POST', redirect: 'manual' });
+    const [order] = await sql(app, `SELECT public_id, access_token_version FROM orders WHERE id = $1`, [
+      session.orderId,
+    ]);
+    const cookie = await guestCookie(app, {
+      publicId: String(order!.public_id),
+      accessTokenVersion: Number(order!.access_token_version),
+    });
+    const list = await json(
+      await fetch(`${app.url}/api/v1/orders/${session.publicId}/tickets`, { headers: { cookie } }),
+    );
+    expect(list.tickets).toHaveLength(2);
+    for (const ticket of list.tickets) {
+      expect(ticket).toMatchObject({
+        status: 'pending',
+        prize: null,
+        position: null,
+        epoch: 1,
+        lineRef: expect.stringMatching(/^ln_[0-9a-f]{16}$/),
+        targetRound: expect.any(Number),
+      });
+    }
+    const one = await fetch(
+      `${app.url}/api/v1/orders/${session.publicId}/tickets/${list.tickets[0].id}/reveal`,
+      {
+        method: 'POST',
+        headers: { cookie },
+      },
+    );
+    expect(one.status).toBe(409);
+    expect(Number(one.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await json(one)).error).toMatchObject({
+      code: 'KUJI_DRAW_PENDING',
+      details: { pendingTickets: 1 },
+    });
+    const all = await fetch(`${app.url}/api/v1/orders/${session.publicId}/tickets/reveal-all`, {
+      method: 'POST',
+      headers: { cookie },
+    });
+    expect(all.status).toBe(409);
+    expect((await json(all)).error.code).toBe('KUJI_DRAW_PENDING');
+
+    await dealKujiDrawsNow(app.database.db);
+    const revealed = await fetch(`${app.url}/api/v1/orders/${session.publicId}/tickets/reveal-all`, {
+      method: 'POST',
+      headers: { cookie },
+    });
+    expect(revealed.status).toBe(200);
+    const body = await json(revealed);
+    expect(body.tickets.map((t: Json) => [t.status, (t.prize as Json)?.prizeCode, t.position])).toEqual([
+      ['dealt', 'A1', expect.any(Number)],
+      ['dealt', 'A1', expect.any(Number)],
+    ]);
+  });
+});
+
 describe('kuji fairness (F12)', () => {
-  it('publishes the commitment but not the seed while the board is on sale', async () => {
+  it('publishes the commitment but not the seed as soon as the board is on sale', async () => {
     const { product } = await makeKujiProduct(app.database.db, {
       prizes: [
         { code: 'A1', quantity: 1 },
         { code: 'B1', quantity: 2 },
       ],
     });
-    // The deck is created before the first sale; the read does not create it.
+    // Issue 12: the epoch is opened when the board goes on sale, before any checkout; a read changes nothing.
     const before = await json(await fetch(`${app.url}/api/v1/kuji/${product.slug}/fairness`));
-    expect(before).toMatchObject({ slug: product.slug, totalCards: 0, remainingCards: 3, epochs: [] });
+    expect(before).toMatchObject({ slug: product.slug, totalCards: 3, remainingCards: 3, dealtCards: 0 });
     expect(before.tiers).toEqual([
       { tier: 'A', remaining: 1, initial: 1 },
       { tier: 'B', remaining: 2, initial: 2 },
     ]);
-    expect(before.recipe.version).toBe('popbox-kuji-v1');
+    expect(before.recipe.version).toBe('popbox-kuji-v2');
+    expect(before.epochs).toEqual([
+      expect.objectContaining({
+        epoch: 1,
+        cardCount: 3,
+        seedHex: null,
+        commitment: expect.stringMatching(/^[0-9a-f]{64}$/),
+      }),
+    ]);
+    expect(before.log).toEqual([
+      expect.objectContaining({
+        seq: 1,
+        kind: 'epoch',
+        commitment: before.epochs[0].commitment,
+        prevHash: '0'.repeat(64),
+      }),
+    ]);
+    expect(before.beacon.chains).toEqual([
+      expect.objectContaining({ hash: before.epochs[0].beaconChainHash }),
+    ]);
+  });
+
+  it('an admin activating a board publishes its commitment before any checkout; a board without one is not sold', async () => {
+    const admin = await adminClient(app);
+    const created = await admin.call('POST', '/admin/products', {
+      name: 'Commit On Sale Board',
+      productType: 'kuji',
+      status: 'draft',
+      priceCents: 900,
+      collectionIds: [],
+      tagIds: [],
+      onHand: 0,
+    });
+    expect(created.body).toMatchObject({ productType: 'kuji' });
+    const id = String(created.body.id);
+    for (const [code, initialQuantity] of [
+      ['A1', 1],
+      ['B1', 3],
+    ] as const) {
+      const prize = await admin.call('POST', `/admin/products/${id}/kuji-prizes`, {
+        prizeCode: code,
+        prizeTier: code[0],
+        name: `Prize ${code}`,
+        initialQuantity,
+      });
+      expect(prize.status).toBe(201);
+    }
+    // A draft board has no epoch yet …
+    const [draft] = await sql(app, `SELECT count(*)::int AS n FROM kuji_deck_epochs WHERE product_id = $1`, [
+      id,
+    ]);
+    expect(draft!.n).toBe(0);
+    // … and going on sale opens epoch 1 and logs its commitment in the same transaction.
+    const activated = await admin.call('PATCH', `/admin/products/${id}`, { status: 'active' });
+    expect(activated.status).toBe(200);
+    const doc = await json(await fetch(`${app.url}/api/v1/kuji/${String(created.body.slug)}/fairness`));
+    expect(doc.epochs).toHaveLength(1);
+    expect(doc.epochs[0]).toMatchObject({ cardCount: 4, seedHex: null });
+    expect(doc.log[0]).toMatchObject({ kind: 'epoch', commitment: doc.epochs[0].commitment });
+    const sold = await postCheckout(app, { items: [{ productId: id, quantity: 1 }] }, randomUUID());
+    expect(sold.status).toBe(201);
+
+    // A board put on sale behind the app's back (no epoch, no commitment) cannot be sold.
+    const raw = await makeKujiRows(app.database.db, { prizes: [{ code: 'A1', quantity: 2 }] });
+    const refused = await postCheckout(
+      app,
+      { items: [{ productId: raw.product.id, quantity: 1 }] },
+      randomUUID(),
+    );
+    expect(refused.status).toBe(409);
+    expect((await json(refused)).error).toMatchObject({
+      code: 'PRODUCT_UNAVAILABLE',
+      message: expect.stringContaining('fairness commitment'),
+    });
+
+    // Ending the sale reveals the open epoch's seed.
+    const ended = await admin.call('PATCH', `/admin/products/${id}`, { status: 'archived' });
+    expect(ended.status).toBe(200);
+    const [epoch] = await sql(
+      app,
+      `SELECT revealed_at, reveal_reason FROM kuji_deck_epochs WHERE product_id = $1`,
+      [id],
+    );
+    expect(epoch).toMatchObject({ reveal_reason: 'ended', revealed_at: expect.any(Date) });
   });
 
   it('answers 404 for an unknown slug and for a standard product', async () => {

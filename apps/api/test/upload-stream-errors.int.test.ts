@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeKujiProduct, makeProduct, makeUser } from '@popbox/db/testing';
+import { makeProduct, makeUser } from '@popbox/db/testing';
 import { signDevToken } from '@popbox/domain';
 import { PROCESS_JWT_SECRET, startApiProcess, type ApiProcess } from './support/api-process.js';
 import { PNG } from './support/images.js';
+import { makeKujiProduct } from '@popbox/domain/testing';
 
 /**
  * Issue 11 item 1: an upload that ends before the closing boundary (an aborted browser upload) once killed

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JOB_CATALOG, JOB_NAMES, type JobName } from '@popbox/domain';
+import { beaconSettingsFromEnv, JOB_CATALOG, JOB_NAMES, type JobName } from '@popbox/domain';
 import {
   ConfigError,
   missingInProduction,
@@ -50,6 +50,12 @@ const EnvSchema = z.object({
   /** Where the simulator runs (the API); defaults to the API on this machine at PORT (as `pnpm dev` runs it). */
   SIMULATOR_API_URL: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional(),
   PORT: int(1, 65535, 3000),
+  /** Issue 12: the shop address beacon-outage alerts go to (the API's order notification address). */
+  ORDER_NOTIFICATION_EMAIL: z.email().optional(),
+  /** How often the kuji dealer checks for lines whose beacon round is published. */
+  KUJI_DEAL_INTERVAL_MS: int(200, 60_000, 1000),
+  /** Draws waiting this long for a published round alert the shop (once per outage). */
+  KUJI_BEACON_ALERT_AFTER_SECONDS: int(10, 86_400, 180),
   ...Object.fromEntries(JOB_NAMES.map((name) => [JOB_CATALOG[name].scheduleEnv, cron.optional()])),
 });
 
@@ -59,7 +65,13 @@ const DEV_FROM_EMAIL = 'shop@popbox.local';
 export type JobsConfig = ReturnType<typeof loadJobsConfig>;
 
 /** No embedded defaults in production (architecture.md): mail goes through Resend, payments are Stripe. */
-const PRODUCTION_REQUIRED = ['DATABASE_URL', 'RESEND_API_KEY', 'RESEND_FROM_EMAIL', 'STRIPE_SECRET_KEY'];
+const PRODUCTION_REQUIRED = [
+  'DATABASE_URL',
+  'RESEND_API_KEY',
+  'RESEND_FROM_EMAIL',
+  'STRIPE_SECRET_KEY',
+  'ORDER_NOTIFICATION_EMAIL',
+];
 
 const isMissing = (raw: Record<string, string>, path: PropertyKey[]) =>
   path.length === 1 && PRODUCTION_REQUIRED.includes(String(path[0])) && !raw[String(path[0])];
@@ -80,7 +92,9 @@ export function loadJobsConfig(source: Record<string, string | undefined> = proc
     if (raw.RESEND_FROM_EMAIL?.trim() === DEV_FROM_EMAIL)
       problems.push('RESEND_FROM_EMAIL: the embedded development value is refused in production');
   }
-  if (!parsed.success || problems.length) throw new ConfigError('jobs', problems);
+  const beacon = beaconSettingsFromEnv(raw, raw.NODE_ENV === 'production');
+  problems.push(...beacon.problems);
+  if (!parsed.success || problems.length || !beacon.settings) throw new ConfigError('jobs', problems);
   const env = parsed.data;
   const from = env.RESEND_FROM_EMAIL ?? DEV_FROM_EMAIL;
   const schedules = Object.fromEntries(
@@ -107,6 +121,12 @@ export function loadJobsConfig(source: Record<string, string | undefined> = proc
     reservationExpiry: {
       batchSize: env.RESERVATION_EXPIRY_BATCH_SIZE,
       maxBatches: env.RESERVATION_EXPIRY_MAX_BATCHES,
+    },
+    kuji: {
+      beacon: beacon.settings,
+      dealIntervalMs: env.KUJI_DEAL_INTERVAL_MS,
+      beaconAlertAfterSeconds: env.KUJI_BEACON_ALERT_AFTER_SECONDS,
+      alertTo: env.ORDER_NOTIFICATION_EMAIL ?? 'orders@popbox.local',
     },
     payments: env.STRIPE_SECRET_KEY
       ? { kind: 'stripe' as const, secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE }

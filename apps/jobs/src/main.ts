@@ -1,6 +1,8 @@
 import { pino } from 'pino';
 import { createDb } from '@popbox/db';
 import {
+  commitKujiBoards,
+  createBeacon,
   devMailboxSender,
   resendEmailSender,
   simulatorSessionCloser,
@@ -55,7 +57,16 @@ async function main(): Promise<void> {
     config.payments.kind === 'stripe'
       ? stripePayments({ secretKey: config.payments.secretKey, apiBase: config.payments.apiBase })
       : simulatorSessionCloser({ apiBaseUrl: config.payments.apiBaseUrl });
-  const deps = { db: database.db, clock: systemClock, random: systemRandom, logger, emailSender, payments };
+  const beacon = createBeacon(config.kuji.beacon, systemClock);
+  const deps = {
+    db: database.db,
+    clock: systemClock,
+    random: systemRandom,
+    logger,
+    emailSender,
+    payments,
+    beacon,
+  };
 
   // Set once pg-boss is up; a signal during startup then only closes the pool.
   const running: { worker?: Worker } = {};
@@ -85,12 +96,23 @@ async function main(): Promise<void> {
     void shutdown('unhandledRejection', 1);
   });
 
+  // Issue 12: boards on sale without a published commitment (seeded, legacy v1) get their epoch now.
+  await commitKujiBoards(deps).catch((err: unknown) => logger.warn({ err }, 'kuji commitment sweep failed'));
   running.worker = await startWorker({
     connectionString: config.directDatabaseUrl,
     deps,
     jobs: jobDefinitions(config),
+    kujiDealIntervalMs: config.kuji.dealIntervalMs,
   });
-  logger.info({ email: config.email.kind, payments: config.payments.kind }, 'jobs worker started');
+  logger.info(
+    {
+      email: config.email.kind,
+      payments: config.payments.kind,
+      beacon: beacon.kind,
+      chain: beacon.chain().hash,
+    },
+    'jobs worker started',
+  );
 }
 
 await main();

@@ -6,9 +6,13 @@ import { releaseExpiredReservationsJob } from './jobs/release-expired-reservatio
 import { purgeIdempotencyKeysJob } from './jobs/purge-idempotency-keys.js';
 import { purgeJobRunsJob } from './jobs/purge-job-runs.js';
 import { reconcileCountersJob } from './jobs/reconcile-counters.js';
+import { dealKujiDrawsJob } from './jobs/deal-kuji-draws.js';
 
 /** What jobs may touch: the database and injected ports, including the providers they call. */
-export type JobDeps = Pick<Deps, 'db' | 'clock' | 'random' | 'logger' | 'emailSender' | 'payments'>;
+export type JobDeps = Pick<
+  Deps,
+  'db' | 'clock' | 'random' | 'logger' | 'emailSender' | 'payments' | 'beacon'
+>;
 
 /**
  * A job is a file exporting its catalog name and a handler (Medusa's pattern); name, description and
@@ -35,6 +39,7 @@ export const JOBS: JobModule[] = [
   releaseExpiredReservationsJob,
   deliverEmailOutboxJob,
   reconcileCountersJob,
+  dealKujiDrawsJob,
   purgeIdempotencyKeysJob,
   purgeJobRunsJob,
 ];

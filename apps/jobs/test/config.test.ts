@@ -9,6 +9,7 @@ const PRODUCTION = {
   RESEND_API_KEY: 're_abc',
   RESEND_FROM_EMAIL: 'shop@popbox.example',
   STRIPE_SECRET_KEY: 'sk_live_abc',
+  ORDER_NOTIFICATION_EMAIL: 'orders@popbox.example',
 };
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
@@ -36,6 +37,7 @@ describe('jobs configuration in production', () => {
       'RESEND_API_KEY: required in production',
       'RESEND_FROM_EMAIL: required in production',
       'STRIPE_SECRET_KEY: required in production',
+      'ORDER_NOTIFICATION_EMAIL: required in production',
     ]);
   });
 
@@ -88,8 +90,20 @@ describe('jobs configuration in production', () => {
         'RESEND_API_KEY',
         'RESEND_FROM_EMAIL',
         'STRIPE_SECRET_KEY',
+        'ORDER_NOTIFICATION_EMAIL',
       ].sort(),
     );
+  });
+
+  it('deals kuji draws with drand in production and refuses the local beacon there', () => {
+    expect(loadJobsConfig(PRODUCTION).kuji.beacon).toMatchObject({ kind: 'drand' });
+    expect(problemsOf({ ...PRODUCTION, KUJI_BEACON: 'local' })).toEqual([
+      'KUJI_BEACON: the local beacon is for development and tests; production deals kuji draws with drand',
+    ]);
+    expect(problemsOf({ ...PRODUCTION, DRAND_URLS: 'ftp://relay.example' })).toEqual([
+      'DRAND_URLS: ftp://relay.example is not an absolute http(s) URL',
+    ]);
+    expect(loadJobsConfig({ DATABASE_URL: 'postgres://x@y/z' }).kuji.beacon).toMatchObject({ kind: 'local' });
   });
 
   it('refuses the embedded development sender', () => {

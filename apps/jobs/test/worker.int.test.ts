@@ -1,3 +1,4 @@
+import { testBeacon } from '@popbox/domain/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@popbox/db/testing';
 import {
@@ -78,6 +79,7 @@ describe('the jobs worker on a real pg-boss', () => {
         emailSender: devMailboxSender({ logger: silentLogger }),
         // No pending checkout here: the expiry job that runs at start has no session to close.
         payments: noPayments,
+        beacon: testBeacon(),
       },
       jobs: jobDefinitions(config),
     });

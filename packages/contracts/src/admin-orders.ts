@@ -159,9 +159,21 @@ export const ZUpdateShipmentInput = z.strictObject({
 
 export const ZRefundOrderInput = z.strictObject({
   id: ZUuid,
-  /** Omitted → the whole refundable remainder. */
+  /**
+   * Omitted → the whole refundable remainder: the standard lines, shipping and kuji lines that never reached
+   * the draw (less what was refunded), or, forced, everything the payment has left.
+   */
   amountCents: ZStrictInt(1).optional(),
   reason: z.string().trim().max(500).nullable().optional(),
+  /**
+   * Issue 12: drawn kuji lines are not refundable (no cancellation once drawn) unless staff force it with a
+   * reason. Audited; once the provider reports the refund succeeded, the order's dealt tickets are voided and
+   * the voids appear in the board's public draw log.
+   */
+  forceKujiRefund: z
+    .strictObject({ reason: z.string().trim().min(1).max(500) })
+    .optional()
+    .meta({ description: 'Force a refund of drawn kuji lines, with the reason (audited, publicly logged).' }),
 });
 
 export const ZRefundHeaders = z.object({

@@ -4,6 +4,7 @@ export * from './content.js';
 export * from './orders.js';
 export * from './ops.js';
 export * from './kuji.js';
+export * from './kuji-live.js';
 export * from './checkout.js';
 export * from './catalog.js';
 export * from './admin-catalog.js';

@@ -79,6 +79,7 @@ export const DRIFT_KINDS = [
   'kuji_on_hand',
   'prize_remaining',
   'deck_position',
+  'deck_pending',
 ] as const;
 
 export const ZDriftItem = z.object({

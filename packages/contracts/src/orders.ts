@@ -38,6 +38,15 @@ export const ZTicketPrize = z.object({
 export const ZTicketView = z.object({
   id: ZUuid,
   ticketNumber: z.string(),
+  status: z.enum(['pending', 'dealt', 'voided']).meta({
+    description: 'pending: the line waits for its beacon round; dealt: its prize is fixed (reveal shows it)',
+  }),
+  lineRef: z.string().nullable().meta({
+    description: "The draw-log line (public fairness document) this ticket belongs to; a buyer's receipt",
+  }),
+  epoch: z.int().nullable().meta({ description: 'The board epoch the ticket was drawn from' }),
+  position: z.int().nullable().meta({ description: 'Deck position, once dealt' }),
+  targetRound: z.int().nullable().meta({ description: 'Beacon round that deals the line' }),
   revealedAt: ZIsoDateTime.nullable(),
   voidedAt: ZIsoDateTime.nullable(),
   voidReason: z.string().nullable(),

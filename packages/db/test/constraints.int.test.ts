@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isForeignKeyViolation } from '../src/errors.js';
@@ -6,6 +7,7 @@ import {
   idempotencyKeys,
   kujiDeckEpochs,
   kujiDecks,
+  kujiDrawLog,
   kujiPrizes,
   payments,
   productInventory,
@@ -19,6 +21,8 @@ import {
   type TestDatabase,
 } from '../src/testing/index.js';
 import { CHECK, UNIQUE, expectPgError, makeOrder, makeOrderItem } from './helpers.js';
+
+const randomHash = () => randomBytes(32).toString('hex');
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -226,36 +230,41 @@ describe('kuji prizes', () => {
 });
 
 describe('kuji decks', () => {
-  /** The F12 draw: one guarded update takes q positions or nothing. */
-  async function take(productId: string, q: number): Promise<number | null> {
-    const result = await t.db.execute<{ first_position: number }>(sql`
-      update kuji_decks set next_position = next_position + ${q}
-      where product_id = ${productId} and next_position + ${q} <= total_cards + 1
-      returning next_position - ${q} as first_position`);
-    return result.rows[0]?.first_position ?? null;
+  /** Issue 12's claim: one guarded update takes q cards of the board for a paid line, or nothing. */
+  async function claim(productId: string, q: number): Promise<number | null> {
+    const result = await t.db.execute<{ first: number }>(sql`
+      update kuji_decks set claimed_through = claimed_through + ${q}
+      where product_id = ${productId} and claimed_through + ${q} <= total_cards
+      returning claimed_through - ${q} + 1 as first`);
+    return result.rows[0]?.first ?? null;
   }
 
-  it('deals consecutive positions and refuses to overdraw', async () => {
+  it('claims consecutive cards and refuses to overdraw', async () => {
     const { product } = await makeKujiProduct(t.db);
     await t.db.insert(kujiDecks).values({ productId: product.id, totalCards: 10 });
-    expect(await take(product.id, 3)).toBe(1);
-    expect(await take(product.id, 6)).toBe(4);
-    expect(await take(product.id, 2)).toBeNull();
-    expect(await take(product.id, 1)).toBe(10);
-    expect(await take(product.id, 1)).toBeNull();
+    expect(await claim(product.id, 3)).toBe(1);
+    expect(await claim(product.id, 6)).toBe(4);
+    expect(await claim(product.id, 2)).toBeNull();
+    expect(await claim(product.id, 1)).toBe(10);
+    expect(await claim(product.id, 1)).toBeNull();
   });
 
-  it('never lets next_position pass the end of the deck', async () => {
+  it('never deals past the claimed cards, nor claims past the end of the deck', async () => {
     const { product } = await makeKujiProduct(t.db);
-    await t.db.insert(kujiDecks).values({ productId: product.id, totalCards: 2 });
+    await t.db.insert(kujiDecks).values({ productId: product.id, totalCards: 2, claimedThrough: 1 });
     await expectPgError(
-      t.db.update(kujiDecks).set({ nextPosition: 4 }).where(eq(kujiDecks.productId, product.id)),
+      t.db.update(kujiDecks).set({ nextPosition: 3 }).where(eq(kujiDecks.productId, product.id)),
       CHECK,
-      'kuji_decks_next_position_bound_check',
+      'kuji_decks_claimed_through_check',
+    );
+    await expectPgError(
+      t.db.update(kujiDecks).set({ claimedThrough: 3 }).where(eq(kujiDecks.productId, product.id)),
+      CHECK,
+      'kuji_decks_claimed_through_bound_check',
     );
   });
 
-  it('gives each deck position to at most one ticket', async () => {
+  it('gives each deck position to at most one ticket, and a dealt ticket its prize', async () => {
     const { product, prizes } = await makeKujiProduct(t.db);
     const [customer] = await t.db.insert(customers).values({ email: 'kuji@example.com' }).returning();
     const order = await makeOrder(t.db, { customerId: customer!.id, status: 'paid' });
@@ -277,12 +286,17 @@ describe('kuji decks', () => {
         manifest: {},
       })
       .returning();
-    const ticket = (n: string, deckPosition: number | null, deckEpochId: string | null = epoch!.id) => ({
+    const ticket = (
+      n: string,
+      deckPosition: number | null,
+      kujiPrizeId: string | null = prizes[0]!.id,
+      deckEpochId: string | null = epoch!.id,
+    ) => ({
       orderId: order.id,
       orderItemId: item.id,
       customerId: customer!.id,
       kujiProductId: product.id,
-      kujiPrizeId: prizes[0]!.id,
+      kujiPrizeId,
       ticketNumber: `tkt_${n}`,
       deckEpochId,
       deckPosition,
@@ -293,10 +307,86 @@ describe('kuji decks', () => {
       UNIQUE,
       'tickets_kuji_product_id_deck_position_key',
     );
+    // A position without a prize, or a pending ticket without its draw-log line, is refused.
     await expectPgError(
-      t.db.insert(tickets).values(ticket('0000000000000003', null)),
+      t.db.insert(tickets).values(ticket('0000000000000003', 2, null)),
       CHECK,
-      'tickets_deck_fields_together_check',
+      'tickets_dealt_or_pending_check',
+    );
+    await expectPgError(
+      t.db.insert(tickets).values(ticket('0000000000000004', null, null)),
+      CHECK,
+      'tickets_dealt_or_pending_check',
+    );
+  });
+});
+
+describe('kuji draw log (issue 12)', () => {
+  async function drawEntry(productId: string) {
+    const [row] = await t.db
+      .insert(kujiDrawLog)
+      .values({
+        productId,
+        seq: 1,
+        kind: 'draw',
+        epoch: 1,
+        lineRef: 'ln_00000000000000aa',
+        ticketCount: 2,
+        targetRound: 1000,
+        prevHash: '0'.repeat(64),
+        entryHash: randomHash(),
+        loggedAt: new Date(),
+      })
+      .returning();
+    return row!;
+  }
+
+  it('a logged line cannot be moved to another round, edited or deleted; its deal is recorded once', async () => {
+    const { product } = await makeKujiProduct(t.db);
+    const entry = await drawEntry(product.id);
+    const appendOnly = async (write: Promise<unknown>) => {
+      const error = await write.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(String((error as { cause?: unknown })?.cause ?? error)).toMatch(/append-only|already recorded/);
+    };
+    await appendOnly(t.db.update(kujiDrawLog).set({ targetRound: 1001 }).where(eq(kujiDrawLog.id, entry.id)));
+    await appendOnly(t.db.update(kujiDrawLog).set({ ticketCount: 1 }).where(eq(kujiDrawLog.id, entry.id)));
+    await appendOnly(
+      t.db.update(kujiDrawLog).set({ entryHash: randomHash() }).where(eq(kujiDrawLog.id, entry.id)),
+    );
+    await appendOnly(t.db.delete(kujiDrawLog).where(eq(kujiDrawLog.id, entry.id)));
+
+    const dealt = { firstPosition: 1, wonLastOne: false, dealtAt: new Date() };
+    await t.db.update(kujiDrawLog).set(dealt).where(eq(kujiDrawLog.id, entry.id));
+    await appendOnly(t.db.update(kujiDrawLog).set({ firstPosition: 5 }).where(eq(kujiDrawLog.id, entry.id)));
+    const [after] = await t.db.select().from(kujiDrawLog).where(eq(kujiDrawLog.id, entry.id));
+    expect(after).toMatchObject({ targetRound: 1000, ticketCount: 2, firstPosition: 1 });
+
+    // Deleting the board itself takes its log with it.
+    await t.db.execute(sql`delete from product_inventory where product_id = ${product.id}`);
+    await t.db.execute(sql`delete from kuji_prizes where product_id = ${product.id}`);
+    await t.db.execute(sql`delete from products where id = ${product.id}`);
+    expect(await t.db.select().from(kujiDrawLog).where(eq(kujiDrawLog.id, entry.id))).toEqual([]);
+  });
+
+  it('a draw entry needs its line, count and round', async () => {
+    const { product } = await makeKujiProduct(t.db);
+    await expectPgError(
+      t.db.insert(kujiDrawLog).values({
+        productId: product.id,
+        seq: 1,
+        kind: 'draw',
+        epoch: 1,
+        lineRef: 'ln_00000000000000bb',
+        ticketCount: 1,
+        prevHash: '0'.repeat(64),
+        entryHash: randomHash(),
+        loggedAt: new Date(),
+      }),
+      CHECK,
+      'kuji_draw_log_draw_fields_check',
     );
   });
 });

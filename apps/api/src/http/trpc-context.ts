@@ -3,6 +3,7 @@ import { parseCookie } from 'cookie';
 import type { Deps } from '@popbox/domain';
 import type { Context, ResponseControl } from '../trpc/context.js';
 import type { ReadGate } from '../trpc/read-gate.js';
+import type { LiveBoard } from '../live/live-board.js';
 
 export function responseControl(res: Response): ResponseControl {
   return {
@@ -26,7 +27,7 @@ export function responseControl(res: Response): ResponseControl {
 }
 
 /** Builds the per-request context for both the tRPC and the REST adapter. */
-export function contextFactory(deps: Deps, readGate?: ReadGate) {
+export function contextFactory(deps: Deps, readGate?: ReadGate, live?: LiveBoard) {
   return ({ req, res }: { req: Request; res: Response }): Context => {
     const authorization = req.headers.authorization;
     return {
@@ -46,6 +47,7 @@ export function contextFactory(deps: Deps, readGate?: ReadGate) {
       },
       response: responseControl(res),
       readGate,
+      live,
     };
   };
 }

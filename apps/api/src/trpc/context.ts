@@ -1,6 +1,7 @@
 import type { Deps } from '@popbox/domain';
 import type { Logger, OrderGrant } from '@popbox/domain';
 import type { ReadGate } from './read-gate.js';
+import type { LiveBoard } from '../live/live-board.js';
 
 /** Who is calling. Resolved lazily by the tier middlewares in init.ts, never trusted from the client. */
 export type Actor =
@@ -40,6 +41,8 @@ export interface Context {
   response: ResponseControl;
   /** The fair queue public reads go through (HTTP only; callers without one run reads ungated). */
   readGate?: ReadGate | undefined;
+  /** The process's live kuji board (HTTP only: the tRPC subscription `public.kuji.live`). */
+  live?: LiveBoard | undefined;
 }
 
 /** A response recorder for callers without an HTTP response (tests, createCaller). */

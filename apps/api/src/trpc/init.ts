@@ -16,6 +16,8 @@ const t = initTRPC
   .context<Context>()
   .meta<Meta>()
   .create({
+    // Subscriptions (the live kuji board) over SSE: a ping keeps idle streams open through proxies.
+    sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 40_000 } },
     errorFormatter({ shape, error, ctx }) {
       const api = toApiError(error);
       return {

@@ -44,6 +44,11 @@ export async function send(base: string, req: FuzzRequest, timeoutMs = 30_000): 
       signal: AbortSignal.timeout(timeoutMs),
       ...(req.body !== undefined ? { body: req.body } : {}),
     });
+    // An event stream (the live kuji board) never ends by itself: its start is the answer.
+    if (res.headers.get('content-type')?.startsWith('text/event-stream')) {
+      await res.body?.cancel();
+      return { status: res.status, text: '' };
+    }
     return { status: res.status, text: Buffer.from(await res.arrayBuffer()).toString('utf8') };
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;

@@ -35,7 +35,15 @@ export function startAppProcess(name: string, app: 'api' | 'jobs', env: Record<s
     ['--conditions=development', '--import', 'tsx', `apps/${app}/src/main.ts`],
     {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        NO_COLOR: '1',
+        // The test beacon's chain (@popbox/domain/testing), shared with in-process test apps.
+        KUJI_BEACON: 'local',
+        LOCAL_BEACON_PERIOD_SECONDS: '1',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

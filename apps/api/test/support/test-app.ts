@@ -16,7 +16,10 @@ import {
   type Clock,
   type Deps,
 } from '@popbox/domain';
+import { testBeacon } from '@popbox/domain/testing';
 import { createApp, type AppOptions } from '../../src/app.js';
+import { liveBoardOf, stopLiveBoard } from '../../src/live/create-live-board.js';
+import type { LiveBoard } from '../../src/live/live-board.js';
 import { createHttpServer, SERVER_TIMEOUTS, type ServerTimeouts } from '../../src/http-server.js';
 import { appRouter } from '../../src/trpc/app-router.js';
 import { createCallerFactory } from '../../src/trpc/init.js';
@@ -35,6 +38,8 @@ export interface TestApp {
   storageDir: string;
   /** Present with `countQueries`: every statement the app sends goes through this counter. */
   queries?: CountingDb;
+  /** The app's live kuji board (hub and stream limits). */
+  live: LiveBoard;
   /** A tRPC caller with the given actor (no HTTP). */
   caller(actor?: Actor): Caller;
   adminToken(subject?: string): Promise<string>;
@@ -75,6 +80,7 @@ export async function startTestApp(
       asyncDelayMs: 50,
     }),
     emailSender: devMailboxSender({ logger }),
+    beacon: testBeacon(opts.clock ?? systemClock),
     tokenVerifier: devTokenVerifier(TEST_JWT_SECRET),
     config: {
       clientBaseUrl: 'http://shop.test',
@@ -109,12 +115,17 @@ export async function startTestApp(
     deps,
     database,
     storageDir,
+    live: liveBoardOf(app)!,
     ...(queries ? { queries } : {}),
     caller: (actor) => createCaller(createContextInner(deps, actor ? { actor } : {})),
     adminToken: (subject = '00000000-0000-4000-8000-00000000a001') =>
       signDevToken({ secret: TEST_JWT_SECRET, subject }),
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopLiveBoard(app);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
       await database.close();
       await rm(storageDir, { recursive: true, force: true });
     },

@@ -14,6 +14,9 @@ import { rethrowDuplicate } from '../shared/db-errors.js';
 import { recordAudit, type AdminActor } from '../audit/record-audit.js';
 import { loadProductDetailById, type ProductDetail } from '../catalog/product-detail.js';
 import { assertCoversReserved, recomputeKujiOnHand } from '../kuji/recompute-kuji-on-hand.js';
+import { lockKujiBoard } from '../kuji/board.queries.js';
+import { syncKujiBoard } from '../kuji/epochs.js';
+import { touchKujiBoard } from '../kuji/draw-log.js';
 import { isSlugTaken } from './slug.queries.js';
 import {
   assertAllExist,
@@ -23,6 +26,7 @@ import {
   replaceTags,
 } from './product-links.queries.js';
 import { productAuditSummary } from './product-audit.js';
+import { assertProductTypeChangeable } from './product-type-lock.js';
 import { PRODUCT_UNIQUE_FIELDS } from './create-product.js';
 
 export interface UpdateProductInput {
@@ -45,9 +49,10 @@ export interface UpdateProductInput {
 /**
  * B13 update with F10: a rename keeps the slug unless `slug` is sent; a taken slug or SKU is a 409 naming
  * the field. Becoming (or staying) kuji re-derives on_hand from the prizes and must still cover `reserved`.
+ * A type change is refused (409 PRODUCT_TYPE_LOCKED) while orders, reservations or draws hold the product.
  */
 export async function updateProduct(
-  deps: Pick<Deps, 'db' | 'storage'>,
+  deps: Pick<Deps, 'db' | 'storage' | 'clock' | 'random' | 'beacon'>,
   actor: AdminActor,
   input: UpdateProductInput,
 ): Promise<ProductDetail> {
@@ -60,6 +65,9 @@ export async function updateProduct(
       if (await isSlugTaken(tx, 'products', input.slug, input.id)) {
         throw new DomainError('DUPLICATE', 'Another product already uses this slug', { field: 'slug' });
       }
+    }
+    if (input.productType !== undefined) {
+      await assertProductTypeChangeable(tx, input.id, locked.productType, input.productType);
     }
     await applyColumns(tx, input);
     if (input.collectionIds) {
@@ -83,6 +91,13 @@ export async function updateProduct(
     }
     if ((input.productType ?? locked.productType) === 'kuji') {
       assertCoversReserved(await recomputeKujiOnHand(tx, input.id));
+    }
+    if (input.productType === 'kuji' || locked.productType === 'kuji') {
+      // Issue 12: going on sale opens an epoch (its commitment published in this transaction); leaving sale
+      // (draft, archived, type change) reveals the open epoch's seed.
+      await lockKujiBoard(tx, input.id);
+      await syncKujiBoard(tx, deps, input.id);
+      await touchKujiBoard(tx, input.id);
     }
     const after = await loadProductDetailById(tx, deps.storage, input.id);
     await recordAudit(tx, actor, {

@@ -9,3 +9,4 @@ export * from './search-products.js';
 export * from './search.rules.js';
 export * from './autocomplete.js';
 export * from './get-home.js';
+export * from './find-kuji-board.js';

@@ -14,7 +14,7 @@ import { CURRENCY, RESERVATION_TTL_MS } from '../shared/constants.js';
 import { DomainError } from '../shared/errors.js';
 import { generatePublicId } from '../orders/public-id.js';
 import { reserveStock } from '../inventory/stock.queries.js';
-import { ensureKujiDeck } from '../kuji/sync-kuji-deck.js';
+import { openEpochOf } from '../kuji/epochs.js';
 import {
   releaseExpiredReservationsOfProduct,
   type ExpiredElsewhere,
@@ -174,9 +174,15 @@ async function holdStock(
 ): Promise<ExpiredElsewhere[]> {
   const expiredElsewhere: ExpiredElsewhere[] = [];
   for (const line of lines) {
-    // Kuji boards publish their deck commitment before the first card can be bought (F12); done here, in
-    // product-id order, so inventory rows are still locked in the one order every writer uses.
-    if (line.productType === 'kuji') await ensureKujiDeck(tx, deps, line.productId);
+    // Issue 12: a kuji board is sold only from an open epoch whose commitment is already published (it is
+    // opened when the board goes on sale); a board without one cannot be sold.
+    if (line.productType === 'kuji' && !(await openEpochOf(tx, line.productId))) {
+      throw new DomainError(
+        'PRODUCT_UNAVAILABLE',
+        `${line.name} has not published its fairness commitment yet and cannot be sold`,
+        { productId: line.productId },
+      );
+    }
     if (await reserveStock(tx, line.productId, line.quantity)) continue;
     const freed = await releaseExpiredReservationsOfProduct(tx, line.productId, now);
     expiredElsewhere.push(...freed.expiredOrders);

@@ -1,5 +1,5 @@
-import { and, asc, eq, gte } from 'drizzle-orm';
-import { kujiDeckCards, kujiDecks, kujiPrizes, type Executor, type Tx } from '@popbox/db';
+import { asc, eq } from 'drizzle-orm';
+import { kujiDecks, kujiPrizes, type Executor, type Tx } from '@popbox/db';
 import { lockKujiInventory } from './recompute-kuji-on-hand.js';
 
 /**
@@ -15,21 +15,6 @@ export async function lockKujiBoard(tx: Tx, productId: string): Promise<void> {
     .for('update');
 }
 
-/**
- * Frees the undealt cards of a board (positions not yet dealt) so a prize line can be deleted; the next
- * `syncKujiDeck` re-deals the remainder as a new epoch.
- */
-export async function dropUndealtCards(tx: Tx, productId: string): Promise<void> {
-  const [deck] = await tx
-    .select({ next: kujiDecks.nextPosition })
-    .from(kujiDecks)
-    .where(eq(kujiDecks.productId, productId));
-  if (!deck) return;
-  await tx
-    .delete(kujiDeckCards)
-    .where(and(eq(kujiDeckCards.productId, productId), gte(kujiDeckCards.position, deck.next)));
-}
-
 /** The board's prize lines in board order (sort_order, id). */
 export async function prizeLines(tx: Executor, productId: string) {
   return tx
@@ -37,17 +22,4 @@ export async function prizeLines(tx: Executor, productId: string) {
     .from(kujiPrizes)
     .where(eq(kujiPrizes.productId, productId))
     .orderBy(asc(kujiPrizes.sortOrder), asc(kujiPrizes.id));
-}
-
-/** Undealt cards (positions ≥ next_position) in deal order. */
-export async function undealtCards(tx: Executor, productId: string, nextPosition: number) {
-  return tx
-    .select({
-      position: kujiDeckCards.position,
-      prizeId: kujiDeckCards.prizeId,
-      epochId: kujiDeckCards.epochId,
-    })
-    .from(kujiDeckCards)
-    .where(and(eq(kujiDeckCards.productId, productId), gte(kujiDeckCards.position, nextPosition)))
-    .orderBy(asc(kujiDeckCards.position));
 }

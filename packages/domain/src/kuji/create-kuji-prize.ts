@@ -10,7 +10,8 @@ import {
   toPrizeView,
   type PrizeView,
 } from './prize.queries.js';
-import { syncKujiDeck } from './sync-kuji-deck.js';
+import { syncKujiBoard } from './epochs.js';
+import { touchKujiBoard } from './draw-log.js';
 import { assertCoversReserved, lockKujiInventory, recomputeKujiOnHand } from './recompute-kuji-on-hand.js';
 
 export interface CreateKujiPrizeInput {
@@ -30,7 +31,7 @@ export interface CreateKujiPrizeInput {
  * derived on_hand recomputed in the same transaction and checked against reserved.
  */
 export async function createKujiPrize(
-  deps: Pick<Deps, 'db' | 'clock' | 'random'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'random' | 'beacon'>,
   actor: AdminActor,
   input: CreateKujiPrizeInput,
 ): Promise<PrizeView> {
@@ -56,7 +57,8 @@ export async function createKujiPrize(
       .catch((error: unknown) => rethrowDuplicate(error, PRIZE_UNIQUE_FIELDS));
     const inventory = await recomputeKujiOnHand(tx, input.id);
     // F12: a quantity change on a board on sale re-shuffles the undealt remainder as a new epoch.
-    await syncKujiDeck(tx, deps, input.id);
+    await syncKujiBoard(tx, deps, input.id);
+    await touchKujiBoard(tx, input.id);
     assertCoversReserved(inventory);
     const view = toPrizeView(row!);
     await recordAudit(tx, actor, {

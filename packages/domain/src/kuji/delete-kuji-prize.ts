@@ -5,8 +5,8 @@ import { notFound } from '../shared/errors.js';
 import { rethrowStillReferenced } from '../shared/db-errors.js';
 import { recordAudit, type AdminActor } from '../audit/record-audit.js';
 import { toPrizeView } from './prize.queries.js';
-import { dropUndealtCards } from './board.queries.js';
-import { syncKujiDeck } from './sync-kuji-deck.js';
+import { syncKujiBoard } from './epochs.js';
+import { touchKujiBoard } from './draw-log.js';
 import { assertCoversReserved, lockKujiInventory, recomputeKujiOnHand } from './recompute-kuji-on-hand.js';
 
 /**
@@ -15,7 +15,7 @@ import { assertCoversReserved, lockKujiInventory, recomputeKujiOnHand } from './
  * deleted nothing misled admins). A prize that tickets or deck cards reference cannot be deleted (409).
  */
 export async function deleteKujiPrize(
-  deps: Pick<Deps, 'db' | 'clock' | 'random'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'random' | 'beacon'>,
   actor: AdminActor,
   input: { id: string; prizeId: string },
 ): Promise<{ id: string; deleted: true }> {
@@ -26,8 +26,6 @@ export async function deleteKujiPrize(
       .where(and(eq(kujiPrizes.id, input.prizeId), eq(kujiPrizes.productId, input.id)));
     if (!target) throw notFound('Prize', { prizeId: input.prizeId });
     await lockKujiInventory(tx, input.id);
-    // Undealt cards of the line would pin it (FK); they are re-dealt as a new epoch below (F12).
-    await dropUndealtCards(tx, input.id);
     const deleted = await tx
       .delete(kujiPrizes)
       .where(and(eq(kujiPrizes.id, input.prizeId), eq(kujiPrizes.productId, input.id)))
@@ -35,7 +33,8 @@ export async function deleteKujiPrize(
       .catch((error: unknown) => rethrowStillReferenced(error, 'Prize'));
     if (!deleted.length) throw notFound('Prize', { prizeId: input.prizeId });
     assertCoversReserved(await recomputeKujiOnHand(tx, input.id));
-    await syncKujiDeck(tx, deps, input.id);
+    await syncKujiBoard(tx, deps, input.id);
+    await touchKujiBoard(tx, input.id);
     await recordAudit(tx, actor, {
       action: 'kuji_prize.delete',
       entityType: 'kuji_prize',

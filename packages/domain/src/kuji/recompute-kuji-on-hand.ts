@@ -27,7 +27,8 @@ export async function lockKujiInventory(tx: Tx, productId: string): Promise<Inve
 
 /**
  * The kuji `on_hand` is derived (spec "product_inventory"): the sum of `remaining_quantity` over the
- * product's non-Last-One prizes. There is no trigger; call this in the SAME transaction as every prize
+ * product's non-Last-One prizes, less the cards paid lines have claimed but that wait for their beacon
+ * round (issue 12: remaining counts drop when a line is dealt, on_hand when it is paid). There is no trigger; call this in the SAME transaction as every prize
  * change (create, update, delete, ticket allocation, type change to kuji). It takes the inventory row lock
  * before summing, so the sum — a fresh statement under READ COMMITTED — sees every committed prize change.
  */
@@ -37,7 +38,8 @@ export async function recomputeKujiOnHand(tx: Tx, productId: string): Promise<In
     tx,
     sql`update product_inventory set on_hand = (
           select coalesce(sum(remaining_quantity), 0) from kuji_prizes
-          where product_id = ${productId} and prize_tier <> ${LAST_ONE_TIER})
+          where product_id = ${productId} and prize_tier <> ${LAST_ONE_TIER}) - coalesce((
+          select claimed_through - (next_position - 1) from kuji_decks where product_id = ${productId}), 0)
         where product_id = ${productId}
         returning on_hand as "onHand", reserved`,
   );

@@ -12,7 +12,8 @@ import {
   toPrizeView,
   type PrizeView,
 } from './prize.queries.js';
-import { syncKujiDeck } from './sync-kuji-deck.js';
+import { syncKujiBoard } from './epochs.js';
+import { touchKujiBoard } from './draw-log.js';
 import { assertCoversReserved, lockKujiInventory, recomputeKujiOnHand } from './recompute-kuji-on-hand.js';
 import type { CreateKujiPrizeInput } from './create-kuji-prize.js';
 
@@ -26,7 +27,7 @@ export type UpdateKujiPrizeInput = Partial<Omit<CreateKujiPrizeInput, 'id'>> & {
  * A replaced managed image is deleted only after the commit (failures are only logged).
  */
 export async function updateKujiPrize(
-  deps: Pick<Deps, 'db' | 'storage' | 'logger' | 'clock' | 'random'>,
+  deps: Pick<Deps, 'db' | 'storage' | 'logger' | 'clock' | 'random' | 'beacon'>,
   actor: AdminActor,
   input: UpdateKujiPrizeInput,
 ): Promise<PrizeView> {
@@ -64,7 +65,8 @@ export async function updateKujiPrize(
       .catch((error: unknown) => rethrowDuplicate(error, PRIZE_UNIQUE_FIELDS));
     const inventory = await recomputeKujiOnHand(tx, input.id);
     // F12: a quantity change on a board on sale re-shuffles the undealt remainder as a new epoch.
-    await syncKujiDeck(tx, deps, input.id);
+    await syncKujiBoard(tx, deps, input.id);
+    await touchKujiBoard(tx, input.id);
     assertCoversReserved(inventory);
     const updated = toPrizeView(row!);
     await recordAudit(tx, actor, {

@@ -33,6 +33,12 @@ export const JOB_CATALOG = {
     defaultSchedule: '*/15 * * * *',
     scheduleEnv: 'JOBS_RECONCILIATION_CRON',
   },
+  'deal-kuji-draws': {
+    description:
+      'Deals paid kuji lines with the randomness of their beacon round once it is published (issue 12); also run every second by the dealer while lines wait, and alerts the shop when the beacon is down',
+    defaultSchedule: '* * * * *',
+    scheduleEnv: 'JOBS_KUJI_DEAL_CRON',
+  },
   'purge-idempotency-keys': {
     description: 'Removes idempotency records past their 24-hour retention (F3)',
     defaultSchedule: '17 * * * *',

@@ -1,5 +1,5 @@
 import { and, asc, eq, type SQL } from 'drizzle-orm';
-import { kujiDeckEpochs, kujiPrizes, products, tickets, type Executor } from '@popbox/db';
+import { kujiDeckEpochs, kujiDrawLog, kujiPrizes, products, tickets, type Executor } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
 import { primaryImagesFor } from '../catalog/primary-images.js';
 import type { OrderViewAudience } from './order-view.js';
@@ -29,9 +29,11 @@ export async function ticketViews(
       },
       product: { id: products.id, name: products.name, slug: products.slug },
       epoch: kujiDeckEpochs.epoch,
+      line: { lineRef: kujiDrawLog.lineRef, targetRound: kujiDrawLog.targetRound },
     })
     .from(tickets)
-    .innerJoin(kujiPrizes, eq(kujiPrizes.id, tickets.kujiPrizeId))
+    .leftJoin(kujiPrizes, eq(kujiPrizes.id, tickets.kujiPrizeId))
+    .leftJoin(kujiDrawLog, eq(kujiDrawLog.id, tickets.drawLogId))
     .innerJoin(products, eq(products.id, tickets.kujiProductId))
     .leftJoin(kujiDeckEpochs, eq(kujiDeckEpochs.id, tickets.deckEpochId))
     .where(and(...conditions))
@@ -40,16 +42,22 @@ export async function ticketViews(
     db,
     rows.map((r) => r.product.id),
   );
-  return rows.map(({ ticket, prize, product, epoch }) => {
+  return rows.map(({ ticket, prize, product, epoch, line }) => {
     const image = images.get(product.id);
     const hidden = audience === 'guest' && !ticket.revealedAt;
+    const status = ticket.voidedAt ? 'voided' : ticket.kujiPrizeId ? 'dealt' : 'pending';
     return {
       id: ticket.id,
       ticketNumber: ticket.ticketNumber,
+      status: status as 'pending' | 'dealt' | 'voided',
+      lineRef: line?.lineRef ?? null,
+      epoch: epoch ?? null,
+      position: ticket.deckPosition,
+      targetRound: line?.targetRound ?? null,
       revealedAt: ticket.revealedAt?.toISOString() ?? null,
       voidedAt: ticket.voidedAt?.toISOString() ?? null,
       voidReason: ticket.voidReason,
-      prize: hidden ? null : prize,
+      prize: hidden || !prize?.id ? null : prize,
       kujiProduct: {
         id: product.id,
         name: product.name,

@@ -13,7 +13,7 @@ import {
   type SessionFacts,
 } from './finalisation.rules.js';
 import { recordPayment, upsertCustomer } from './record-payment.queries.js';
-import { StockShortage, takeOrderStockAndDeal } from './take-order-stock.js';
+import { StockShortage, takeOrderStockAndClaim } from './take-order-stock.js';
 import { enqueueAttentionAlert, enqueuePaidOrderEmails } from './order-emails.js';
 
 export type FinalisationOutcome =
@@ -48,7 +48,7 @@ export async function lockOrder(tx: Tx, orderId: string): Promise<OrderRow> {
  * business outcome, not an error.
  */
 export async function finalisePayment(
-  deps: Pick<Deps, 'clock' | 'config' | 'random'>,
+  deps: Pick<Deps, 'clock' | 'config' | 'random' | 'beacon'>,
   tx: Tx,
   session: CheckoutSession,
 ): Promise<FinalisationOutcome> {
@@ -72,7 +72,7 @@ export async function finalisePayment(
   let late: boolean;
   try {
     ({ late } = await tx.transaction((savepoint) =>
-      takeOrderStockAndDeal(savepoint, deps, order.id, customerId),
+      takeOrderStockAndClaim(savepoint, deps, order.id, customerId),
     ));
   } catch (error) {
     if (!(error instanceof StockShortage)) throw error;

@@ -5,7 +5,7 @@ import { DomainError } from '../shared/errors.js';
 import { recordAudit, type AdminActor } from '../audit/record-audit.js';
 import { assertOrderTransition } from '../orders/order.state.js';
 import { isRetriableAttention } from './finalisation.rules.js';
-import { StockShortage, takeOrderStockAndDeal } from './take-order-stock.js';
+import { StockShortage, takeOrderStockAndClaim } from './take-order-stock.js';
 import { enqueuePaidOrderEmails } from './order-emails.js';
 import { getAdminOrderDetail } from '../order-admin/admin-order-detail.js';
 import { beginOrderAction } from '../order-admin/order-action.js';
@@ -18,7 +18,7 @@ import { beginOrderAction } from '../order-admin/order-action.js';
  * confirmation and the shop notification are enqueued as for a normal payment. Returns the admin order detail.
  */
 export async function retryFinalisation(
-  deps: Pick<Deps, 'db' | 'clock' | 'config' | 'random' | 'storage'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'config' | 'random' | 'storage' | 'beacon'>,
   actor: AdminActor,
   orderId: string,
 ) {
@@ -45,7 +45,7 @@ export async function retryFinalisation(
     try {
       if (!order.customerId)
         throw new DomainError('CONFLICT', 'The order has no customer; refund it instead');
-      await takeOrderStockAndDeal(tx, deps, order.id, order.customerId);
+      await takeOrderStockAndClaim(tx, deps, order.id, order.customerId);
     } catch (error) {
       if (!(error instanceof StockShortage)) throw error;
       throw new DomainError('OUT_OF_STOCK', `Still not enough stock: ${error.problem.detail}`);

@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
-import { orderItems, orders, type Tx } from '@popbox/db';
+import { orderItems, type Tx } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
-import { dealKujiLine } from '../kuji/deal-kuji-line.js';
+import { claimKujiLine } from '../kuji/claim-kuji-line.js';
 import { activeReservationsOf, markReservationsConverted } from '../inventory/reservations.queries.js';
 import { consumeReservedStock, takeAvailableStock } from '../inventory/stock.queries.js';
 import type { AttentionProblem } from './finalisation.rules.js';
@@ -57,17 +57,18 @@ export async function takeOrderStock(tx: Tx, orderId: string): Promise<{ late: b
 }
 
 /**
- * F12 inside the same savepoint, after the stock is taken: each kuji line takes its deck positions (one
- * guarded update per line) and becomes tickets; the line taking the final card wins the Last One prize. A
- * deck that cannot cover a line (should be impossible with reservations; still checked) throws
- * StockShortage, so nothing is partially dealt and the order is parked (F5).
+ * Issue 12, inside the same savepoint after the stock is taken: each kuji line claims its cards of the board's
+ * open epoch (one guarded update), is appended to the public draw log with its target beacon round and
+ * becomes pending tickets; the jobs app deals it once that round is published. A board that cannot cover a
+ * line (should be impossible with reservations; still checked) or is no longer on sale throws StockShortage,
+ * so nothing is partially claimed and the order is parked (F5).
  */
-export async function dealOrderKujiLines(
+export async function claimOrderKujiLines(
   tx: Tx,
-  deps: Pick<Deps, 'clock' | 'random'>,
+  deps: Pick<Deps, 'clock' | 'random' | 'beacon'>,
   orderId: string,
   customerId: string,
-): Promise<{ wonLastOne: boolean }> {
+): Promise<void> {
   const lines = await tx
     .select({
       id: orderItems.id,
@@ -78,35 +79,34 @@ export async function dealOrderKujiLines(
     .from(orderItems)
     .where(and(eq(orderItems.orderId, orderId), eq(orderItems.productType, 'kuji')))
     .orderBy(asc(orderItems.productId));
-  let wonLastOne = false;
   for (const line of lines) {
-    const dealt = await dealKujiLine(tx, deps, {
+    const claimed = await claimKujiLine(tx, deps, {
       orderId,
       orderItemId: line.id,
       customerId,
       productId: line.productId,
       quantity: line.quantity,
     });
-    if (!dealt.ok) {
+    if (!claimed.ok) {
       throw new StockShortage({
         code: 'kuji_deck_exhausted',
-        detail: `the ${line.name} board cannot cover ${line.quantity} draws`,
+        detail:
+          claimed.reason === 'kuji_not_on_sale'
+            ? `the ${line.name} board is no longer on sale`
+            : `the ${line.name} board cannot cover ${line.quantity} draws`,
       });
     }
-    wonLastOne ||= dealt.wonLastOne;
   }
-  if (wonLastOne) await tx.update(orders).set({ includesLastOnePrize: true }).where(eq(orders.id, orderId));
-  return { wonLastOne };
 }
 
-/** B8 + F12: take the order's stock, then deal its kuji lines. Throws StockShortage on any shortfall. */
-export async function takeOrderStockAndDeal(
+/** B8 + issue 12: take the order's stock, then log its kuji lines. Throws StockShortage on any shortfall. */
+export async function takeOrderStockAndClaim(
   tx: Tx,
-  deps: Pick<Deps, 'clock' | 'random'>,
+  deps: Pick<Deps, 'clock' | 'random' | 'beacon'>,
   orderId: string,
   customerId: string,
-): Promise<{ late: boolean; wonLastOne: boolean }> {
+): Promise<{ late: boolean }> {
   const { late } = await takeOrderStock(tx, orderId);
-  const { wonLastOne } = await dealOrderKujiLines(tx, deps, orderId, customerId);
-  return { late, wonLastOne };
+  await claimOrderKujiLines(tx, deps, orderId, customerId);
+  return { late };
 }

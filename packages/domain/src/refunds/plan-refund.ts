@@ -1,9 +1,11 @@
-import { and, eq, isNotNull } from 'drizzle-orm';
-import { paymentRefunds, payments, tickets, type Tx } from '@popbox/db';
+import { eq } from 'drizzle-orm';
+import { orders, paymentRefunds, payments, type Tx } from '@popbox/db';
 import { DomainError } from '../shared/errors.js';
 import { REFUNDABLE_ORDER_STATUSES } from '../orders/order.state.js';
 import { beginOrderAction, type OrderRow } from '../order-admin/order-action.js';
-import { countsTowardRefunded, providerRefundKey, refundedTotal } from './refund.rules.js';
+import { countsTowardRefunded, providerRefundKey } from './refund.rules.js';
+import { decideRefundAmount, isForcedKujiRefund, summariseRefundable } from './refundable.rules.js';
+import { orderLinesForRefund } from './refundable.queries.js';
 import { markRefundIntent } from './refund-intents.queries.js';
 
 export interface RefundRequest {
@@ -11,6 +13,8 @@ export interface RefundRequest {
   /** Omitted → the whole remainder. */
   amountCents: number | null;
   reason: string | null;
+  /** Issue 12: the reason of a forced kuji refund (refunds drawn kuji lines); null = not forced. */
+  forceKujiReason: string | null;
   /** The admin's Idempotency-Key (F9). */
   clientKey: string;
 }
@@ -23,6 +27,8 @@ export type RefundPlan =
       paymentIntentId: string;
       amountCents: number;
       refundKey: string;
+      /** Issue 12: a forced kuji refund's reason (sent as provider metadata), else null. */
+      forceKujiReason: string | null;
     }
   /** This key's refund is already recorded (e.g. by a webhook before a retry): nothing to ask the provider. */
   | { kind: 'recorded'; orderId: string };
@@ -30,32 +36,50 @@ export type RefundPlan =
 const notAllowed = (message: string, details?: unknown) =>
   new DomainError('REFUND_NOT_ALLOWED', message, details);
 
-/** B14 refund preconditions (steps 2 and 5): refundable status, no revealed ticket, amount within the remainder. */
+/** A recorded refund as the rules see it: forced when its provider metadata says so. */
+export interface RecordedRefund {
+  status: string;
+  amountCents: number;
+  rawResponse?: Record<string, unknown> | null;
+}
+
+const metadataOf = (r: RecordedRefund) =>
+  (r.rawResponse?.metadata as Record<string, unknown> | undefined) ?? {};
+
+/**
+ * B14 refund preconditions (steps 2 and 5) with issue 12's refund policy: refundable status, then the amount
+ * within what may be refunded — without force the standard lines, shipping and kuji lines that never reached
+ * the draw (409 REFUND_EXCEEDS_REFUNDABLE saying exactly what can be refunded); forced, what the payment has
+ * left once the order's draws are dealt. Returns the amount.
+ */
 export async function assertRefundable(
   tx: Tx,
   order: Pick<OrderRow, 'id' | 'status'>,
   payment: { amountCents: number },
-  refunds: ReadonlyArray<{ status: string; amountCents: number }>,
+  refunds: readonly RecordedRefund[],
   amountCents: number | null,
+  forced: boolean,
 ): Promise<number> {
   if (!REFUNDABLE_ORDER_STATUSES.includes(order.status)) {
     throw notAllowed(`An order that is ${order.status} cannot be refunded`, { status: order.status });
   }
-  const [revealed] = await tx
-    .select({ id: tickets.id })
-    .from(tickets)
-    .where(and(eq(tickets.orderId, order.id), isNotNull(tickets.revealedAt)))
-    .limit(1);
-  if (revealed) {
-    throw new DomainError('TICKETS_REVEALED', 'Kuji tickets cannot be refunded after reveal');
-  }
-  const remainingCents = payment.amountCents - refundedTotal(refunds);
-  if (remainingCents <= 0) throw notAllowed('Nothing is left to refund', { remainingCents: 0 });
-  const amount = amountCents ?? remainingCents;
-  if (amount > remainingCents) {
-    throw notAllowed('The amount exceeds what is left to refund', { remainingCents, requestedCents: amount });
-  }
-  return amount;
+  const [money] = await tx
+    .select({ shippingCents: orders.shippingCents })
+    .from(orders)
+    .where(eq(orders.id, order.id));
+  const summary = summariseRefundable({
+    paymentAmountCents: payment.amountCents,
+    shippingCents: money?.shippingCents ?? 0,
+    lines: await orderLinesForRefund(tx, order.id),
+    refunds: refunds.map((r) => ({
+      status: r.status,
+      amountCents: r.amountCents,
+      forced: isForcedKujiRefund(metadataOf(r)),
+    })),
+  });
+  const decision = decideRefundAmount(summary, amountCents, forced);
+  if (!decision.ok) throw new DomainError(decision.code, decision.message, decision.details);
+  return decision.amountCents;
 }
 
 /**
@@ -76,6 +100,7 @@ export async function planRefund(tx: Tx, claimId: string, request: RefundRequest
       status: paymentRefunds.status,
       amountCents: paymentRefunds.amountCents,
       idempotencyKey: paymentRefunds.idempotencyKey,
+      rawResponse: paymentRefunds.rawResponse,
     })
     .from(paymentRefunds)
     .where(eq(paymentRefunds.paymentId, payment.id));
@@ -87,7 +112,14 @@ export async function planRefund(tx: Tx, claimId: string, request: RefundRequest
       status: own.status,
     });
   }
-  const amountCents = await assertRefundable(tx, order, payment, refunds, request.amountCents);
+  const amountCents = await assertRefundable(
+    tx,
+    order,
+    payment,
+    refunds,
+    request.amountCents,
+    request.forceKujiReason !== null,
+  );
   await markRefundIntent(tx, claimId, order.id, { amountCents, refundKey });
   return {
     kind: 'create',
@@ -96,5 +128,6 @@ export async function planRefund(tx: Tx, claimId: string, request: RefundRequest
     paymentIntentId: payment.providerPaymentIntentId,
     amountCents,
     refundKey,
+    forceKujiReason: request.forceKujiReason,
   };
 }

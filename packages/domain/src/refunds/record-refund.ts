@@ -38,7 +38,7 @@ export async function recordRefund(
       .from(paymentRefunds)
       .where(eq(paymentRefunds.paymentId, plan.paymentId));
     if (countsTowardRefunded(refund.status) && !refunds.some((r) => r.providerRefundId === refund.id)) {
-      await assertRefundable(tx, order, payment!, refunds, refund.amountCents);
+      await assertRefundable(tx, order, payment!, refunds, refund.amountCents, plan.forceKujiReason !== null);
     }
     const applied = await applyProviderRefunds(deps, tx, {
       paymentIntentId: plan.paymentIntentId,
@@ -60,6 +60,9 @@ export async function recordRefund(
           status: refund.status,
           reason,
         },
+        ...(plan.forceKujiReason !== null
+          ? { forcedKujiRefund: { forced: true, reason: plan.forceKujiReason } }
+          : {}),
       },
     });
     const detail = await getAdminOrderDetail(deps, order.id, tx);

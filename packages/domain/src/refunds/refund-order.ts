@@ -10,6 +10,7 @@ import {
 } from '../checkout/idempotency.queries.js';
 import { getAdminOrderDetail, type AdminOrderDetail } from '../order-admin/admin-order-detail.js';
 import { countsTowardRefunded, refundFingerprint } from './refund.rules.js';
+import { FORCE_KUJI_METADATA_KEY } from './refundable.rules.js';
 import { REFUND_SCOPE } from './refund-intents.queries.js';
 import { REFUND_KEY_LEASE_MS } from '../shared/constants.js';
 import { holdRefundKey } from './hold-refund-key.js';
@@ -22,6 +23,8 @@ export interface RefundOrderInput {
   id: string;
   amountCents?: number | undefined;
   reason?: string | null | undefined;
+  /** Issue 12: refund drawn kuji lines too (audited; their dealt tickets are voided once it succeeds). */
+  forceKujiRefund?: { reason: string } | undefined;
 }
 
 /**
@@ -46,16 +49,22 @@ export async function refundOrder(
   const clientKey = parseIdempotencyKey(idempotencyKeyHeader);
   const reason = input.reason?.trim() || null;
   const amountCents = input.amountCents ?? null;
+  const forceKujiReason = input.forceKujiRefund?.reason.trim() || null;
+  if (input.forceKujiRefund && !forceKujiReason) {
+    throw new DomainError('VALIDATION_FAILED', 'A forced kuji refund needs a reason', {
+      fields: { 'forceKujiRefund.reason': 'Required' },
+    });
+  }
   const claim = await claimIdempotencyKey(deps.db, {
     scope: REFUND_SCOPE,
     key: clientKey,
-    fingerprint: refundFingerprint({ orderId: input.id, amountCents, reason }),
+    fingerprint: refundFingerprint({ orderId: input.id, amountCents, reason, forceKujiReason }),
     now: deps.clock.now(),
     staleAfterMs: REFUND_KEY_LEASE_MS,
   });
   if (claim.kind === 'completed') return { detail: claim.body as AdminOrderDetail, replayed: true };
   return holdRefundKey(deps, claim.id, () =>
-    runRefund(deps, actor, input.id, claim.id, clientKey, reason, amountCents),
+    runRefund(deps, actor, input.id, claim.id, clientKey, reason, amountCents, forceKujiReason),
   );
 }
 
@@ -67,13 +76,14 @@ async function runRefund(
   clientKey: string,
   reason: string | null,
   amountCents: number | null,
+  forceKujiReason: string | null,
 ): Promise<{ detail: AdminOrderDetail; replayed: boolean }> {
   const claim = { id: claimId };
 
   let plan: RefundPlan;
   try {
     plan = await deps.db.transaction((tx) =>
-      planRefund(tx, claim.id, { orderId, amountCents, reason, clientKey }),
+      planRefund(tx, claim.id, { orderId, amountCents, reason, forceKujiReason, clientKey }),
     );
   } catch (error) {
     await abandonIdempotencyKey(deps.db, claim.id);
@@ -105,6 +115,7 @@ async function runRefund(
         paymentId: plan.paymentId,
         idempotencyKey: plan.refundKey,
         ...(reason ? { reason: reason.slice(0, 500) } : {}),
+        ...(forceKujiReason ? { [FORCE_KUJI_METADATA_KEY]: forceKujiReason.slice(0, 500) } : {}),
       },
     });
   } catch (error) {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { planRefundAggregate, providerRefundKey, refundedTotal, refundFingerprint } from './refund.rules.js';
+import {
+  planRefundAggregate,
+  providerRefundKey,
+  refundedTotal,
+  refundFingerprint,
+  settledTotal,
+} from './refund.rules.js';
 
 describe('refund aggregate (B14 step 5)', () => {
   it('counts pending, succeeded and requires_action refunds only', () => {
@@ -23,6 +29,7 @@ describe('refund aggregate (B14 step 5)', () => {
           paymentStatus: 'paid',
           orderStatus,
           refundedCents: 500,
+          settledCents: 500,
         }),
       ).toEqual({
         refundedCents: 500,
@@ -42,6 +49,7 @@ describe('refund aggregate (B14 step 5)', () => {
         paymentStatus: 'paid',
         orderStatus: 'shipped',
         refundedCents: 499,
+        settledCents: 499,
       }),
     ).toMatchObject({ fullyRefunded: false, paymentStatus: 'paid', orderStatus: 'shipped', drift: false });
   });
@@ -53,6 +61,7 @@ describe('refund aggregate (B14 step 5)', () => {
         paymentStatus: 'refunded',
         orderStatus: 'refunded',
         refundedCents: 0,
+        settledCents: 0,
       }),
     ).toMatchObject({
       paymentStatus: 'paid',
@@ -69,8 +78,48 @@ describe('refund aggregate (B14 step 5)', () => {
         paymentStatus: 'paid',
         orderStatus: 'paid',
         refundedCents: 900,
+        settledCents: 900,
       }),
     ).toMatchObject({ refundedCents: 500, overRefunded: true, fullyRefunded: true });
+  });
+
+  it('does not refund an order on a pending refund: only succeeded refunds settle it (issue 12)', () => {
+    const pending = planRefundAggregate({
+      paymentAmountCents: 500,
+      paymentStatus: 'paid',
+      orderStatus: 'shipped',
+      refundedCents: 500,
+      settledCents: 0,
+    });
+    // The remainder is reserved (the money may still leave), but the order is not refunded yet.
+    expect(pending).toEqual({
+      refundedCents: 500,
+      overRefunded: false,
+      fullyRefunded: false,
+      paymentStatus: 'paid',
+      orderStatus: 'shipped',
+      drift: false,
+    });
+    // The pending refund fails: nothing was refunded, the order simply keeps its status (no drift).
+    expect(
+      planRefundAggregate({
+        paymentAmountCents: 500,
+        paymentStatus: 'paid',
+        orderStatus: 'shipped',
+        refundedCents: 0,
+        settledCents: 0,
+      }),
+    ).toMatchObject({ fullyRefunded: false, orderStatus: 'shipped', paymentStatus: 'paid', drift: false });
+  });
+
+  it('sums only succeeded refunds as settled', () => {
+    expect(
+      settledTotal([
+        { status: 'succeeded', amountCents: 100 },
+        { status: 'pending', amountCents: 20 },
+        { status: 'failed', amountCents: 5 },
+      ]),
+    ).toBe(100);
   });
 });
 
@@ -80,6 +129,8 @@ describe('refund keys (F3, F9)', () => {
     expect(refundFingerprint(base)).toBe(refundFingerprint({ ...base }));
     expect(refundFingerprint(base)).not.toBe(refundFingerprint({ ...base, amountCents: null }));
     expect(refundFingerprint(base)).not.toBe(refundFingerprint({ ...base, reason: 'x' }));
+    expect(refundFingerprint(base)).toBe(refundFingerprint({ ...base, forceKujiReason: null }));
+    expect(refundFingerprint(base)).not.toBe(refundFingerprint({ ...base, forceKujiReason: 'x' }));
   });
 
   it('derives one provider key per order and admin key', () => {

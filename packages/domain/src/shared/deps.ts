@@ -4,6 +4,7 @@ import type { ObjectStorage } from '../ports/storage.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import type { PaymentsPort } from '../ports/payments.js';
 import type { EmailSender } from '../ports/email.js';
+import type { RandomnessBeacon } from '../ports/beacon.js';
 
 /** Settings use cases need; the apps build this from their validated configuration. */
 export interface DomainConfig {
@@ -37,4 +38,6 @@ export interface Deps {
   payments: PaymentsPort;
   /** Used by the jobs app to deliver the outbox; the API only enqueues. */
   emailSender: EmailSender;
+  /** Kuji dealing (issue 12): drand in production, the local beacon as the embedded default. */
+  beacon: RandomnessBeacon;
 }

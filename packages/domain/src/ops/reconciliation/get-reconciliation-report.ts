@@ -1,5 +1,6 @@
 import type { Deps } from '../../shared/deps.js';
 import {
+  deckPendingDrift,
   deckPositionDrift,
   kujiOnHandDrift,
   prizeRemainingDrift,
@@ -14,7 +15,7 @@ export interface ReconciliationReport {
 }
 
 /**
- * F14: every counter compared with its source. Read-only, in one repeatable-read snapshot so the four
+ * F14: every counter compared with its source. Read-only, in one repeatable-read snapshot so the
  * checks describe the same moment. Drift is reported here and repaired only on request.
  */
 export async function getReconciliationReport(
@@ -26,6 +27,7 @@ export async function getReconciliationReport(
       ...(await kujiOnHandDrift(tx)).map((r) => toDriftItem('kuji_on_hand', r)),
       ...(await prizeRemainingDrift(tx)).map((r) => toDriftItem('prize_remaining', r)),
       ...(await deckPositionDrift(tx)).map((r) => toDriftItem('deck_position', r)),
+      ...(await deckPendingDrift(tx)).map((r) => toDriftItem('deck_pending', r)),
     ],
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );

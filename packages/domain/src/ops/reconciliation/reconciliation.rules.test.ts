@@ -7,9 +7,10 @@ describe('reconciliation rules', () => {
     expect(isRepairable('kuji_on_hand', 4)).toBe(true);
     expect(isRepairable('prize_remaining', 2)).toBe(true);
     expect(isRepairable('deck_position', 3)).toBe(false);
+    expect(isRepairable('deck_pending', 0)).toBe(false);
   });
 
-  it('refuses to repair a prize with more tickets dealt than it ever held', () => {
+  it('refuses to repair a prize with more tickets dealt from the epoch than its manifest holds', () => {
     expect(isRepairable('prize_remaining', -1)).toBe(false);
   });
 

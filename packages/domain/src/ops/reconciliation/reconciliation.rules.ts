@@ -5,6 +5,7 @@ export const DRIFT_KINDS = [
   'kuji_on_hand',
   'prize_remaining',
   'deck_position',
+  'deck_pending',
 ] as const;
 export type DriftKind = (typeof DRIFT_KINDS)[number];
 
@@ -17,11 +18,11 @@ export interface DriftItem extends DriftRow {
 
 /**
  * What an explicit repair may fix. Counters are set to their source, except when the source itself is
- * impossible (more tickets dealt than a prize line holds). Deck positions are never rewritten: positions
- * are commitments to published shuffles, so a mismatch is for a person to investigate.
+ * impossible (more tickets dealt from an epoch than its manifest holds). Deck counters are never rewritten:
+ * positions and claims belong to the public draw log, so a mismatch is for a person to investigate.
  */
 export function isRepairable(kind: DriftKind, expected: number): boolean {
-  if (kind === 'deck_position') return false;
+  if (kind === 'deck_position' || kind === 'deck_pending') return false;
   return expected >= 0;
 }
 

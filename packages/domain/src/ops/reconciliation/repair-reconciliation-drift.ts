@@ -1,6 +1,7 @@
 import type { Tx } from '@popbox/db';
 import type { Deps } from '../../shared/deps.js';
 import { recordAudit, type AdminActor } from '../../audit/record-audit.js';
+import { touchKujiBoard } from '../../kuji/draw-log.js';
 import { getReconciliationReport, type ReconciliationReport } from './get-reconciliation-report.js';
 import {
   kujiOnHandDrift,
@@ -28,9 +29,11 @@ export interface Repair {
 
 /**
  * F14: explicit, audited repair. Each product is repaired in its own transaction under its row locks (the
- * inventory row, then its prizes by (sort_order, id) — the order finalisation takes them, B20), and every
- * counter is re-checked under those locks before it is written: drift that vanished in the meantime is left
- * alone. Prizes go first because a kuji board's on_hand is derived from them. One audit row per counter.
+ * inventory row, the deck row, then its prizes by (sort_order, id) — the order finalisation and dealing take
+ * them, B20), and every counter is re-checked under those locks before it is written: drift that vanished in
+ * the meantime is left alone. Prizes go first because a kuji board's on_hand is derived from them. One audit
+ * row per counter. A prize is only ever set to the undealt cards of its board's current epoch (issue 12), so
+ * a repair cannot put withdrawn prizes back or promise a Last One twice; deck counters are never written.
  */
 export async function repairReconciliationDrift(
   deps: Pick<Deps, 'db' | 'clock'>,
@@ -79,6 +82,8 @@ async function repairProduct(tx: Tx, actor: AdminActor, productId: string): Prom
     await audit(repair, 'remaining_quantity');
     done.push(repair);
   }
+  // The live board shows the prizes' remaining counts.
+  if (done.length > 0) await touchKujiBoard(tx, productId);
   for (const row of await kujiOnHandDrift(tx, productId)) {
     if (!(await setOnHand(tx, productId, row.recorded, row.expected))) continue;
     const repair = {

@@ -1,12 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  computeCommitment,
-  shuffleDeck,
-  verifyEpoch,
-  RECIPE_VERSION,
-  type ManifestEntry,
-} from './verifier.js';
+import { computeCommitment, shuffleDeck, verifyEpoch, RECIPE_VERSION, type ManifestEntry } from './v1.js';
 
 const manifest: ManifestEntry[] = [
   { prizeId: 'a', code: 'A1', tier: 'A', count: 1 },

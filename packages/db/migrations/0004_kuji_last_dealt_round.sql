@@ -1,0 +1,1 @@
+ALTER TABLE "kuji_decks" ADD COLUMN "last_dealt_round" bigint DEFAULT 0 NOT NULL;

@@ -1,0 +1,18 @@
+import { and, eq } from 'drizzle-orm';
+import { products } from '@popbox/db';
+import type { Deps } from '../shared/deps.js';
+
+/**
+ * The public name of an active kuji board by slug, or null (the boards whose fairness document is public):
+ * what the /kuji/{slug}/verify page needs to answer 404 before the browser fetches the document.
+ */
+export async function findKujiBoard(
+  deps: Pick<Deps, 'db'>,
+  slug: string,
+): Promise<{ slug: string; name: string } | null> {
+  const [board] = await deps.db
+    .select({ slug: products.slug, name: products.name })
+    .from(products)
+    .where(and(eq(products.slug, slug), eq(products.productType, 'kuji'), eq(products.status, 'active')));
+  return board ?? null;
+}

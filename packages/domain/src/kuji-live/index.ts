@@ -1,0 +1,3 @@
+export * from './notify-kuji-board.js';
+export * from './live-state.rules.js';
+export * from './get-kuji-live-state.js';

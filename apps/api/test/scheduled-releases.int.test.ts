@@ -64,9 +64,9 @@ async function addPrizes(productId: string): Promise<void> {
 }
 
 const epochsOf = async (productId: string) =>
-  (await sql(app, `SELECT epoch FROM kuji_deck_epochs WHERE product_id = $1 ORDER BY epoch`, [productId])).map(
-    (r) => (r as { epoch: number }).epoch,
-  );
+  (
+    await sql(app, `SELECT epoch FROM kuji_deck_epochs WHERE product_id = $1 ORDER BY epoch`, [productId])
+  ).map((r) => (r as { epoch: number }).epoch);
 
 beforeAll(async () => {
   app = await startTestApp({ clock });
@@ -126,7 +126,14 @@ afterAll(async () => {
 // that could reveal a drop (its slug, words of its name, its collection and tag, every enum value).
 
 function pool(): Record<string, unknown[]> {
-  const slugs = [hidden.slug, hiddenBoard.slug, lazyBoard.slug, visible.slug, announced.slug, announcedBoard.slug];
+  const slugs = [
+    hidden.slug,
+    hiddenBoard.slug,
+    lazyBoard.slug,
+    visible.slug,
+    announced.slug,
+    announcedBoard.slug,
+  ];
   return {
     slug: slugs,
     q: ['Qwzhidden', 'Qwzhidden Sakura figure drop', 'Qwzhidden kuji', 'Qwzlazy', 'Sakura figure', 'drop'],
@@ -200,7 +207,12 @@ async function walkTrpc(): Promise<Seen[]> {
     for (const input of inputsFor(proc.properties, proc.required)) {
       const inputText = JSON.stringify(input);
       try {
-        seen.push({ operation: proc.path, input: inputText, ok: true, text: JSON.stringify(await fn(input)) });
+        seen.push({
+          operation: proc.path,
+          input: inputText,
+          ok: true,
+          text: JSON.stringify(await fn(input)),
+        });
       } catch (error) {
         const e = error as { code?: string; message?: string };
         seen.push({ operation: proc.path, input: inputText, ok: false, text: `${e.code} ${e.message}` });
@@ -244,11 +256,17 @@ async function walkRest(): Promise<Seen[]> {
     }>;
     const pathParams = params.filter((p) => p.in === 'path');
     const queryParams = params.filter((p) => p.in === 'query');
-    const properties = Object.fromEntries([...pathParams, ...queryParams].map((p) => [p.name, p.schema ?? {}]));
-    const required = [...pathParams.map((p) => p.name), ...queryParams.filter((p) => p.required).map((p) => p.name)];
+    const properties = Object.fromEntries(
+      [...pathParams, ...queryParams].map((p) => [p.name, p.schema ?? {}]),
+    );
+    const required = [
+      ...pathParams.map((p) => p.name),
+      ...queryParams.filter((p) => p.required).map((p) => p.name),
+    ];
     for (const input of inputsFor(properties, required)) {
       let path = op.path;
-      for (const p of pathParams) path = path.replace(`{${p.name}}`, encodeURIComponent(String(input[p.name])));
+      for (const p of pathParams)
+        path = path.replace(`{${p.name}}`, encodeURIComponent(String(input[p.name])));
       const query = new URLSearchParams(
         queryParams.filter((p) => input[p.name] !== undefined).map((p) => [p.name, String(input[p.name])]),
       );
@@ -281,7 +299,9 @@ describe('scheduled releases: before the start', () => {
     clock.set(T0);
     const seen = await walkTrpc();
     expect(seen.length).toBeGreaterThan(20);
-    const found = seen.flatMap((s) => leaks(s.text, s.input, [hidden, hiddenBoard, lazyBoard]).map((l) => `${s.operation} ${s.input}: ${l}`));
+    const found = seen.flatMap((s) =>
+      leaks(s.text, s.input, [hidden, hiddenBoard, lazyBoard]).map((l) => `${s.operation} ${s.input}: ${l}`),
+    );
     expect(found).toEqual([]);
     // The walk reaches the surfaces that would show it: the announced drop is there, as coming soon.
     const announcedIn = operationsMentioning(seen, announced);
@@ -292,7 +312,9 @@ describe('scheduled releases: before the start', () => {
   it('a hidden drop appears in no public REST answer, and its slug answers 404 like an unknown one', async () => {
     clock.set(T0);
     const seen = await walkRest();
-    const found = seen.flatMap((s) => leaks(s.text, s.input, [hidden, hiddenBoard, lazyBoard]).map((l) => `${s.operation} ${s.input}: ${l}`));
+    const found = seen.flatMap((s) =>
+      leaks(s.text, s.input, [hidden, hiddenBoard, lazyBoard]).map((l) => `${s.operation} ${s.input}: ${l}`),
+    );
     expect(found).toEqual([]);
     expect(operationsMentioning(seen, announced)).toContain('GET /products/{slug}');
     expect(operationsMentioning(seen, announcedBoard)).toContain('GET /kuji/{slug}/fairness');
@@ -329,7 +351,9 @@ describe('scheduled releases: before the start', () => {
     );
     expect(card).toMatchObject({ availability: 'coming_soon', salesStartAt: START.toISOString() });
     expect(
-      (await json(await fetch(`${app.url}/api/v1/products?limit=50`))).items.find((c: Json) => c.id === visible.id),
+      (await json(await fetch(`${app.url}/api/v1/products?limit=50`))).items.find(
+        (c: Json) => c.id === visible.id,
+      ),
     ).toMatchObject({ availability: 'on_sale', salesStartAt: null, salesEndAt: null });
 
     for (const product of [announced, announcedBoard]) {
@@ -473,7 +497,10 @@ describe('scheduled releases: admin', () => {
       [made.id],
     )) as Array<{ action: string; before: Json; after: Json }>;
     expect(audit.map((a) => a.action)).toEqual(['product.create', 'product.update', 'product.update']);
-    expect(audit[0]!.after).toMatchObject({ salesStartAt: START.toISOString(), preSaleVisibility: 'announced' });
+    expect(audit[0]!.after).toMatchObject({
+      salesStartAt: START.toISOString(),
+      preSaleVisibility: 'announced',
+    });
     expect(audit[1]!.before).toMatchObject({ salesStartAt: START.toISOString(), salesEndAt: null });
     expect(audit[1]!.after).toMatchObject({ preSaleVisibility: 'hidden' });
     expect(audit[2]!.after).toMatchObject({ salesStartAt: null, salesEndAt: null });

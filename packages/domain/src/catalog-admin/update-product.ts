@@ -70,7 +70,8 @@ export async function updateProduct(
     const start = saleInstant(input.salesStartAt);
     const end = saleInstant(input.salesEndAt);
     assertSaleWindow({
-      salesStartAt: start === undefined ? (before.salesStartAt ? new Date(before.salesStartAt) : null) : start,
+      salesStartAt:
+        start === undefined ? (before.salesStartAt ? new Date(before.salesStartAt) : null) : start,
       salesEndAt: end === undefined ? (before.salesEndAt ? new Date(before.salesEndAt) : null) : end,
     });
 

@@ -55,10 +55,7 @@ export function assertSaleWindow(window: { salesStartAt: Date | null; salesEndAt
  * the product did not exist (NOT_FOUND, like every public read), so a scraped id reveals neither the drop
  * nor its start; announced answers 409 NOT_ON_SALE_YET with the start; after the end 409 SALE_ENDED.
  */
-export function assertOnSale(
-  p: SaleWindow & { id: string; name: string },
-  now: Date,
-): void {
+export function assertOnSale(p: SaleWindow & { id: string; name: string }, now: Date): void {
   const availability = saleAvailability(p, now);
   if (availability === 'coming_soon') {
     if (p.preSaleVisibility === 'hidden') {

@@ -268,7 +268,9 @@ async function walkRest(): Promise<Seen[]> {
       for (const p of pathParams)
         path = path.replace(`{${p.name}}`, encodeURIComponent(String(input[p.name])));
       const query = new URLSearchParams(
-        queryParams.filter((p) => input[p.name] !== undefined).map((p) => [p.name, String(input[p.name])]),
+        queryParams
+          .filter((p) => input[p.name] !== undefined)
+          .map((p): [string, string] => [p.name, String(input[p.name])]),
       );
       const base = path === '/health' || path === '/ready' ? '' : '/api/v1';
       const url = `${app.url}${base}${path}${query.size ? `?${query}` : ''}`;

@@ -68,6 +68,15 @@ const epochsOf = async (productId: string) =>
     await sql(app, `SELECT epoch FROM kuji_deck_epochs WHERE product_id = $1 ORDER BY epoch`, [productId])
   ).map((r) => (r as { epoch: number }).epoch);
 
+const openEpochsOf = async (productId: string) =>
+  (
+    await sql(
+      app,
+      `SELECT epoch FROM kuji_deck_epochs WHERE product_id = $1 AND revealed_at IS NULL ORDER BY epoch`,
+      [productId],
+    )
+  ).map((r) => (r as { epoch: number }).epoch);
+
 beforeAll(async () => {
   app = await startTestApp({ clock });
   admin = await adminClient(app);
@@ -375,7 +384,9 @@ describe('scheduled releases: before the start', () => {
 
   it('an announced board has its commitment already; a hidden one has no epoch, even after a sweep', async () => {
     clock.set(T0);
-    expect(await epochsOf(announcedBoard.id)).toEqual([1]);
+    // (Each prize added while announced re-commits: epoch 1 for the first prize, 2 with the second.)
+    expect(await epochsOf(announcedBoard.id)).toEqual([1, 2]);
+    expect(await openEpochsOf(announcedBoard.id)).toEqual([2]);
     await commitKujiBoards(app.deps);
     expect(await epochsOf(hiddenBoard.id)).toEqual([]);
     expect(await epochsOf(lazyBoard.id)).toEqual([]);
@@ -401,7 +412,8 @@ describe('scheduled releases: at the start', () => {
     const { committed } = await commitKujiBoards(app.deps);
     expect(committed).toBeGreaterThanOrEqual(1);
     expect(await epochsOf(hiddenBoard.id)).toEqual([1]);
-    expect(await epochsOf(announcedBoard.id)).toEqual([1]);
+    // The hidden board committed once, to its whole board; the announced one did not change at its start.
+    expect(await epochsOf(announcedBoard.id)).toEqual([1, 2]);
     const fairness = await json(await fetch(`${app.url}/api/v1/kuji/${hiddenBoard.slug}/fairness`));
     expect(fairness.epochs).toHaveLength(1);
     expect(fairness.epochs[0].commitment).toMatch(/^[0-9a-f]{64}$/);

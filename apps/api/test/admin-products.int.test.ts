@@ -337,6 +337,11 @@ describe('GET /admin/products', () => {
       inventory: expect.toBeOneOf([null, expect.any(Object)]),
       tags: expect.any(Array),
       primaryImage: null,
+      // Issue 13: the sale window (none here) and where the clock falls in it.
+      salesStartAt: null,
+      salesEndAt: null,
+      preSaleVisibility: 'announced',
+      availability: 'on_sale',
       updatedAt: expect.any(String),
     });
   });

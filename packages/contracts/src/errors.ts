@@ -40,6 +40,10 @@ export const ERROR_STATUS = {
   KUJI_DRAWS_PENDING: 409,
   KUJI_DRAW_PENDING: 409,
   KUJI_BOARD_SOLD_OUT: 409,
+  /** Issue 13: checkout before the product's `salesStartAt` (details: salesStartAt). */
+  NOT_ON_SALE_YET: 409,
+  /** Issue 13: checkout at or after the product's `salesEndAt` (details: salesEndAt). */
+  SALE_ENDED: 409,
   // 408 / 413 / 415 / 431
   REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,

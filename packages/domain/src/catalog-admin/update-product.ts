@@ -27,7 +27,8 @@ import {
 } from './product-links.queries.js';
 import { productAuditSummary } from './product-audit.js';
 import { assertProductTypeChangeable } from './product-type-lock.js';
-import { PRODUCT_UNIQUE_FIELDS } from './create-product.js';
+import { PRODUCT_UNIQUE_FIELDS, saleInstant } from './create-product.js';
+import { assertSaleWindow, type PreSaleVisibility } from '../catalog/sale-window.rules.js';
 
 export interface UpdateProductInput {
   id: string;
@@ -44,6 +45,10 @@ export interface UpdateProductInput {
   lowStockThreshold?: number | undefined;
   /** Accepted and ignored (B13). */
   onHand?: number | undefined;
+  /** Issue 13: `null` clears one end of the window; absent leaves it as it is. */
+  salesStartAt?: string | null | undefined;
+  salesEndAt?: string | null | undefined;
+  preSaleVisibility?: PreSaleVisibility | undefined;
 }
 
 /**
@@ -59,7 +64,16 @@ export async function updateProduct(
   return deps.db.transaction(async (tx) => {
     const locked = await lockProduct(tx, input.id);
     if (!locked) throw notFound('Product', { id: input.id });
-    const before = await loadProductDetailById(tx, deps.storage, input.id);
+    const now = deps.clock.now();
+    const before = await loadProductDetailById(tx, deps.storage, input.id, now);
+    // The window after this update (sent ends over stored ones) must still end after it starts.
+    const start = saleInstant(input.salesStartAt);
+    const end = saleInstant(input.salesEndAt);
+    assertSaleWindow({
+      salesStartAt:
+        start === undefined ? (before.salesStartAt ? new Date(before.salesStartAt) : null) : start,
+      salesEndAt: end === undefined ? (before.salesEndAt ? new Date(before.salesEndAt) : null) : end,
+    });
 
     if (input.slug !== undefined && input.slug !== locked.slug) {
       if (await isSlugTaken(tx, 'products', input.slug, input.id)) {
@@ -94,12 +108,13 @@ export async function updateProduct(
     }
     if (input.productType === 'kuji' || locked.productType === 'kuji') {
       // Issue 12: going on sale opens an epoch (its commitment published in this transaction); leaving sale
-      // (draft, archived, type change) reveals the open epoch's seed.
+      // (draft, archived, type change) reveals the open epoch's seed. Issue 13: an announced board commits
+      // now even before its start; a hidden one before its start is not on sale yet (see syncKujiBoard).
       await lockKujiBoard(tx, input.id);
       await syncKujiBoard(tx, deps, input.id);
       await touchKujiBoard(tx, input.id);
     }
-    const after = await loadProductDetailById(tx, deps.storage, input.id);
+    const after = await loadProductDetailById(tx, deps.storage, input.id, now);
     await recordAudit(tx, actor, {
       action: 'product.update',
       entityType: 'product',
@@ -122,6 +137,9 @@ async function applyColumns(tx: Tx, input: UpdateProductInput): Promise<void> {
       priceCents: input.priceCents,
       currency: input.currency,
       sku: input.sku,
+      salesStartAt: saleInstant(input.salesStartAt),
+      salesEndAt: saleInstant(input.salesEndAt),
+      preSaleVisibility: input.preSaleVisibility,
     }).filter(([, v]) => v !== undefined),
   );
   if (!Object.keys(set).length) return;

@@ -1,7 +1,13 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@popbox/db';
 import { isoMs, rows } from '../shared/sql.js';
-import { collectionsJson, inventoryJson, type CardRow, type ImageJson } from './product-card.queries.js';
+import {
+  collectionsJson,
+  inventoryJson,
+  saleWindowColumns,
+  type CardRow,
+  type ImageJson,
+} from './product-card.queries.js';
 
 export interface PrizeJson {
   id: string;
@@ -47,6 +53,7 @@ export async function selectProductDetail(db: Executor, where: SQL): Promise<Det
                 from product_tags pt join tags t on t.id = pt.tag_id where pt.product_id = p.id) as tags,
                case when p.product_type = 'kuji' then ${prizesJson} else '[]'::json end as "kujiPrizes",
                ${inventoryJson} as inventory,
+               ${saleWindowColumns},
                ${isoMs(sql`p.created_at`)} as "createdAt", ${isoMs(sql`p.updated_at`)} as "updatedAt"
         from products p left join product_inventory i on i.product_id = p.id
         where ${where}`,

@@ -39,6 +39,12 @@ export const JOB_CATALOG = {
     defaultSchedule: '* * * * *',
     scheduleEnv: 'JOBS_KUJI_DEAL_CRON',
   },
+  'commit-kuji-boards': {
+    description:
+      'Publishes the fairness commitment of kuji boards on sale without one, such as a hidden drop whose start has come (issue 13); the first checkout after the start would open it too',
+    defaultSchedule: '* * * * *',
+    scheduleEnv: 'JOBS_KUJI_COMMIT_CRON',
+  },
   'purge-idempotency-keys': {
     description: 'Removes idempotency records past their 24-hour retention (F3)',
     defaultSchedule: '17 * * * *',

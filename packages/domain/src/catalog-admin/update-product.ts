@@ -16,6 +16,7 @@ import { loadProductDetailById, type ProductDetail } from '../catalog/product-de
 import { assertCoversReserved, recomputeKujiOnHand } from '../kuji/recompute-kuji-on-hand.js';
 import { lockKujiBoard } from '../kuji/board.queries.js';
 import { syncKujiBoard } from '../kuji/epochs.js';
+import { recordBoardAnnounced } from '../alerts/record-alert-events.js';
 import { touchKujiBoard } from '../kuji/draw-log.js';
 import { isSlugTaken } from './slug.queries.js';
 import {
@@ -100,6 +101,8 @@ export async function updateProduct(
       await touchKujiBoard(tx, input.id);
     }
     const after = await loadProductDetailById(tx, deps.storage, input.id);
+    // Issue 13: a kuji board going on sale is announced to the followers of its series.
+    if (isOnSaleBoard(after) && !isOnSaleBoard(before)) await recordBoardAnnounced(tx, input.id);
     await recordAudit(tx, actor, {
       action: 'product.update',
       entityType: 'product',
@@ -131,3 +134,6 @@ async function applyColumns(tx: Tx, input: UpdateProductInput): Promise<void> {
     .where(eq(products.id, input.id))
     .catch((error: unknown) => rethrowDuplicate(error, PRODUCT_UNIQUE_FIELDS));
 }
+
+const isOnSaleBoard = (p: { productType: string; status: string }) =>
+  p.productType === 'kuji' && p.status === 'active';

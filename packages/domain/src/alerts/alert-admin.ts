@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { AlertKind } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
 import { isoMs, rows } from '../shared/sql.js';
 
@@ -7,7 +8,7 @@ export interface AlertTargetCounts {
   targetId: string;
   slug: string;
   name: string;
-  kind: string;
+  kind: AlertKind;
   pending: number;
   confirmed: number;
   notified: number;
@@ -16,11 +17,11 @@ export interface AlertTargetCounts {
 
 export interface AlertEventView {
   id: string;
-  kind: string;
+  kind: AlertKind;
   productSlug: string;
   tagSlug: string | null;
   units: number | null;
-  status: string;
+  status: 'pending' | 'done';
   sent: number;
   outcome: string | null;
   createdAt: string;

@@ -317,6 +317,7 @@ describe('GET /admin/jobs (F15)', () => {
       'deliver-email-outbox',
       'reconcile-counters',
       'deal-kuji-draws',
+      'send-alerts',
       'purge-idempotency-keys',
       'purge-job-runs',
     ]);

@@ -7,6 +7,7 @@ import { purgeIdempotencyKeysJob } from './jobs/purge-idempotency-keys.js';
 import { purgeJobRunsJob } from './jobs/purge-job-runs.js';
 import { reconcileCountersJob } from './jobs/reconcile-counters.js';
 import { dealKujiDrawsJob } from './jobs/deal-kuji-draws.js';
+import { sendAlertsJob } from './jobs/send-alerts.js';
 
 /** What jobs may touch: the database and injected ports, including the providers they call. */
 export type JobDeps = Pick<
@@ -40,6 +41,7 @@ export const JOBS: JobModule[] = [
   deliverEmailOutboxJob,
   reconcileCountersJob,
   dealKujiDrawsJob,
+  sendAlertsJob,
   purgeIdempotencyKeysJob,
   purgeJobRunsJob,
 ];

@@ -65,12 +65,18 @@ describe('back-in-stock alerts: double opt-in', () => {
     const product = await makeProduct(app.database.db, { inventory: { onHand: 0 } });
     const email = 'fan-optin@popbox.test';
 
-    const first = await post(`/products/${product.slug}/alerts`, { email: ' Fan-OptIn@popbox.test ', kind: 'back_in_stock' });
+    const first = await post(`/products/${product.slug}/alerts`, {
+      email: ' Fan-OptIn@popbox.test ',
+      kind: 'back_in_stock',
+    });
     expect(first.status).toBe(202);
     const firstBody = await json(first);
     expect(firstBody).toEqual({ accepted: true, message: expect.any(String) });
     // An unknown address answers exactly the same.
-    const other = await post(`/products/${product.slug}/alerts`, { email: 'nobody@popbox.test', kind: 'back_in_stock' });
+    const other = await post(`/products/${product.slug}/alerts`, {
+      email: 'nobody@popbox.test',
+      kind: 'back_in_stock',
+    });
     expect(other.status).toBe(202);
     expect(await json(other)).toEqual(firstBody);
 
@@ -127,12 +133,21 @@ describe('back-in-stock alerts: double opt-in', () => {
 
   it('refuses kinds that do not fit the product (409) and unknown products (404)', async () => {
     const inStock = await makeProduct(app.database.db, { inventory: { onHand: 4 } });
-    const res = await post(`/products/${inStock.slug}/alerts`, { email: 'a@popbox.test', kind: 'back_in_stock' });
+    const res = await post(`/products/${inStock.slug}/alerts`, {
+      email: 'a@popbox.test',
+      kind: 'back_in_stock',
+    });
     expect(res.status).toBe(409);
     expect((await json(res)).error.code).toBe('ALERT_NOT_APPLICABLE');
-    const missing = await post(`/products/no-such-product/alerts`, { email: 'a@popbox.test', kind: 'sale_starts' });
+    const missing = await post(`/products/no-such-product/alerts`, {
+      email: 'a@popbox.test',
+      kind: 'sale_starts',
+    });
     expect(missing.status).toBe(404);
-    const bad = await post(`/products/${inStock.slug}/alerts`, { email: 'not-an-email', kind: 'back_in_stock' });
+    const bad = await post(`/products/${inStock.slug}/alerts`, {
+      email: 'not-an-email',
+      kind: 'back_in_stock',
+    });
     expect(bad.status).toBe(400);
   });
 });
@@ -158,7 +173,8 @@ describe('unsubscribe', () => {
       `select email, unsubscribe_url from alert_subscriptions where product_id = $1`,
       [product.id],
     );
-    const urlOf = (e: string) => rows.find((r) => r.email === e)!.unsubscribe_url.replace('http://api.test', app.url);
+    const urlOf = (e: string) =>
+      rows.find((r) => r.email === e)!.unsubscribe_url.replace('http://api.test', app.url);
 
     const page = await fetch(urlOf(oneClick));
     expect(page.status).toBe(200);
@@ -287,7 +303,10 @@ describe('new boards in a followed series', () => {
     expect(await statusOf(email)).toEqual(['confirmed']);
 
     // Following from the board itself subscribes to its series.
-    const fromBoard = await post(`/products/${product.slug}/alerts`, { email: 'board-fan@popbox.test', kind: 'new_board' });
+    const fromBoard = await post(`/products/${product.slug}/alerts`, {
+      email: 'board-fan@popbox.test',
+      kind: 'new_board',
+    });
     expect(fromBoard.status).toBe(202);
     const { rows } = await app.database.pool.query(
       `select kind, tag_id as "tagId" from alert_subscriptions where email = 'board-fan@popbox.test'`,
@@ -301,10 +320,16 @@ describe('rate limits', () => {
     const product = await makeProduct(app.database.db, { inventory: { onHand: 0 } });
     const statuses = [];
     for (let i = 0; i < 6; i++) {
-      statuses.push((await post(`/products/${product.slug}/alerts`, { email: 'Busy@popbox.test', kind: 'back_in_stock' })).status);
+      statuses.push(
+        (await post(`/products/${product.slug}/alerts`, { email: 'Busy@popbox.test', kind: 'back_in_stock' }))
+          .status,
+      );
     }
     expect(statuses).toEqual([202, 202, 202, 202, 202, 429]);
-    const other = await post(`/products/${product.slug}/alerts`, { email: 'calm@popbox.test', kind: 'back_in_stock' });
+    const other = await post(`/products/${product.slug}/alerts`, {
+      email: 'calm@popbox.test',
+      kind: 'back_in_stock',
+    });
     expect(other.status).toBe(202);
   });
 

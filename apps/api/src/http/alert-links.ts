@@ -57,7 +57,13 @@ export function alertLinksRouter(deps: Deps): Router {
         res.setHeader('Cache-Control', 'no-store');
         if (wantsJson(req)) return void res.json(result);
         const page = PAGES[action];
-        res.type('html').send(layout(page.title, html`<h1>${page.title}</h1><p>${page.done}</p>`));
+        res.type('html').send(
+          layout(
+            page.title,
+            html`<h1>${page.title}</h1>
+              <p>${page.done}</p>`,
+          ),
+        );
       } catch (error) {
         const apiError = toApiError(error);
         if (apiError.status >= 500) return void next(error);

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, primaryKey, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import {
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
 import { products, tags } from './catalog.js';
 import { createdAt, id, tstz } from './columns.js';
 
@@ -47,7 +57,9 @@ export const alertSubscriptions = pgTable(
     uniqueIndex('alert_subscriptions_product_key')
       .on(t.email, t.kind, t.productId)
       .where(sql`${t.productId} is not null`),
-    uniqueIndex('alert_subscriptions_tag_key').on(t.email, t.kind, t.tagId).where(sql`${t.tagId} is not null`),
+    uniqueIndex('alert_subscriptions_tag_key')
+      .on(t.email, t.kind, t.tagId)
+      .where(sql`${t.tagId} is not null`),
     // The sender's order: oldest subscription first among the confirmed followers of a target.
     index('alert_subscriptions_product_send_idx').on(t.productId, t.kind, t.status, t.createdAt, t.id),
     index('alert_subscriptions_tag_send_idx').on(t.tagId, t.kind, t.status, t.createdAt, t.id),

@@ -56,13 +56,7 @@ export function renderAlertEmail(
       : event.kind === 'sale_starts'
         ? `The ${event.productName} drop has started.`
         : `A new board was announced: ${event.productName}.`;
-  const text = [
-    lead,
-    '',
-    event.productUrl,
-    '',
-    `Unsubscribe from this alert: ${unsubscribeUrl}`,
-  ].join('\n');
+  const text = [lead, '', event.productUrl, '', `Unsubscribe from this alert: ${unsubscribeUrl}`].join('\n');
   const body = html`<p>${lead}</p>
     <p><a href="${event.productUrl}">See ${event.productName}</a></p>
     <p style="font-size:12px;color:#666"><a href="${unsubscribeUrl}">Unsubscribe from this alert</a></p>`;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { alertCap, isOneShot, isSeriesTagType, normaliseAlertEmail, saleStartsAlertable } from './alert.rules.js';
+import {
+  alertCap,
+  isOneShot,
+  isSeriesTagType,
+  normaliseAlertEmail,
+  saleStartsAlertable,
+} from './alert.rules.js';
 import {
   signConfirmToken,
   signUnsubscribeToken,
@@ -8,6 +14,8 @@ import {
   CONFIRM_TOKEN_LIFETIME_MS,
 } from './alert-tokens.js';
 import { signAccessToken } from '../orders/guest-tokens.js';
+import { csvCell } from './alert-admin.js';
+import { renderAlertEmail, unsubscribeHeaders } from './alert-emails.js';
 
 const PEPPER = 'test-pepper-0123456789';
 const now = new Date('2026-12-01T00:00:00Z');
@@ -51,8 +59,9 @@ describe('alert tokens', () => {
   it('rejects tampering, other peppers, and tokens of another kind', () => {
     const token = signConfirmToken(PEPPER, { subscriptionId: 's1', nonce: 'n1', now });
     const [segment, sig] = token.split('.') as [string, string];
-    const forged = Buffer.from(JSON.stringify({ v: 'v1', kind: 'alert_confirm', sid: 's2', n: 'n1', exp: 9e15 }))
-      .toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ v: 'v1', kind: 'alert_confirm', sid: 's2', n: 'n1', exp: 9e15 }),
+    ).toString('base64url');
     expect(verifyConfirmToken(PEPPER, `${forged}.${sig}`, now)).toBeNull();
     expect(verifyConfirmToken('another-pepper-0123456789', token, now)).toBeNull();
     expect(verifyUnsubscribeToken(PEPPER, token)).toBeNull();
@@ -63,5 +72,27 @@ describe('alert tokens', () => {
   });
   it('unsubscribe tokens do not expire', () => {
     expect(verifyUnsubscribeToken(PEPPER, signUnsubscribeToken(PEPPER, 's9'))).toMatchObject({ sid: 's9' });
+  });
+});
+
+describe('alert export and emails', () => {
+  it('quotes CSV cells and defuses spreadsheet formulas', () => {
+    expect(csvCell('a"b,c')).toBe('"a""b,c"');
+    expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvCell(null)).toBe('""');
+  });
+  it('every alert email carries the unsubscribe link in its body and the one-click headers', () => {
+    const url = 'http://api.test/api/v1/alerts/unsubscribe?token=a.b';
+    const mail = renderAlertEmail(
+      { kind: 'back_in_stock', productName: '<Miku>', productUrl: 'http://shop.test/products/miku' },
+      url,
+    );
+    expect(mail.text).toContain(url);
+    expect(mail.html).toContain(url);
+    expect(mail.html).toContain('&lt;Miku&gt;');
+    expect(unsubscribeHeaders(url)).toEqual({
+      'List-Unsubscribe': `<${url}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    });
   });
 });

@@ -15,7 +15,8 @@ export async function confirmAlertSubscription(
 ): Promise<{ status: 'confirmed' }> {
   const now = deps.clock.now();
   const payload = verifyConfirmToken(deps.config.orderTokenPepper, input.token, now);
-  if (!payload) throw new DomainError('INVALID_SIGNATURE', 'This confirmation link is invalid or has expired');
+  if (!payload)
+    throw new DomainError('INVALID_SIGNATURE', 'This confirmation link is invalid or has expired');
   const updated = await deps.db
     .update(alertSubscriptions)
     .set({ status: 'confirmed', confirmNonce: null, confirmedAt: now })

@@ -37,7 +37,10 @@ export async function recordBoardAnnounced(tx: Executor, productId: string): Pro
     join tags t on t.id = pt.tag_id
     join products p on p.id = pt.product_id
     where pt.product_id = ${productId}::uuid and p.product_type = 'kuji' and p.status = 'active'
-      and lower(trim(t.tag_type)) in (${sql.join(SERIES_TAG_TYPES.map((t) => sql`${t}`), sql`, `)})
+      and lower(trim(t.tag_type)) in (${sql.join(
+        SERIES_TAG_TYPES.map((t) => sql`${t}`),
+        sql`, `,
+      )})
       and exists (select 1 from alert_subscriptions s
                   where s.tag_id = pt.tag_id and s.kind = 'new_board' and s.status = 'confirmed')
       and not exists (select 1 from alert_events e

@@ -71,8 +71,7 @@ export async function sendAlertEvents(
     result.enqueued += batch.enqueued;
     if (batch.finished) result.eventsFinished += 1;
   }
-  if (result.enqueued || result.eventsFinished)
-    deps.logger.info({ ...result }, 'alert emails enqueued');
+  if (result.enqueued || result.eventsFinished) deps.logger.info({ ...result }, 'alert emails enqueued');
   return result;
 }
 
@@ -134,7 +133,7 @@ async function sendOneBatch(
       await rows<{ subscriptionId: string }>(
         tx,
         sql`insert into alert_deliveries (event_id, subscription_id, created_at)
-            select ${event.id}, id, ${now} from unnest(${uuidArray(ids)}) as id
+            select ${event.id}::uuid, id, ${now}::timestamptz from unnest(${uuidArray(ids)}) as id
             on conflict do nothing
             returning subscription_id as "subscriptionId"`,
       )

@@ -58,7 +58,14 @@ export async function subscribeToProductAlert(
       const followed = series.filter((t) => isSeriesTagType(t.tagType));
       if (!followed.length) throw notApplicable('This board belongs to no series to follow');
       for (const tag of followed) {
-        await subscribe(deps, tx, email, 'new_board', { tagId: tag.id }, { kind: 'new_board', name: tag.name });
+        await subscribe(
+          deps,
+          tx,
+          email,
+          'new_board',
+          { tagId: tag.id },
+          { kind: 'new_board', name: tag.name },
+        );
       }
       return;
     }
@@ -69,7 +76,14 @@ export async function subscribeToProductAlert(
     if (input.kind === 'sale_starts' && !saleStartsAlertable(product, deps.clock.now())) {
       throw notApplicable('This product has no announced drop');
     }
-    await subscribe(deps, tx, email, input.kind, { productId: product.id }, { kind: input.kind, name: product.name });
+    await subscribe(
+      deps,
+      tx,
+      email,
+      input.kind,
+      { productId: product.id },
+      { kind: input.kind, name: product.name },
+    );
   });
   return ALERT_ACCEPTED;
 }
@@ -112,7 +126,8 @@ async function subscribe(
     target,
     nonce,
     now,
-    unsubscribeUrl: (id) => `${base}/unsubscribe?token=${encodeURIComponent(signUnsubscribeToken(pepper, id))}`,
+    unsubscribeUrl: (id) =>
+      `${base}/unsubscribe?token=${encodeURIComponent(signUnsubscribeToken(pepper, id))}`,
     shopUrl: deps.config.clientBaseUrl,
   });
   if (!sub.confirmationDue) return;

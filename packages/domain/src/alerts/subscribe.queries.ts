@@ -1,7 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { alertSubscriptions, type AlertKind, type Tx } from '@popbox/db';
 
-export type AlertTargetRef = { productId: string; tagId?: undefined } | { tagId: string; productId?: undefined };
+export type AlertTargetRef =
+  { productId: string; tagId?: undefined } | { tagId: string; productId?: undefined };
 
 const targetIs = (t: AlertTargetRef) =>
   t.productId !== undefined
@@ -48,7 +49,11 @@ export async function upsertPendingSubscription(
     .select({ id: alertSubscriptions.id, status: alertSubscriptions.status })
     .from(alertSubscriptions)
     .where(
-      and(eq(alertSubscriptions.email, input.email), eq(alertSubscriptions.kind, input.kind), targetIs(input.target)),
+      and(
+        eq(alertSubscriptions.email, input.email),
+        eq(alertSubscriptions.kind, input.kind),
+        targetIs(input.target),
+      ),
     )
     .for('update');
   if (!existing) throw new Error('alert subscription vanished during subscribe');

@@ -1,4 +1,9 @@
-import { ZAlertCountsInput, ZAlertCountsOutput, ZAlertExportInput, ZAlertExportOutput } from '@popbox/contracts';
+import {
+  ZAlertCountsInput,
+  ZAlertCountsOutput,
+  ZAlertExportInput,
+  ZAlertExportOutput,
+} from '@popbox/contracts';
 import { exportAlertSubscribersCsv, getAlertCounts } from '@popbox/domain';
 import { adminProcedure, router } from '../../init.js';
 

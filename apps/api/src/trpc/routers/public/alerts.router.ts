@@ -27,7 +27,7 @@ export const alertsRouter = router({
         path: '/products/{slug}/alerts',
         tags: ['alerts'],
         summary:
-          'Ask for an email when a sold-out product is back in stock, when a drop starts, or (new_board) when a new board of this kuji board\'s series is announced; double opt-in',
+          "Ask for an email when a sold-out product is back in stock, when a drop starts, or (new_board) when a new board of this kuji board's series is announced; double opt-in",
       },
       successStatus: 202,
     })
@@ -41,7 +41,8 @@ export const alertsRouter = router({
         method: 'POST',
         path: '/tags/{slug}/alerts',
         tags: ['alerts'],
-        summary: 'Follow a kuji series (tag of type series): an email when a new board is announced; double opt-in',
+        summary:
+          'Follow a kuji series (tag of type series): an email when a new board is announced; double opt-in',
       },
       successStatus: 202,
     })

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeKujiProduct, makeProduct, makeTag } from '@popbox/db/testing';
+import { makeKujiProduct, makeOrder, makeProduct, makeReservation, makeTag } from '@popbox/db/testing';
 import { alertSubscriptions, createDb } from '@popbox/db';
-import { deliverOutbox, sendAlertEvents } from '@popbox/domain';
+import {
+  deliverOutbox,
+  releaseExpiredReservations,
+  resendEmailSender,
+  sendAlertEvents,
+} from '@popbox/domain';
+import { startFakeResend } from '@popbox/domain/testing';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { adminClient, type AdminClient } from './support/admin.js';
 import { json, type Json } from './support/http.js';
@@ -312,6 +318,53 @@ describe('new boards in a followed series', () => {
       `select kind, tag_id as "tagId" from alert_subscriptions where email = 'board-fan@popbox.test'`,
     );
     expect(rows).toEqual([{ kind: 'new_board', tagId: series.id }]);
+  });
+});
+
+describe('stock given back by a released reservation', () => {
+  it('records the restock in the release transaction and alerts confirmed subscribers; Resend receives the one-click headers', async () => {
+    const product = await makeProduct(app.database.db, { inventory: { onHand: 2, reserved: 2 } });
+    const { order } = await makeOrder(app.database.db, {
+      order: { status: 'pending_payment' },
+      lines: [{ product, quantity: 2 }],
+    });
+    await makeReservation(app.database.db, { orderId: order.id, productId: product.id, quantity: 2 });
+    const email = 'released@popbox.test';
+    await app.database.db.insert(alertSubscriptions).values({
+      email,
+      kind: 'back_in_stock',
+      productId: product.id,
+      status: 'confirmed',
+      unsubscribeUrl: 'http://api.test/api/v1/alerts/unsubscribe?token=released',
+      shopUrl: 'http://shop.test',
+    });
+    await app.database.pool.query(`update orders set status = 'cancelled' where id = $1`, [order.id]);
+    const released = await releaseExpiredReservations(app.deps, { batchSize: 10, maxBatches: 1 });
+    expect(released.releasedUnits).toBe(2);
+    const { rows: events } = await app.database.pool.query(
+      `select kind, units, status from alert_events where product_id = $1`,
+      [product.id],
+    );
+    expect(events).toEqual([{ kind: 'back_in_stock', units: 2, status: 'pending' }]);
+
+    await sendAlertEvents(app.deps, SEND);
+    expect((await outboxTo(email)).map((m) => m.kind)).toEqual(['alert']);
+
+    // Delivered through the Resend adapter (fake server): the headers reach the provider.
+    const resend = await startFakeResend();
+    try {
+      await deliverOutbox(
+        { ...app.deps, emailSender: resendEmailSender({ apiKey: 're_test', baseUrl: resend.url }) },
+        OUTBOX,
+      );
+      const sent = resend.requests.find((r) => r.body.to === email || (r.body.to as string[])?.[0] === email);
+      expect(sent?.body.headers).toEqual({
+        'List-Unsubscribe': '<http://api.test/api/v1/alerts/unsubscribe?token=released>',
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      });
+    } finally {
+      await resend.close();
+    }
   });
 });
 

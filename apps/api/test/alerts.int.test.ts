@@ -3,6 +3,7 @@ import { makeKujiProduct, makeOrder, makeProduct, makeReservation, makeTag } fro
 import { alertSubscriptions, createDb } from '@popbox/db';
 import {
   deliverOutbox,
+  recordSaleStarted,
   releaseExpiredReservations,
   resendEmailSender,
   sendAlertEvents,
@@ -318,6 +319,25 @@ describe('new boards in a followed series', () => {
       `select kind, tag_id as "tagId" from alert_subscriptions where email = 'board-fan@popbox.test'`,
     );
     expect(rows).toEqual([{ kind: 'new_board', tagId: series.id }]);
+  });
+});
+
+describe('drop starts (hook for the sale windows)', () => {
+  it('recordSaleStarted records one event per product, so confirmed followers are told once', async () => {
+    const product = await makeProduct(app.database.db, { inventory: { onHand: 50 } });
+    const email = 'drop-fan@popbox.test';
+    expect((await post(`/products/${product.slug}/alerts`, { email, kind: 'sale_starts' })).status).toBe(202);
+    const [mail] = await outboxTo(email);
+    expect((await fetch(linkIn(mail!.text, 'confirm'), { method: 'POST' })).status).toBe(200);
+
+    const first = await app.database.db.transaction((tx) => recordSaleStarted(tx, product.id));
+    const second = await app.database.db.transaction((tx) => recordSaleStarted(tx, product.id));
+    expect([first, second]).toEqual([true, false]);
+    await sendAlertEvents(app.deps, SEND);
+    await sendAlertEvents(app.deps, SEND);
+    const mails = await outboxTo(email);
+    expect(mails.map((m) => m.kind)).toEqual(['alert_confirmation', 'alert']);
+    expect(mails[1]!.text).toContain(`http://shop.test/products/${product.slug}`);
   });
 });
 

@@ -318,6 +318,7 @@ describe('GET /admin/jobs (F15)', () => {
       'reconcile-counters',
       'deal-kuji-draws',
       'commit-kuji-boards',
+      'send-alerts',
       'purge-idempotency-keys',
       'purge-job-runs',
     ]);

@@ -8,6 +8,7 @@ import { purgeJobRunsJob } from './jobs/purge-job-runs.js';
 import { reconcileCountersJob } from './jobs/reconcile-counters.js';
 import { dealKujiDrawsJob } from './jobs/deal-kuji-draws.js';
 import { commitKujiBoardsJob } from './jobs/commit-kuji-boards.js';
+import { sendAlertsJob } from './jobs/send-alerts.js';
 
 /** What jobs may touch: the database and injected ports, including the providers they call. */
 export type JobDeps = Pick<
@@ -42,6 +43,7 @@ export const JOBS: JobModule[] = [
   reconcileCountersJob,
   dealKujiDrawsJob,
   commitKujiBoardsJob,
+  sendAlertsJob,
   purgeIdempotencyKeysJob,
   purgeJobRunsJob,
 ];

@@ -44,6 +44,8 @@ export const ERROR_STATUS = {
   NOT_ON_SALE_YET: 409,
   /** Issue 13: checkout at or after the product's `salesEndAt` (details: salesEndAt). */
   SALE_ENDED: 409,
+  ALERT_NOT_APPLICABLE: 409,
+  ALERT_LINK_USED: 409,
   // 408 / 413 / 415 / 431
   REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,

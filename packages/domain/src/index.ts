@@ -35,6 +35,7 @@ export * from './catalog-admin/index.js';
 export * from './ports/storage-errors.js';
 export * from './shared/db-errors.js';
 export * from './contact/index.js';
+export * from './alerts/index.js';
 export * from './audit/list-audit-log.js';
 export * from './adapters/storage/supabase-storage.js';
 export * from './inventory/index.js';

@@ -9,6 +9,7 @@ import { collections, tags } from '@popbox/db';
 import { allocateSlug } from './slug.queries.js';
 import { assertAllExist, dedupe, replaceCollections, replaceTags } from './product-links.queries.js';
 import { productAuditSummary } from './product-audit.js';
+import { recordBoardAnnounced } from '../alerts/record-alert-events.js';
 
 export interface CreateProductInput {
   collectionIds: string[];
@@ -77,6 +78,9 @@ export async function createProduct(
       lowStockThreshold: input.lowStockThreshold ?? 0,
     });
     const detail = await loadProductDetailById(tx, deps.storage, id, deps.clock.now());
+    // Issue 13: a kuji board created on sale is announced to the followers of its series.
+    if (input.productType === 'kuji' && input.status === 'active')
+      await recordBoardAnnounced(tx, id, deps.clock.now());
     await recordAudit(tx, actor, {
       action: 'product.create',
       entityType: 'product',

@@ -16,6 +16,7 @@ import { loadProductDetailById, type ProductDetail } from '../catalog/product-de
 import { assertCoversReserved, recomputeKujiOnHand } from '../kuji/recompute-kuji-on-hand.js';
 import { lockKujiBoard } from '../kuji/board.queries.js';
 import { syncKujiBoard } from '../kuji/epochs.js';
+import { recordBoardAnnounced } from '../alerts/record-alert-events.js';
 import { touchKujiBoard } from '../kuji/draw-log.js';
 import { isSlugTaken } from './slug.queries.js';
 import {
@@ -115,6 +116,9 @@ export async function updateProduct(
       await touchKujiBoard(tx, input.id);
     }
     const after = await loadProductDetailById(tx, deps.storage, input.id, now);
+    // Issue 13: a kuji board going on sale is announced to the followers of its series.
+    // (Hidden drops are announced by the send-alerts sweep when their start comes; once per board and series.)
+    if (isOnSaleBoard(after)) await recordBoardAnnounced(tx, input.id, now);
     await recordAudit(tx, actor, {
       action: 'product.update',
       entityType: 'product',
@@ -149,3 +153,6 @@ async function applyColumns(tx: Tx, input: UpdateProductInput): Promise<void> {
     .where(eq(products.id, input.id))
     .catch((error: unknown) => rethrowDuplicate(error, PRODUCT_UNIQUE_FIELDS));
 }
+
+const isOnSaleBoard = (p: { productType: string; status: string }) =>
+  p.productType === 'kuji' && p.status === 'active';

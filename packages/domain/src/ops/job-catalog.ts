@@ -45,6 +45,12 @@ export const JOB_CATALOG = {
     defaultSchedule: '* * * * *',
     scheduleEnv: 'JOBS_KUJI_COMMIT_CRON',
   },
+  'send-alerts': {
+    description:
+      'Alert emails (issue 13): records drops whose sale started, then enqueues back-in-stock, drop and new-board alerts in batches, oldest subscription first, each subscriber once per event, capped per event',
+    defaultSchedule: '* * * * *',
+    scheduleEnv: 'JOBS_ALERTS_CRON',
+  },
   'purge-idempotency-keys': {
     description: 'Removes idempotency records past their 24-hour retention (F3)',
     defaultSchedule: '17 * * * *',

@@ -4,6 +4,7 @@ import { alertSubscriptions, createDb } from '@popbox/db';
 import {
   deliverOutbox,
   recordSaleStarted,
+  sweepStartedSales,
   releaseExpiredReservations,
   resendEmailSender,
   sendAlertEvents,
@@ -322,22 +323,44 @@ describe('new boards in a followed series', () => {
   });
 });
 
-describe('drop starts (hook for the sale windows)', () => {
-  it('recordSaleStarted records one event per product, so confirmed followers are told once', async () => {
-    const product = await makeProduct(app.database.db, { inventory: { onHand: 50 } });
+describe('drop starts', () => {
+  it('an announced drop takes sale_starts subscribers; when its start passes the sweep tells each confirmed one once', async () => {
+    const start = new Date(Date.now() + 3_600_000);
+    const product = await makeProduct(app.database.db, {
+      product: { salesStartAt: start, preSaleVisibility: 'announced' },
+      inventory: { onHand: 50 },
+    });
     const email = 'drop-fan@popbox.test';
     expect((await post(`/products/${product.slug}/alerts`, { email, kind: 'sale_starts' })).status).toBe(202);
     const [mail] = await outboxTo(email);
     expect((await fetch(linkIn(mail!.text, 'confirm'), { method: 'POST' })).status).toBe(200);
 
-    const first = await app.database.db.transaction((tx) => recordSaleStarted(tx, product.id));
-    const second = await app.database.db.transaction((tx) => recordSaleStarted(tx, product.id));
-    expect([first, second]).toEqual([true, false]);
+    // Nothing before the start; then the start passes (moved back in the database instead of waiting).
+    expect(await sweepStartedSales(app.deps)).toBe(0);
+    await app.database.pool.query(
+      `update products set sales_start_at = now() - interval '5 seconds' where id = $1`,
+      [product.id],
+    );
+    expect(await sweepStartedSales(app.deps)).toBe(1);
+    expect(await sweepStartedSales(app.deps)).toBe(0);
+    const again = await app.database.db.transaction((tx) => recordSaleStarted(tx, product.id));
+    expect(again).toBe(false);
     await sendAlertEvents(app.deps, SEND);
     await sendAlertEvents(app.deps, SEND);
     const mails = await outboxTo(email);
     expect(mails.map((m) => m.kind)).toEqual(['alert_confirmation', 'alert']);
     expect(mails[1]!.text).toContain(`http://shop.test/products/${product.slug}`);
+
+    // A drop on sale already, or a hidden one, takes no sale_starts subscriptions (a hidden one is not public).
+    expect(
+      (await post(`/products/${product.slug}/alerts`, { email: 'late@popbox.test', kind: 'sale_starts' }))
+        .status,
+    ).toBe(409);
+    const hidden = await makeProduct(app.database.db, {
+      product: { salesStartAt: start, preSaleVisibility: 'hidden' },
+      inventory: { onHand: 5 },
+    });
+    expect((await post(`/products/${hidden.slug}/alerts`, { email, kind: 'sale_starts' })).status).toBe(404);
   });
 });
 

@@ -18,6 +18,9 @@ export interface CreateProductInput {
   priceCents: number;
   currency?: 'CAD' | undefined;
   sku?: string | null | undefined;
+  /** Issue 13: purchase caps, ≥ 1 or null (no cap). */
+  maxPerOrder?: number | null | undefined;
+  maxPerBuyer?: number | null | undefined;
   tagIds?: string[] | undefined;
   lowStockThreshold?: number | undefined;
   onHand?: number | undefined;
@@ -48,6 +51,8 @@ export async function createProduct(
         priceCents: input.priceCents,
         currency: input.currency ?? CURRENCY,
         sku: input.sku ?? null,
+        maxPerOrder: input.maxPerOrder ?? null,
+        maxPerBuyer: input.maxPerBuyer ?? null,
       })
       .returning({ id: products.id })
       .catch((error: unknown) => rethrowDuplicate(error, PRODUCT_UNIQUE_FIELDS));

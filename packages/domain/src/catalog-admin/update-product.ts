@@ -40,6 +40,9 @@ export interface UpdateProductInput {
   priceCents?: number | undefined;
   currency?: 'CAD' | undefined;
   sku?: string | null | undefined;
+  /** Issue 13: purchase caps; null clears. */
+  maxPerOrder?: number | null | undefined;
+  maxPerBuyer?: number | null | undefined;
   tagIds?: string[] | undefined;
   lowStockThreshold?: number | undefined;
   /** Accepted and ignored (B13). */
@@ -122,6 +125,8 @@ async function applyColumns(tx: Tx, input: UpdateProductInput): Promise<void> {
       priceCents: input.priceCents,
       currency: input.currency,
       sku: input.sku,
+      maxPerOrder: input.maxPerOrder,
+      maxPerBuyer: input.maxPerBuyer,
     }).filter(([, v]) => v !== undefined),
   );
   if (!Object.keys(set).length) return;

@@ -13,6 +13,9 @@ import {
   type Deps,
   commitKujiBoards,
   createBeacon,
+  DEFAULT_CAPPED_CHECKOUT_RATE_LIMITS,
+  embeddedChallenge,
+  turnstileChallenge,
 } from '@popbox/domain';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { createLogger } from './logger.js';
@@ -92,6 +95,15 @@ export async function main(): Promise<void> {
       config.auth.kind === 'dev'
         ? devTokenVerifier(config.auth.jwtSecret)
         : supabaseTokenVerifier({ supabaseUrl: config.auth.url, jwtSecret: config.auth.jwtSecret }),
+    challenge:
+      config.challenge.kind === 'turnstile'
+        ? turnstileChallenge({
+            secretKey: config.challenge.secretKey,
+            siteverifyUrl: config.challenge.siteverifyUrl,
+            clock: systemClock,
+            logger,
+          })
+        : embeddedChallenge(logger),
     config: {
       clientBaseUrl: config.clientBaseUrl,
       apiBaseUrl: config.apiBaseUrl,
@@ -99,6 +111,9 @@ export async function main(): Promise<void> {
       secureCookies: config.production,
       email: config.email,
       checkout: config.checkout,
+      purchaseCaps: {
+        rateLimits: config.rateLimit === false ? false : DEFAULT_CAPPED_CHECKOUT_RATE_LIMITS,
+      },
     },
   };
 

@@ -21,6 +21,8 @@ import {
 } from '../inventory/reservations.queries.js';
 import type { NormalisedCheckout } from './cart.rules.js';
 import { shippingCentsFor, type ShippingSettings } from '../content/shipping.rules.js';
+import { assertBuyerCaps } from '../caps/check-checkout-caps.js';
+import { emailKey } from '../caps/buyer-keys.rules.js';
 
 export interface PlacedLine {
   productId: string;
@@ -57,6 +59,8 @@ async function loadProducts(tx: Tx, ids: string[]) {
       status: products.status,
       productType: products.productType,
       priceCents: products.priceCents,
+      maxPerOrder: products.maxPerOrder,
+      maxPerBuyer: products.maxPerBuyer,
       inventoryProductId: productInventory.productId,
     })
     .from(products)
@@ -127,6 +131,8 @@ async function insertPendingOrder(
       checkoutIdempotencyKey: idempotencyKey,
       checkoutEmail: checkout.email,
       checkoutName: checkout.name,
+      // Issue 13: the normalised email purchase caps count by (replaced by Stripe's at finalisation).
+      buyerEmailKey: emailKey(checkout.email),
     });
   } catch (error) {
     if (isUniqueViolation(error)?.constraint === 'orders_checkout_idempotency_key_key') {
@@ -212,6 +218,18 @@ export async function placePendingOrder(
     checkout.lines.map((l) => l.productId),
   );
   const lines = priceLines(checkout.lines, rows);
+  // Issue 13: purchase caps, under per-(product, email) locks taken before any stock row (lock order).
+  await assertBuyerCaps(
+    tx,
+    now,
+    rows.map((r) => ({
+      productId: r.id,
+      name: r.name,
+      maxPerOrder: r.maxPerOrder,
+      maxPerBuyer: r.maxPerBuyer,
+    })),
+    checkout,
+  );
   const subtotalCents = lines.reduce((s, l) => s + l.unitPriceCents * l.quantity, 0);
   const shippingCents = shippingCentsFor(shipping, subtotalCents);
   const order: PendingOrder = {

@@ -31,6 +31,7 @@ export const checkoutRouter = router({
         ctx.deps,
         input,
         ctx.credentials.headers['idempotency-key'],
+        { ip: ctx.credentials.ip, challengeToken: input.challengeToken },
       );
       if (replayed) ctx.response.setHeader('Idempotent-Replayed', 'true');
       return result;

@@ -19,7 +19,8 @@ export type EmailKind =
   | 'shipment_updated'
   | 'refund'
   | 'contact'
-  | 'access_link';
+  | 'access_link'
+  | 'purchase_limit';
 
 /**
  * F7: transactional outbox. Rows are written in the same transaction as the state change; the jobs app

@@ -75,10 +75,9 @@ async function countCappedCheckout(
 ): Promise<void> {
   const settings = deps.config.purchaseCaps?.rateLimits ?? DEFAULT_CAPPED_CHECKOUT_RATE_LIMITS;
   if (settings === false) return;
-  const checks: [string, { limit: number; windowMs: number }][] = [
-    [`capped-checkout:email:${key}`, settings.perEmail],
-  ];
+  const checks: [string, { limit: number; windowMs: number }][] = [];
   if (ip) checks.push([`capped-checkout:ip:${ip}`, settings.perIp]);
+  checks.push([`capped-checkout:email:${key}`, settings.perEmail]);
   for (const [name, limit] of checks) {
     const window = await hitRateLimit(deps.db, name.slice(0, 300), limit.windowMs);
     if (window.hits > limit.limit) {

@@ -76,7 +76,10 @@ describe('drop storm with purchase caps', () => {
     // Checkout caps: no checkout email holds more than the cap.
     const heldByEmail = new Map<string, number>();
     for (const p of accepted) {
-      heldByEmail.set(p.buyer.checkoutEmail, (heldByEmail.get(p.buyer.checkoutEmail) ?? 0) + p.buyer.quantity);
+      heldByEmail.set(
+        p.buyer.checkoutEmail,
+        (heldByEmail.get(p.buyer.checkoutEmail) ?? 0) + p.buyer.quantity,
+      );
     }
     expect(Math.max(...heldByEmail.values())).toBeLessThanOrEqual(CAP);
 

@@ -101,10 +101,7 @@ describe('checkout caps', () => {
     const p = await makeCappedProduct(app, { maxPerBuyer: 2 });
     const other = await makeCappedProduct(app, {});
     const carts = [1, 2, 1, 1, 2, 1, 1, 1, 2, 1].map((q, i) => ({
-      items: [
-        { productId: p.id, quantity: q },
-        ...(i % 2 ? [{ productId: other.id, quantity: 1 }] : []),
-      ],
+      items: [{ productId: p.id, quantity: q }, ...(i % 2 ? [{ productId: other.id, quantity: 1 }] : [])],
       email: 'racer@example.com',
     }));
     const results = await Promise.all(carts.map((c) => checkout(app, c)));
@@ -137,7 +134,9 @@ describe('finalisation caps (the identity Stripe collected)', () => {
     expect(rows.map((r) => r.status)).toEqual(['paid', 'paid', 'paid_needs_attention']);
     expect(new Set(rows.map((r) => r.buyer_card_fingerprint)).size).toBe(1);
     expect(rows[2]!.attention_reason).toMatch(/^purchase_limit: .*same card/);
-    const [inv] = await query(app, `select on_hand, reserved from product_inventory where product_id = $1`, [p.id]);
+    const [inv] = await query(app, `select on_hand, reserved from product_inventory where product_id = $1`, [
+      p.id,
+    ]);
     expect(inv).toEqual({ on_hand: 8, reserved: 0 });
     const alerts = await query(app, `select kind from email_outbox where order_id = $1`, [orders[2]]);
     expect(alerts.map((a) => a.kind)).toEqual(['shop_alert']); // no refund: the setting is off by default
@@ -150,22 +149,42 @@ describe('finalisation caps (the identity Stripe collected)', () => {
     const p = await makeCappedProduct(app, { maxPerBuyer: 1 });
     const a = await checkout(app, { ...one(p.id), email: 'door1@example.com' });
     const b = await checkout(app, { ...one(p.id), email: 'door2@example.com' });
-    await payAs(app, a.body.sessionId, { email: 'door1@example.com', card: '4242424242424242', street: '9 Same Rd' });
-    await payAs(app, b.body.sessionId, { email: 'door2@example.com', card: '378282246310005', street: '9 same road' });
-    const [order] = await query(app, `select status, attention_reason from orders where id = $1`, [b.body.orderId]);
+    await payAs(app, a.body.sessionId, {
+      email: 'door1@example.com',
+      card: '4242424242424242',
+      street: '9 Same Rd',
+    });
+    await payAs(app, b.body.sessionId, {
+      email: 'door2@example.com',
+      card: '378282246310005',
+      street: '9 same road',
+    });
+    const [order] = await query(app, `select status, attention_reason from orders where id = $1`, [
+      b.body.orderId,
+    ]);
     expect(order).toMatchObject({ status: 'paid_needs_attention' });
     expect(order!.attention_reason).toMatch(/same address/);
   });
 
   it('auto-refund (shop setting): parked, refunded exactly once, the buyer told why', async () => {
-    expect((await admin.call('PUT', '/admin/settings/purchase-limits', { autoRefund: true })).status).toBe(200);
+    expect((await admin.call('PUT', '/admin/settings/purchase-limits', { autoRefund: true })).status).toBe(
+      200,
+    );
     try {
       const p = await makeCappedProduct(app, { maxPerBuyer: 1 });
       const a = await checkout(app, { ...one(p.id), email: 'decoy@example.com' });
       const b = await checkout(app, { ...one(p.id), email: 'other@example.com' });
       // Both pay as the same person (the email Stripe collected decides, not the checkout prefill).
-      await payAs(app, a.body.sessionId, { email: 'real@example.com', card: '4000056655665556', street: '1 A St' });
-      await payAs(app, b.body.sessionId, { email: 'Real@Example.com', card: '5555555555554444', street: '2 B St' });
+      await payAs(app, a.body.sessionId, {
+        email: 'real@example.com',
+        card: '4000056655665556',
+        street: '1 A St',
+      });
+      await payAs(app, b.body.sessionId, {
+        email: 'Real@Example.com',
+        card: '5555555555554444',
+        street: '2 B St',
+      });
       const refunded = await eventually(async () => {
         const [o] = await query(app, `select status from orders where id = $1`, [b.body.orderId]);
         return o?.status === 'refunded';
@@ -205,7 +224,8 @@ describe('sybil guards', () => {
       const p = await makeCappedProduct(app, { maxPerBuyer: 50 });
       const free = await makeCappedProduct(app, {});
       const statuses = [];
-      for (let i = 0; i < 3; i++) statuses.push((await checkout(app, { ...one(p.id), email: 'bot@example.com' })).status);
+      for (let i = 0; i < 3; i++)
+        statuses.push((await checkout(app, { ...one(p.id), email: 'bot@example.com' })).status);
       expect(statuses).toEqual([201, 201, 429]);
       const limited = await checkout(app, { ...one(p.id), email: 'bot@example.com' });
       expect(limited.body.error.code).toBe('RATE_LIMITED');
@@ -231,7 +251,9 @@ describe('challenge (Cloudflare Turnstile)', () => {
         const ok = token.startsWith('pass-') && !used.has(token);
         used.add(token);
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify(ok ? { success: true, challenge_ts: new Date().toISOString() } : { success: false }));
+        res.end(
+          JSON.stringify(ok ? { success: true, challenge_ts: new Date().toISOString() } : { success: false }),
+        );
       });
     });
     await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));

@@ -43,7 +43,9 @@ describe('addressKey', () => {
     expect(base).toMatch(/^[0-9a-f]{64}$/);
     expect(addressKey(address({ line1: '123  maple st.', line2: '#4', postalCode: 't2p1j9' }))).toBe(base);
     expect(addressKey(address({ fullName: 'Someone Else', line2: 'Unit 4' }))).toBe(base);
-    expect(addressKey(address({ line1: '123 Maplé Street' }))).toBe(addressKey(address({ line1: '123 Maple St' })));
+    expect(addressKey(address({ line1: '123 Maplé Street' }))).toBe(
+      addressKey(address({ line1: '123 Maple St' })),
+    );
   });
 
   it('tells different doors apart (another unit, street number or postal code)', () => {

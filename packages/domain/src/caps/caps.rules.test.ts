@@ -13,7 +13,11 @@ const figure: ProductCaps = { productId: 'p1', name: 'Miku figure', maxPerOrder:
 describe('purchase caps', () => {
   it('per order: the merged quantity against maxPerOrder', () => {
     expect(orderCapViolation(figure, 3)).toBeNull();
-    expect(orderCapViolation(figure, 4)).toMatchObject({ limit: 'max_per_order', cap: 3, remainingAllowed: 3 });
+    expect(orderCapViolation(figure, 4)).toMatchObject({
+      limit: 'max_per_order',
+      cap: 3,
+      remainingAllowed: 3,
+    });
     expect(orderCapViolation({ ...figure, maxPerOrder: null }, 99)).toBeNull();
   });
 

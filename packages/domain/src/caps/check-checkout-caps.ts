@@ -18,6 +18,8 @@ import { capLockName, countBuyerUnits, loadProductCaps, takeCapLocks } from './c
 /** Who is checking out, as the HTTP layer saw it (never trusted for money; only for the sybil guards). */
 export interface CheckoutClient {
   ip?: string | undefined;
+  /** The client key the per-IP limit counts by (the HTTP layer's: IPv6 grouped by /56); default `ip`. */
+  ipKey?: string | undefined;
   /** Issue 13: the Turnstile token of the checkout page (capped products, when Turnstile is configured). */
   challengeToken?: string | null | undefined;
 }
@@ -65,7 +67,7 @@ export async function guardCappedCheckout(
       reason: verdict.reason ?? 'invalid',
     });
   }
-  await countCappedCheckout(deps, key, client.ip);
+  await countCappedCheckout(deps, key, client.ipKey ?? client.ip);
 }
 
 async function countCappedCheckout(

@@ -47,7 +47,9 @@ describe('Turnstile challenge adapter', () => {
   it('verifies a token server-side with the secret and the client IP', async () => {
     const before = calls.length;
     await expect(adapter().verify('good-1', '203.0.113.7')).resolves.toEqual({ ok: true });
-    expect(calls.slice(before)).toEqual([{ secret: 'test-secret', response: 'good-1', remoteip: '203.0.113.7' }]);
+    expect(calls.slice(before)).toEqual([
+      { secret: 'test-secret', response: 'good-1', remoteip: '203.0.113.7' },
+    ]);
   });
 
   it('refuses a missing, invalid or wrongly-signed token', async () => {
@@ -84,7 +86,11 @@ describe('Turnstile challenge adapter', () => {
   it('answers "unavailable" when siteverify fails, and the token stays usable', async () => {
     const a = adapter();
     await expect(a.verify('broken')).resolves.toEqual({ ok: false, reason: 'unavailable' });
-    const down = turnstileChallenge({ secretKey: 'test-secret', siteverifyUrl: 'http://127.0.0.1:9/x', clock });
+    const down = turnstileChallenge({
+      secretKey: 'test-secret',
+      siteverifyUrl: 'http://127.0.0.1:9/x',
+      clock,
+    });
     await expect(down.verify('good-5')).resolves.toEqual({ ok: false, reason: 'unavailable' });
     await expect(a.verify('good-5')).resolves.toEqual({ ok: true });
   });

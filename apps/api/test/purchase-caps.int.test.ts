@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refundOverCapOrder, turnstileChallenge, type ChallengePort } from '@popbox/domain';
+import { makeKujiProduct } from '@popbox/domain/testing';
+import { SMALL_BOARD } from './support/kuji-board.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { adminClient, type AdminClient } from './support/admin.js';
 import { checkout, eventually, makeCappedProduct, payAs, query } from './support/caps.js';
@@ -112,6 +114,32 @@ describe('checkout caps', () => {
     expect(held).toBeGreaterThan(0);
     expect(held).toBeLessThanOrEqual(2);
     for (const r of results.filter((r) => r.status === 409)) expect(r.body.error.code).toBe('PURCHASE_LIMIT');
+  });
+});
+
+describe('kuji boards', () => {
+  it('caps tickets per buyer per board, at checkout and at payment', async () => {
+    const { product } = await makeKujiProduct(app.database.db, {
+      prizes: SMALL_BOARD,
+      product: { maxPerBuyer: 3 },
+    });
+    const first = await checkout(app, { ...one(product.id, 2), email: 'kuji@example.com' });
+    expect(first.status).toBe(201);
+    const over = await checkout(app, { ...one(product.id, 2), email: 'kuji@example.com' });
+    expect(over.status).toBe(409);
+    expect(over.body.error.details).toMatchObject({ cap: 3, alreadyPurchased: 2, remainingAllowed: 1 });
+    const decoy = await checkout(app, { ...one(product.id, 2), email: 'kuji-decoy@example.com' });
+    expect(decoy.status).toBe(201);
+    await payAs(app, first.body.sessionId, { email: 'kuji@example.com', card: '378282246310005' });
+    await payAs(app, decoy.body.sessionId, { email: 'kuji@example.com', card: '378282246310005' });
+    const [parked] = await query(app, `select status, attention_reason from orders where id = $1`, [
+      decoy.body.orderId,
+    ]);
+    expect(parked).toMatchObject({ status: 'paid_needs_attention' });
+    expect(String(parked!.attention_reason)).toMatch(/^purchase_limit/);
+    // Its tickets never reached the draw log.
+    const lines = await query(app, `select 1 from tickets where order_id = $1`, [decoy.body.orderId]);
+    expect(lines).toHaveLength(0);
   });
 });
 

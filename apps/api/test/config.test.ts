@@ -135,6 +135,8 @@ describe('production configuration copied from .env.example', () => {
         'CONTACT_EMAIL',
         'ORDER_TOKEN_PEPPER',
         'SENTRY_DSN',
+        // Issue 13: the checkout challenge of capped products.
+        'TURNSTILE_SECRET_KEY',
       ].sort(),
     );
   });

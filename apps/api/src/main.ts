@@ -14,6 +14,7 @@ import {
   commitKujiBoards,
   createBeacon,
   DEFAULT_CAPPED_CHECKOUT_RATE_LIMITS,
+  refundPendingOverCapOrders,
   embeddedChallenge,
   turnstileChallenge,
 } from '@popbox/domain';
@@ -139,6 +140,12 @@ export async function main(): Promise<void> {
     },
   });
   await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
+  // Issue 13: over-cap orders whose automatic refund a previous process did not get to (after listening: the
+  // simulator reports refunds through this process's webhook).
+  void refundPendingOverCapOrders(deps).then(
+    (n) => n && logger.info({ refunded: n }, 'purchase-limit refunds recovered'),
+    (err: unknown) => logger.warn({ err }, 'purchase-limit refund sweep failed'),
+  );
   logger.info(
     { port: config.port, publicUrl: config.apiBaseUrl, errorTracking: tracking },
     `API listening on 0.0.0.0:${config.port}`,

@@ -1,7 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refundOverCapOrder, turnstileChallenge, type ChallengePort } from '@popbox/domain';
+import {
+  refundOverCapOrder,
+  refundPendingOverCapOrders,
+  turnstileChallenge,
+  type ChallengePort,
+} from '@popbox/domain';
 import { makeKujiProduct } from '@popbox/domain/testing';
 import { SMALL_BOARD } from './support/kuji-board.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -234,6 +239,49 @@ describe('finalisation caps (the identity Stripe collected)', () => {
       const [first] = await query(app, `select status from orders where id = $1`, [a.body.orderId]);
       expect(first!.status).toBe('paid');
     } finally {
+      await admin.call('PUT', '/admin/settings/purchase-limits', { autoRefund: false });
+    }
+  });
+});
+
+describe('auto-refund recovery', () => {
+  it('an over-cap order whose refund did not happen (provider down, crash) is refunded by the sweep, once', async () => {
+    expect((await admin.call('PUT', '/admin/settings/purchase-limits', { autoRefund: true })).status).toBe(
+      200,
+    );
+    const payments = app.deps.payments;
+    const createRefund = payments.createRefund.bind(payments);
+    try {
+      const p = await makeCappedProduct(app, { maxPerBuyer: 1 });
+      const a = await checkout(app, { ...one(p.id), email: 'sweep@example.com' });
+      const b = await checkout(app, { ...one(p.id), email: 'sweep-alias@example.com' });
+      await payAs(app, a.body.sessionId, {
+        email: 'sweep@example.com',
+        card: '4242424242424242',
+        street: '7 X St',
+      });
+      payments.createRefund = () => Promise.reject(new Error('provider down'));
+      await payAs(app, b.body.sessionId, {
+        email: 'sweep@example.com',
+        card: '4242424242424242',
+        street: '7 X St',
+      });
+      const [parked] = await query(app, `select status from orders where id = $1`, [b.body.orderId]);
+      expect(parked!.status).toBe('paid_needs_attention');
+      expect(
+        await query(app, `select 1 from payment_refunds where order_id = $1`, [b.body.orderId]),
+      ).toHaveLength(0);
+
+      payments.createRefund = createRefund;
+      expect(await refundPendingOverCapOrders(app.deps)).toBe(1);
+      expect(await refundPendingOverCapOrders(app.deps)).toBe(0);
+      expect(
+        await query(app, `select 1 from payment_refunds where order_id = $1`, [b.body.orderId]),
+      ).toHaveLength(1);
+      const [after] = await query(app, `select status from orders where id = $1`, [b.body.orderId]);
+      expect(after!.status).toBe('refunded');
+    } finally {
+      payments.createRefund = createRefund;
       await admin.call('PUT', '/admin/settings/purchase-limits', { autoRefund: false });
     }
   });

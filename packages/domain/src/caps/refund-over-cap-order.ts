@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import type { Deps } from '../shared/deps.js';
+import { rows } from '../shared/sql.js';
 import type { AdminActor } from '../audit/record-audit.js';
 import { refundOrder } from '../refunds/refund-order.js';
 
@@ -36,4 +38,28 @@ export async function refundOverCapOrder(
     );
     return 'failed';
   }
+}
+
+/**
+ * Issue 13 recovery: over-cap orders that were parked for an automatic refund (their purchase-limit email was
+ * enqueued with the parking) but have no refund yet — the process died between the finalisation's commit and
+ * the refund, or the provider failed. The API runs it at start; staff can also just refund such an order. Each
+ * goes through `refundOverCapOrder` (same derived key: at most one refund per order). Returns how many were
+ * refunded now.
+ */
+export async function refundPendingOverCapOrders(
+  deps: Pick<Deps, 'db' | 'clock' | 'logger' | 'config' | 'storage' | 'payments'>,
+  limit = 100,
+): Promise<number> {
+  const pending = await rows<{ id: string }>(
+    deps.db,
+    sql`select o.id from orders o
+        where o.status = 'paid_needs_attention' and o.attention_reason like 'purchase_limit%'
+          and exists (select 1 from email_outbox e where e.dedupe_key = 'purchase_limit:' || o.id::text)
+          and not exists (select 1 from payment_refunds r where r.order_id = o.id)
+        order by o.paid_at, o.id limit ${limit}`,
+  );
+  let refunded = 0;
+  for (const { id } of pending) if ((await refundOverCapOrder(deps, id)) === 'refunded') refunded++;
+  return refunded;
 }

@@ -38,6 +38,15 @@ describe('purchase caps on products', () => {
     expect(created.body).toMatchObject({ maxPerOrder: 1, maxPerBuyer: 2 });
     const pub = await fetch(`${app.url}/api/v1/products/${created.body.slug}`).then((r) => r.json());
     expect(pub).toMatchObject({ maxPerOrder: 1, maxPerBuyer: 2 });
+    // Cards (lists, search, home) carry them too.
+    const list = await fetch(`${app.url}/api/v1/products?sort=newest&limit=50`).then((r) => r.json());
+    const card = (list.items as Array<{ id: string }>).find((c) => c.id === created.body.id);
+    expect(card).toMatchObject({ maxPerOrder: 1, maxPerBuyer: 2 });
+    const adminList = await admin.call('GET', '/admin/products?limit=50');
+    expect(adminList.body.items.find((i: { id: string }) => i.id === created.body.id)).toMatchObject({
+      maxPerOrder: 1,
+      maxPerBuyer: 2,
+    });
 
     const bad = await admin.call('PATCH', `/admin/products/${created.body.id}`, { maxPerBuyer: 0 });
     expect(bad.status).toBe(400);

@@ -42,6 +42,8 @@ export const ZAdminProductListItem = z.object({
   productType: ZProductType,
   priceCents: z.int(),
   currency: z.string(),
+  maxPerOrder: z.int().nullable(),
+  maxPerBuyer: z.int().nullable(),
   collections: z.array(ZCollectionRef),
   inventory: ZInventoryView.nullable(),
   tags: z.array(ZTagRef),

@@ -45,6 +45,10 @@ export const ZProductCard = z.object({
   status: ZProductStatus,
   priceCents: z.int(),
   currency: z.string(),
+  /** Issue 13: units one order may hold (kuji: tickets); null = no cap. */
+  maxPerOrder: z.int().nullable(),
+  /** Issue 13: units one buyer may buy (over the sale window, or all time); null = no cap. */
+  maxPerBuyer: z.int().nullable(),
   collections: z.array(ZCollectionRef),
   images: z.array(ZProductImage),
   inventory: ZInventoryView.nullable(),
@@ -66,10 +70,6 @@ export const ZKujiPrize = z.object({
 /** Full product (B1 detail, B13 admin detail): all images, tags, inventory and the prize board. */
 export const ZProductDetail = ZProductCard.omit({ ticketSummary: true }).extend({
   sku: z.string().nullable(),
-  /** Issue 13: units one order may hold (kuji: tickets); null = no cap. */
-  maxPerOrder: z.int().nullable(),
-  /** Issue 13: units one buyer may buy (over the sale window, or all time); null = no cap. */
-  maxPerBuyer: z.int().nullable(),
   tags: z.array(z.object({ id: ZUuid, name: z.string(), slug: z.string(), tagType: z.string() })),
   kujiPrizes: z.array(ZKujiPrize),
   createdAt: ZIsoDateTime,

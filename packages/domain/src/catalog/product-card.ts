@@ -18,6 +18,8 @@ export interface ProductCard {
   status: CardRow['status'];
   priceCents: number;
   currency: string;
+  maxPerOrder: number | null;
+  maxPerBuyer: number | null;
   collections: CardRow['collections'];
   images: ImageView[];
   inventory: InventoryView | null;
@@ -43,6 +45,8 @@ export function toProductCard(storage: Pick<ObjectStorage, 'publicUrl'>, row: Ca
     status: row.status,
     priceCents: row.priceCents,
     currency: row.currency,
+    maxPerOrder: row.maxPerOrder,
+    maxPerBuyer: row.maxPerBuyer,
     collections: row.collections,
     images: row.primaryImage ? [toImageView(storage, row.primaryImage)] : [],
     inventory: toInventoryView(row.inventory),

@@ -17,9 +17,6 @@ export interface PrizeJson {
 
 export interface DetailRow extends Omit<CardRow, 'primaryImage' | 'ticketSummary'> {
   sku: string | null;
-  /** Issue 13: purchase caps (null = none), so storefronts can say "limit 2 per customer". */
-  maxPerOrder: number | null;
-  maxPerBuyer: number | null;
   images: ImageJson[];
   tags: { id: string; name: string; slug: string; tagType: string }[];
   kujiPrizes: PrizeJson[];

@@ -160,6 +160,12 @@ describe('drop storm with purchase caps', () => {
       [orderIds],
     );
     expect(states).toEqual({ done: orderIds.length, n: orderIds.length });
+    // No webhook delivery failed (the simulator's 303 does not show the webhook's answer; the inbox does).
+    const [inbox] = await query(
+      app,
+      `select count(*) filter (where status <> 'processed')::int as unprocessed from stripe_webhook_events`,
+    );
+    expect(inbox).toEqual({ unprocessed: 0 });
     console.info(
       `drop storm: ${accepted.length} checkouts accepted (${codes.filter((c) => c === 'PURCHASE_LIMIT').length} PURCHASE_LIMIT, ${codes.filter((c) => c === 'OUT_OF_STOCK').length} OUT_OF_STOCK), ${soldUnits} units sold, ${overCap.length} over-cap orders refunded`,
     );

@@ -10,7 +10,7 @@ import {
 import { makeKujiProduct } from '@popbox/domain/testing';
 import { SMALL_BOARD } from './support/kuji-board.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { adminClient, type AdminClient } from './support/admin.js';
+import { adminClient, json, type AdminClient } from './support/admin.js';
 import { checkout, eventually, makeCappedProduct, payAs, query } from './support/caps.js';
 
 let app: TestApp;
@@ -39,7 +39,7 @@ describe('purchase caps on products', () => {
     const pub = await fetch(`${app.url}/api/v1/products/${created.body.slug}`).then((r) => r.json());
     expect(pub).toMatchObject({ maxPerOrder: 1, maxPerBuyer: 2 });
     // Cards (lists, search, home) carry them too.
-    const list = await fetch(`${app.url}/api/v1/products?sort=newest&limit=50`).then((r) => r.json());
+    const list = await fetch(`${app.url}/api/v1/products?sort=newest&limit=50`).then(json);
     const card = (list.items as Array<{ id: string }>).find((c) => c.id === created.body.id);
     expect(card).toMatchObject({ maxPerOrder: 1, maxPerBuyer: 2 });
     const adminList = await admin.call('GET', '/admin/products?limit=50');

@@ -333,6 +333,9 @@ describe('GET /admin/products', () => {
       productType: expect.any(String),
       priceCents: expect.any(Number),
       currency: 'CAD',
+      // Issue 13: purchase caps.
+      maxPerOrder: null,
+      maxPerBuyer: null,
       collections: expect.any(Array),
       inventory: expect.toBeOneOf([null, expect.any(Object)]),
       tags: expect.any(Array),

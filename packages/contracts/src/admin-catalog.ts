@@ -55,6 +55,8 @@ export const ZAdminProductListItem = z.object({
   productType: ZProductType,
   priceCents: z.int(),
   currency: z.string(),
+  maxPerOrder: z.int().nullable(),
+  maxPerBuyer: z.int().nullable(),
   collections: z.array(ZCollectionRef),
   inventory: ZInventoryView.nullable(),
   tags: z.array(ZTagRef),
@@ -90,6 +92,8 @@ const saleWindowFields = {
 
 const ZName = (max: number) => z.string().trim().min(1, 'Must not be blank').max(max);
 const ZNullableText = z.string().nullable();
+/** Issue 13: a purchase cap, at least 1; null = no cap. */
+const ZPurchaseCap = z.int().min(1).max(1_000_000).nullable();
 const ZSku = z.string().trim().min(1, 'Must not be blank (send null to clear)').max(120).nullable();
 /** The legacy single-collection field is refused outright (B13). */
 const ZForbiddenCollectionId = z
@@ -110,6 +114,8 @@ export const ZCreateProductInput = z.object({
   priceCents: ZCount,
   currency: ZCurrency.optional(),
   sku: ZSku.optional(),
+  maxPerOrder: ZPurchaseCap.optional(),
+  maxPerBuyer: ZPurchaseCap.optional(),
   tagIds: z.array(ZUuid).optional(),
   lowStockThreshold: ZCount.optional(),
   onHand: ZCount.optional(),
@@ -134,6 +140,8 @@ export const ZUpdateProductInput = z.object({
   priceCents: ZCount.optional(),
   currency: ZCurrency.optional(),
   sku: ZSku.optional(),
+  maxPerOrder: ZPurchaseCap.optional(),
+  maxPerBuyer: ZPurchaseCap.optional(),
   tagIds: z.array(ZUuid).optional(),
   lowStockThreshold: ZCount.optional(),
   /** Accepted and ignored (B13): stock changes go through the inventory endpoint. */

@@ -50,6 +50,10 @@ export const ZProductCard = z.object({
   status: ZProductStatus,
   priceCents: z.int(),
   currency: z.string(),
+  /** Issue 13: units one order may hold (kuji: tickets); null = no cap. */
+  maxPerOrder: z.int().nullable(),
+  /** Issue 13: units one buyer may buy (over the sale window, or all time); null = no cap. */
+  maxPerBuyer: z.int().nullable(),
   collections: z.array(ZCollectionRef),
   images: z.array(ZProductImage),
   inventory: ZInventoryView.nullable(),

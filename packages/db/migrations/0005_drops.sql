@@ -45,6 +45,11 @@ CREATE TABLE "alert_subscriptions" (
 ALTER TABLE "products" ADD COLUMN "sales_start_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "products" ADD COLUMN "sales_end_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "products" ADD COLUMN "pre_sale_visibility" "pre_sale_visibility" DEFAULT 'announced' NOT NULL;--> statement-breakpoint
+ALTER TABLE "products" ADD COLUMN "max_per_order" integer;--> statement-breakpoint
+ALTER TABLE "products" ADD COLUMN "max_per_buyer" integer;--> statement-breakpoint
+ALTER TABLE "orders" ADD COLUMN "buyer_email_key" varchar(320);--> statement-breakpoint
+ALTER TABLE "orders" ADD COLUMN "buyer_card_fingerprint" varchar(255);--> statement-breakpoint
+ALTER TABLE "orders" ADD COLUMN "buyer_address_key" varchar(64);--> statement-breakpoint
 ALTER TABLE "email_outbox" ADD COLUMN "headers" jsonb;--> statement-breakpoint
 ALTER TABLE "alert_deliveries" ADD CONSTRAINT "alert_deliveries_event_id_alert_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."alert_events"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "alert_deliveries" ADD CONSTRAINT "alert_deliveries_subscription_id_alert_subscriptions_id_fk" FOREIGN KEY ("subscription_id") REFERENCES "public"."alert_subscriptions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -59,7 +64,12 @@ CREATE UNIQUE INDEX "alert_subscriptions_product_key" ON "alert_subscriptions" U
 CREATE UNIQUE INDEX "alert_subscriptions_tag_key" ON "alert_subscriptions" USING btree ("email","kind","tag_id") WHERE "alert_subscriptions"."tag_id" is not null;--> statement-breakpoint
 CREATE INDEX "alert_subscriptions_product_send_idx" ON "alert_subscriptions" USING btree ("product_id","kind","status","created_at","id");--> statement-breakpoint
 CREATE INDEX "alert_subscriptions_tag_send_idx" ON "alert_subscriptions" USING btree ("tag_id","kind","status","created_at","id");--> statement-breakpoint
+CREATE INDEX "orders_buyer_email_key_idx" ON "orders" USING btree ("buyer_email_key");--> statement-breakpoint
+CREATE INDEX "orders_buyer_card_fingerprint_idx" ON "orders" USING btree ("buyer_card_fingerprint");--> statement-breakpoint
+CREATE INDEX "orders_buyer_address_key_idx" ON "orders" USING btree ("buyer_address_key");--> statement-breakpoint
 ALTER TABLE "products" ADD CONSTRAINT "products_sale_window_check" CHECK ("products"."sales_start_at" is null or "products"."sales_end_at" is null or "products"."sales_end_at" > "products"."sales_start_at");--> statement-breakpoint
+ALTER TABLE "products" ADD CONSTRAINT "products_max_per_order_check" CHECK ("products"."max_per_order" IS NULL OR "products"."max_per_order" >= 1);--> statement-breakpoint
+ALTER TABLE "products" ADD CONSTRAINT "products_max_per_buyer_check" CHECK ("products"."max_per_buyer" IS NULL OR "products"."max_per_buyer" >= 1);--> statement-breakpoint
 -- custom:
 -- Issue 13 back-in-stock events. Every path that gives stock back (admin inventory edit, a cancelled,
 -- expired or failed checkout releasing its reservation, the expiry sweeps, checkout's F16 release) ends in an

@@ -41,3 +41,6 @@ export * from './adapters/storage/supabase-storage.js';
 export * from './inventory/index.js';
 export * from './order-admin/index.js';
 export * from './refunds/index.js';
+export * from './ports/challenge.js';
+export * from './adapters/challenge/index.js';
+export * from './caps/index.js';

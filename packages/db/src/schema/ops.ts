@@ -21,7 +21,8 @@ export type EmailKind =
   | 'contact'
   | 'access_link'
   | 'alert_confirmation'
-  | 'alert';
+  | 'alert'
+  | 'purchase_limit';
 
 /**
  * F7: transactional outbox. Rows are written in the same transaction as the state change; the jobs app

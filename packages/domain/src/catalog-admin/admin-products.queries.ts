@@ -99,6 +99,7 @@ export async function selectAdminItems(db: Executor, ids: readonly string[]): Pr
     db,
     sql`select p.id, p.name, p.slug, p.sku, p.status, p.product_type as "productType",
                p.price_cents as "priceCents", p.currency,
+               p.max_per_order as "maxPerOrder", p.max_per_buyer as "maxPerBuyer",
                ${collectionsJson} as collections,
                ${inventoryJson} as inventory,
                (select coalesce(json_agg(json_build_object('id', t.id, 'name', t.name, 'slug', t.slug)

@@ -20,6 +20,9 @@ export interface CreateProductInput {
   priceCents: number;
   currency?: 'CAD' | undefined;
   sku?: string | null | undefined;
+  /** Issue 13: purchase caps, ≥ 1 or null (no cap). */
+  maxPerOrder?: number | null | undefined;
+  maxPerBuyer?: number | null | undefined;
   tagIds?: string[] | undefined;
   lowStockThreshold?: number | undefined;
   onHand?: number | undefined;
@@ -64,6 +67,8 @@ export async function createProduct(
         salesStartAt,
         salesEndAt,
         preSaleVisibility: input.preSaleVisibility ?? 'announced',
+        maxPerOrder: input.maxPerOrder ?? null,
+        maxPerBuyer: input.maxPerBuyer ?? null,
       })
       .returning({ id: products.id })
       .catch((error: unknown) => rethrowDuplicate(error, PRODUCT_UNIQUE_FIELDS));

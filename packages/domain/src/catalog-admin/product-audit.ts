@@ -10,6 +10,8 @@ export const productAuditSummary = (p: ProductDetail) => ({
   status: p.status,
   priceCents: p.priceCents,
   currency: p.currency,
+  maxPerOrder: p.maxPerOrder,
+  maxPerBuyer: p.maxPerBuyer,
   collectionIds: p.collections.map((c) => c.id),
   tagIds: p.tags.map((t) => t.id),
   lowStockThreshold: p.inventory?.lowStockThreshold ?? null,

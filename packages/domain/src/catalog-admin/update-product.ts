@@ -42,6 +42,9 @@ export interface UpdateProductInput {
   priceCents?: number | undefined;
   currency?: 'CAD' | undefined;
   sku?: string | null | undefined;
+  /** Issue 13: purchase caps; null clears. */
+  maxPerOrder?: number | null | undefined;
+  maxPerBuyer?: number | null | undefined;
   tagIds?: string[] | undefined;
   lowStockThreshold?: number | undefined;
   /** Accepted and ignored (B13). */
@@ -144,6 +147,8 @@ async function applyColumns(tx: Tx, input: UpdateProductInput): Promise<void> {
       salesStartAt: saleInstant(input.salesStartAt),
       salesEndAt: saleInstant(input.salesEndAt),
       preSaleVisibility: input.preSaleVisibility,
+      maxPerOrder: input.maxPerOrder,
+      maxPerBuyer: input.maxPerBuyer,
     }).filter(([, v]) => v !== undefined),
   );
   if (!Object.keys(set).length) return;

@@ -51,6 +51,9 @@ export interface CardRow {
   status: ProductStatus;
   priceCents: number;
   currency: string;
+  /** Issue 13: purchase caps (null = none), so lists can say "limit 2 per customer" too. */
+  maxPerOrder: number | null;
+  maxPerBuyer: number | null;
   collections: { id: string; name: string; slug: string }[];
   primaryImage: ImageJson | null;
   inventory: InventoryJson | null;
@@ -70,6 +73,7 @@ export async function selectCardRows(db: Executor, ids: readonly string[]): Prom
     db,
     sql`select p.id, p.name, p.slug, p.description, p.product_type as "productType", p.status,
                p.price_cents as "priceCents", p.currency,
+               p.max_per_order as "maxPerOrder", p.max_per_buyer as "maxPerBuyer",
                ${collectionsJson} as collections,
                ${primaryImageJson} as "primaryImage",
                ${inventoryJson} as inventory,

@@ -19,6 +19,8 @@ export interface ProductCard {
   status: CardRow['status'];
   priceCents: number;
   currency: string;
+  maxPerOrder: number | null;
+  maxPerBuyer: number | null;
   collections: CardRow['collections'];
   images: ImageView[];
   inventory: InventoryView | null;
@@ -52,6 +54,8 @@ export function toProductCard(
     status: row.status,
     priceCents: row.priceCents,
     currency: row.currency,
+    maxPerOrder: row.maxPerOrder,
+    maxPerBuyer: row.maxPerBuyer,
     collections: row.collections,
     images: row.primaryImage ? [toImageView(storage, row.primaryImage)] : [],
     inventory: toInventoryView(row.inventory),

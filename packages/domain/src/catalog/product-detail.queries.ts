@@ -44,6 +44,7 @@ export async function selectProductDetail(db: Executor, where: SQL): Promise<Det
     db,
     sql`select p.id, p.name, p.slug, p.description, p.product_type as "productType", p.status,
                p.price_cents as "priceCents", p.currency, p.sku,
+               p.max_per_order as "maxPerOrder", p.max_per_buyer as "maxPerBuyer",
                ${collectionsJson} as collections,
                (select coalesce(json_agg(json_build_object('id', im.id, 'storageKey', im.storage_key,
                          'altText', im.alt_text, 'sortOrder', im.sort_order) order by im.sort_order, im.id), '[]'::json)

@@ -23,6 +23,8 @@ import {
 } from '../inventory/reservations.queries.js';
 import type { NormalisedCheckout } from './cart.rules.js';
 import { shippingCentsFor, type ShippingSettings } from '../content/shipping.rules.js';
+import { assertBuyerCaps } from '../caps/check-checkout-caps.js';
+import { emailKey } from '../caps/buyer-keys.rules.js';
 
 export interface PlacedLine {
   productId: string;
@@ -62,6 +64,8 @@ async function loadProducts(tx: Tx, ids: string[]) {
       salesStartAt: products.salesStartAt,
       salesEndAt: products.salesEndAt,
       preSaleVisibility: products.preSaleVisibility,
+      maxPerOrder: products.maxPerOrder,
+      maxPerBuyer: products.maxPerBuyer,
       inventoryProductId: productInventory.productId,
     })
     .from(products)
@@ -138,6 +142,8 @@ async function insertPendingOrder(
       checkoutIdempotencyKey: idempotencyKey,
       checkoutEmail: checkout.email,
       checkoutName: checkout.name,
+      // Issue 13: the normalised email purchase caps count by (replaced by Stripe's at finalisation).
+      buyerEmailKey: emailKey(checkout.email),
     });
   } catch (error) {
     if (isUniqueViolation(error)?.constraint === 'orders_checkout_idempotency_key_key') {
@@ -236,6 +242,19 @@ export async function placePendingOrder(
   );
   const lines = priceLines(checkout.lines, rows, now);
   const hiddenDrops = new Set(rows.filter((r) => r.preSaleVisibility === 'hidden').map((r) => r.id));
+  // Issue 13: purchase caps, under per-(product, email) locks taken before any stock row (lock order).
+  await assertBuyerCaps(
+    tx,
+    now,
+    rows.map((r) => ({
+      productId: r.id,
+      name: r.name,
+      maxPerOrder: r.maxPerOrder,
+      maxPerBuyer: r.maxPerBuyer,
+      salesStartAt: r.salesStartAt,
+    })),
+    checkout,
+  );
   const subtotalCents = lines.reduce((s, l) => s + l.unitPriceCents * l.quantity, 0);
   const shippingCents = shippingCentsFor(shipping, subtotalCents);
   const order: PendingOrder = {

@@ -93,7 +93,7 @@ const saleWindowFields = {
 const ZName = (max: number) => z.string().trim().min(1, 'Must not be blank').max(max);
 const ZNullableText = z.string().nullable();
 /** Issue 13: a purchase cap, at least 1; null = no cap. */
-const ZPurchaseCap = z.int().min(1).max(1_000_000).nullable();
+const ZPurchaseCap = ZStrictInt(1, 1_000_000).nullable();
 const ZSku = z.string().trim().min(1, 'Must not be blank (send null to clear)').max(120).nullable();
 /** The legacy single-collection field is refused outright (B13). */
 const ZForbiddenCollectionId = z

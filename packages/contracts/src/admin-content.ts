@@ -30,7 +30,7 @@ export const ZShippingSettings = z.strictObject({
 
 /** Issue 13: store setting `purchase_limits`. */
 export const ZPurchaseLimitSettings = z.strictObject({
-  autoRefund: z.boolean().meta({
+  autoRefund: ZStrictBoolean.meta({
     description:
       'Refund a paid order that broke a purchase cap automatically (in full, once, with an email to the buyer saying why). Off: it waits in paid_needs_attention for staff.',
   }),

@@ -25,6 +25,7 @@ import { requestLogScope, requestLogger } from './logger.js';
 import { errorReporter } from './observability/sentry.js';
 import { attachLiveBoard, createLiveBoard, type LiveBoardOptions } from './live/create-live-board.js';
 import { kujiLivePaths, kujiLiveRouter } from './live/kuji-live-route.js';
+import { alertLinkPaths, alertLinksRouter } from './http/alert-links.js';
 
 export interface AppOptions {
   logger: PinoLogger;
@@ -75,7 +76,7 @@ export function createApp(deps: Deps, opts: AppOptions): Express {
   const provider = providerRoutes(deps);
   if (limits) app.use(limits.webhook);
   for (const route of [...provider.rawBodyRoutes, ...(opts.rawBodyRoutes ?? [])]) app.use(route);
-  if (limits) app.use(limits.global, limits.checkout, limits.contact);
+  if (limits) app.use(limits.global, limits.checkout, limits.contact, limits.alerts);
 
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
@@ -101,11 +102,13 @@ export function createApp(deps: Deps, opts: AppOptions): Express {
   const openApiDocument = buildOpenApiDocument(appRouter, [
     ...provider.plainPaths,
     kujiLivePaths,
+    alertLinkPaths,
     ...(opts.plainPaths ?? []),
   ]);
   app.get('/api/v1/openapi.json', (_req, res) => void res.json(openApiDocument));
   app.use(docsRouter('/api/v1/openapi.json'));
   app.use(kujiVerifyRouter(deps));
+  app.use(alertLinksRouter(deps));
 
   for (const route of [...provider.plainRoutes, ...(opts.plainRoutes ?? [])]) app.use(route);
   app.use(kujiLiveRouter(live));

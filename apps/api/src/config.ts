@@ -74,6 +74,10 @@ const EnvSchema = z.object({
   STORAGE_DIR: optionalString,
   SENTRY_DSN: optionalString,
   SENTRY_RELEASE: optionalString,
+  /** Issue 13: Cloudflare Turnstile for checkouts of capped products; unset = embedded accept-all. */
+  TURNSTILE_SECRET_KEY: optionalString,
+  /** Tests: a local fake of Cloudflare's siteverify endpoint. */
+  TURNSTILE_SITEVERIFY_URL: url.optional(),
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -158,6 +162,9 @@ export interface AppConfig {
   beacon: BeaconSettings;
   /** Rate-limit counters live in PostgreSQL so limits hold across API replicas (security rule 10). */
   rateLimit: { store: 'postgres' } | false;
+  /** Issue 13: the checkout challenge of capped products (Turnstile when its secret is set). */
+  challenge:
+    { kind: 'turnstile'; secretKey: string; siteverifyUrl?: string | undefined } | { kind: 'embedded' };
 }
 
 export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
@@ -236,6 +243,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       : { kind: 'dev', jwtSecret: env.DEV_JWT_SECRET ?? DEV_DEFAULTS.devJwtSecret },
     sentry: { dsn: env.SENTRY_DSN, release: env.SENTRY_RELEASE },
     rateLimit: env.RATE_LIMITS === 'off' ? false : { store: 'postgres' },
+    challenge: env.TURNSTILE_SECRET_KEY
+      ? {
+          kind: 'turnstile',
+          secretKey: env.TURNSTILE_SECRET_KEY,
+          siteverifyUrl: env.TURNSTILE_SITEVERIFY_URL,
+        }
+      : { kind: 'embedded' },
   };
 }
 

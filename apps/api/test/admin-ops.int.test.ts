@@ -317,6 +317,8 @@ describe('GET /admin/jobs (F15)', () => {
       'deliver-email-outbox',
       'reconcile-counters',
       'deal-kuji-draws',
+      'commit-kuji-boards',
+      'send-alerts',
       'purge-idempotency-keys',
       'purge-job-runs',
     ]);

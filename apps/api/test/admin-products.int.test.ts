@@ -333,10 +333,18 @@ describe('GET /admin/products', () => {
       productType: expect.any(String),
       priceCents: expect.any(Number),
       currency: 'CAD',
+      // Issue 13: purchase caps.
+      maxPerOrder: null,
+      maxPerBuyer: null,
       collections: expect.any(Array),
       inventory: expect.toBeOneOf([null, expect.any(Object)]),
       tags: expect.any(Array),
       primaryImage: null,
+      // Issue 13: the sale window (none here) and where the clock falls in it.
+      salesStartAt: null,
+      salesEndAt: null,
+      preSaleVisibility: 'announced',
+      availability: 'on_sale',
       updatedAt: expect.any(String),
     });
   });

@@ -35,6 +35,16 @@ describe('production configuration', () => {
     );
   });
 
+  it('uses Cloudflare Turnstile for capped checkouts when TURNSTILE_SECRET_KEY is set, else the embedded challenge', () => {
+    const db = { DATABASE_URL: 'postgres://x@127.0.0.1/db' };
+    expect(loadConfig(db).challenge).toEqual({ kind: 'embedded' });
+    expect(loadConfig({ ...db, TURNSTILE_SECRET_KEY: '0x4AAAAAAAsecret' }).challenge).toEqual({
+      kind: 'turnstile',
+      secretKey: '0x4AAAAAAAsecret',
+      siteverifyUrl: undefined,
+    });
+  });
+
   it('lists every missing setting at once', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     const missing = problems.filter((p) => p.endsWith('required in production')).map((p) => p.split(':')[0]);
@@ -135,6 +145,8 @@ describe('production configuration copied from .env.example', () => {
         'CONTACT_EMAIL',
         'ORDER_TOKEN_PEPPER',
         'SENTRY_DSN',
+        // Issue 13: the checkout challenge of capped products.
+        'TURNSTILE_SECRET_KEY',
       ].sort(),
     );
   });

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { beaconSettingsFromEnv, JOB_CATALOG, JOB_NAMES, type JobName } from '@popbox/domain';
+import {
+  beaconSettingsFromEnv,
+  DEFAULT_ALERTS_MAX_PER_EVENT,
+  JOB_CATALOG,
+  JOB_NAMES,
+  type JobName,
+} from '@popbox/domain';
 import {
   ConfigError,
   missingInProduction,
@@ -56,6 +62,11 @@ const EnvSchema = z.object({
   KUJI_DEAL_INTERVAL_MS: int(200, 60_000, 1000),
   /** Draws waiting this long for a published round alert the shop (once per outage). */
   KUJI_BEACON_ALERT_AFTER_SECONDS: int(10, 86_400, 180),
+  /** Issue 13: no alert event emails more subscribers than this (a restock of N units: max(4N, 20), capped). */
+  ALERTS_MAX_PER_EVENT: int(1, 100_000, DEFAULT_ALERTS_MAX_PER_EVENT),
+  /** Alert emails enqueued per transaction, and transactions per run (the next run continues). */
+  ALERTS_BATCH_SIZE: int(1, 1000, 100),
+  ALERTS_MAX_BATCHES: int(1, 1000, 20),
   ...Object.fromEntries(JOB_NAMES.map((name) => [JOB_CATALOG[name].scheduleEnv, cron.optional()])),
 });
 
@@ -117,6 +128,11 @@ export function loadJobsConfig(source: Record<string, string | undefined> = proc
       maxBatches: env.EMAIL_OUTBOX_MAX_BATCHES,
       leaseMs: env.EMAIL_OUTBOX_LEASE_SECONDS * 1000,
       backoff: { baseMs: env.EMAIL_RETRY_BASE_SECONDS * 1000, maxMs: env.EMAIL_RETRY_MAX_SECONDS * 1000 },
+    },
+    alerts: {
+      maxPerEvent: env.ALERTS_MAX_PER_EVENT,
+      batchSize: env.ALERTS_BATCH_SIZE,
+      maxBatches: env.ALERTS_MAX_BATCHES,
     },
     reservationExpiry: {
       batchSize: env.RESERVATION_EXPIRY_BATCH_SIZE,

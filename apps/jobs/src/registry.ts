@@ -7,6 +7,8 @@ import { purgeIdempotencyKeysJob } from './jobs/purge-idempotency-keys.js';
 import { purgeJobRunsJob } from './jobs/purge-job-runs.js';
 import { reconcileCountersJob } from './jobs/reconcile-counters.js';
 import { dealKujiDrawsJob } from './jobs/deal-kuji-draws.js';
+import { commitKujiBoardsJob } from './jobs/commit-kuji-boards.js';
+import { sendAlertsJob } from './jobs/send-alerts.js';
 
 /** What jobs may touch: the database and injected ports, including the providers they call. */
 export type JobDeps = Pick<
@@ -40,6 +42,8 @@ export const JOBS: JobModule[] = [
   deliverEmailOutboxJob,
   reconcileCountersJob,
   dealKujiDrawsJob,
+  commitKujiBoardsJob,
+  sendAlertsJob,
   purgeIdempotencyKeysJob,
   purgeJobRunsJob,
 ];

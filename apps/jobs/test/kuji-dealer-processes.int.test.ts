@@ -275,7 +275,10 @@ describe('two jobs processes dealing the same kuji rounds', () => {
     expect(flagged.map((o) => o.id)).toEqual([winnerOrder]);
 
     // The public document verifies: every line replays to the cards its tickets hold.
-    const fairness = (await getKujiFairness({ db }, product.slug)) as unknown as FairnessDocument;
+    const fairness = (await getKujiFairness(
+      { db, clock: systemClock },
+      product.slug,
+    )) as unknown as FairnessDocument;
     const verdict = await verifyBoard(fairness);
     expect(verdict.problems).toEqual([]);
     expect(verdict.ok).toBe(true);

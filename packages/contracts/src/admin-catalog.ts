@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { ZCollection, ZTag } from './content.js';
 import { ZCurrency, ZIsoDateTime, ZQueryInt, ZStrictBoolean, ZStrictInt, ZUuid } from './common.js';
-import { ZCollectionRef, ZInventoryView, ZProductStatus, ZProductType, ZTagRef } from './catalog.js';
+import {
+  ZAvailability,
+  ZCollectionRef,
+  ZInventoryView,
+  ZPreSaleVisibility,
+  ZProductDetail,
+  ZProductStatus,
+  ZProductType,
+  ZTagRef,
+} from './catalog.js';
 
 export const ADMIN_PRODUCT_SORTS = [
   'updated_desc',
@@ -11,6 +20,9 @@ export const ADMIN_PRODUCT_SORTS = [
 ] as const;
 
 const ZCount = ZStrictInt(0);
+
+/** Issue 13 admin list filter: start ahead (`upcoming`), inside the window (`live`), end passed (`ended`). */
+export const ADMIN_SALE_FILTERS = ['upcoming', 'live', 'ended'] as const;
 
 /** `tagIds` as a repeated query parameter and/or comma-separated values; non-empty when present. */
 const ZQueryUuidList = z
@@ -28,6 +40,7 @@ export const ZAdminListProductsInput = z.object({
   type: ZProductType.optional(),
   collectionId: ZUuid.optional(),
   tagIds: ZQueryUuidList.optional(),
+  sale: z.enum(ADMIN_SALE_FILTERS).optional(),
   sort: z.enum(ADMIN_PRODUCT_SORTS).default('updated_desc'),
   cursor: z.string().max(2000).optional(),
   limit: ZQueryInt(1, 50).default(20),
@@ -42,12 +55,18 @@ export const ZAdminProductListItem = z.object({
   productType: ZProductType,
   priceCents: z.int(),
   currency: z.string(),
+  maxPerOrder: z.int().nullable(),
+  maxPerBuyer: z.int().nullable(),
   collections: z.array(ZCollectionRef),
   inventory: ZInventoryView.nullable(),
   tags: z.array(ZTagRef),
   primaryImage: z
     .object({ url: z.string(), storageKey: z.string(), altText: z.string().nullable() })
     .nullable(),
+  salesStartAt: ZIsoDateTime.nullable(),
+  salesEndAt: ZIsoDateTime.nullable(),
+  preSaleVisibility: ZPreSaleVisibility,
+  availability: ZAvailability,
   updatedAt: ZIsoDateTime,
 });
 export const ZAdminListProductsOutput = z.object({
@@ -57,8 +76,24 @@ export const ZAdminListProductsOutput = z.object({
 
 export const ZProductIdInput = z.strictObject({ id: ZUuid });
 
+/** B13 admin detail: the public detail plus the pre-sale visibility (issue 13). */
+export const ZAdminProductDetail = ZProductDetail.extend({ preSaleVisibility: ZPreSaleVisibility });
+
+/**
+ * Issue 13 sale window fields of create/update: UTC instants (any offset accepted), `null` clears one end;
+ * the end must come after the start (400 naming `salesEndAt`, also against the stored start on update).
+ */
+const ZSaleInstant = ZIsoDateTime.nullable();
+const saleWindowFields = {
+  salesStartAt: ZSaleInstant.optional(),
+  salesEndAt: ZSaleInstant.optional(),
+  preSaleVisibility: ZPreSaleVisibility.optional(),
+};
+
 const ZName = (max: number) => z.string().trim().min(1, 'Must not be blank').max(max);
 const ZNullableText = z.string().nullable();
+/** Issue 13: a purchase cap, at least 1; null = no cap. */
+const ZPurchaseCap = ZStrictInt(1, 1_000_000).nullable();
 const ZSku = z.string().trim().min(1, 'Must not be blank (send null to clear)').max(120).nullable();
 /** The legacy single-collection field is refused outright (B13). */
 const ZForbiddenCollectionId = z
@@ -79,9 +114,12 @@ export const ZCreateProductInput = z.object({
   priceCents: ZCount,
   currency: ZCurrency.optional(),
   sku: ZSku.optional(),
+  maxPerOrder: ZPurchaseCap.optional(),
+  maxPerBuyer: ZPurchaseCap.optional(),
   tagIds: z.array(ZUuid).optional(),
   lowStockThreshold: ZCount.optional(),
   onHand: ZCount.optional(),
+  ...saleWindowFields,
 });
 
 export const ZSlugValue = z
@@ -102,10 +140,13 @@ export const ZUpdateProductInput = z.object({
   priceCents: ZCount.optional(),
   currency: ZCurrency.optional(),
   sku: ZSku.optional(),
+  maxPerOrder: ZPurchaseCap.optional(),
+  maxPerBuyer: ZPurchaseCap.optional(),
   tagIds: z.array(ZUuid).optional(),
   lowStockThreshold: ZCount.optional(),
   /** Accepted and ignored (B13): stock changes go through the inventory endpoint. */
   onHand: ZCount.optional(),
+  ...saleWindowFields,
 });
 
 export const ZUpdateInventoryInput = z.object({

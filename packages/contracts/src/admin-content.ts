@@ -28,6 +28,14 @@ export const ZShippingSettings = z.strictObject({
   currency: z.literal('CAD'),
 });
 
+/** Issue 13: store setting `purchase_limits`. */
+export const ZPurchaseLimitSettings = z.strictObject({
+  autoRefund: ZStrictBoolean.meta({
+    description:
+      'Refund a paid order that broke a purchase cap automatically (in full, once, with an email to the buyer saying why). Off: it waits in paid_needs_attention for staff.',
+  }),
+});
+
 export const ZBannerItemInput = z.strictObject({
   id: z.string().max(100).nullable().optional(),
   message: z.string().max(160),

@@ -13,6 +13,11 @@ export const PUBLIC_PRODUCT_SORTS = [
 ] as const;
 
 export const ZProductType = z.enum(PRODUCT_TYPES);
+/** Issue 13: where the injected clock falls in the product's sale window. */
+export const PRODUCT_AVAILABILITIES = ['coming_soon', 'on_sale', 'ended'] as const;
+export const ZAvailability = z.enum(PRODUCT_AVAILABILITIES);
+export const PRE_SALE_VISIBILITIES = ['announced', 'hidden'] as const;
+export const ZPreSaleVisibility = z.enum(PRE_SALE_VISIBILITIES);
 export const ZProductStatus = z.enum(PRODUCT_STATUSES);
 
 export const ZCollectionRef = z.object({ id: ZUuid, name: z.string(), slug: z.string() });
@@ -45,10 +50,21 @@ export const ZProductCard = z.object({
   status: ZProductStatus,
   priceCents: z.int(),
   currency: z.string(),
+  /** Issue 13: units one order may hold (kuji: tickets); null = no cap. */
+  maxPerOrder: z.int().nullable(),
+  /** Issue 13: units one buyer may buy (over the sale window, or all time); null = no cap. */
+  maxPerBuyer: z.int().nullable(),
   collections: z.array(ZCollectionRef),
   images: z.array(ZProductImage),
   inventory: ZInventoryView.nullable(),
   ticketSummary: ZTicketSummary.optional(),
+  /**
+   * Issue 13: `coming_soon` before `salesStartAt` (an announced drop: show a countdown; checkout answers 409
+   * NOT_ON_SALE_YET), `on_sale` inside the window, `ended` from `salesEndAt` on (409 SALE_ENDED).
+   */
+  availability: ZAvailability,
+  salesStartAt: ZIsoDateTime.nullable(),
+  salesEndAt: ZIsoDateTime.nullable(),
 });
 
 export const ZKujiPrize = z.object({

@@ -22,8 +22,15 @@ export const ZCheckoutLine = z.object({
  */
 export const ZCreateCheckoutSessionInput = z.object({
   items: z.array(ZCheckoutLine).min(1).max(CHECKOUT_MAX_LINES),
-  email: z.string().trim().pipe(z.email().max(320)).optional(),
+  email: z.string().trim().pipe(z.email().max(320)).optional().meta({
+    description:
+      'Prefill for the payment page. Required when the cart holds a product with a purchase limit (issue 13): the limit counts by this email.',
+  }),
   name: z.string().trim().min(1).max(200).optional(),
+  challengeToken: z.string().max(2048).optional().meta({
+    description:
+      'Cloudflare Turnstile token (issue 13). Required for a cart with a purchase-limited product when the shop configured Turnstile; single use, valid 300 s.',
+  }),
 });
 
 export const ZCreateCheckoutSessionOutput = z.object({

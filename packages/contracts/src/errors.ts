@@ -10,12 +10,16 @@ export const ERROR_STATUS = {
   BAD_REQUEST: 400,
   IDEMPOTENCY_KEY_REQUIRED: 400,
   INVALID_SIGNATURE: 400,
+  /** Issue 13: checkout of a capped product needs a challenge token (Turnstile) when one is configured. */
+  CHALLENGE_REQUIRED: 400,
   // 401 — not authenticated
   UNAUTHENTICATED: 401,
   ORDER_ACCESS_DENIED: 401,
   // 403 — authenticated, not allowed
   FORBIDDEN: 403,
   ADMIN_NOT_PROVISIONED: 403,
+  /** Issue 13: the challenge token was refused (invalid, expired or already used). */
+  CHALLENGE_FAILED: 403,
   // 404
   NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
@@ -40,6 +44,14 @@ export const ERROR_STATUS = {
   KUJI_DRAWS_PENDING: 409,
   KUJI_DRAW_PENDING: 409,
   KUJI_BOARD_SOLD_OUT: 409,
+  /** Issue 13: checkout before the product's `salesStartAt` (details: salesStartAt). */
+  NOT_ON_SALE_YET: 409,
+  /** Issue 13: checkout at or after the product's `salesEndAt` (details: salesEndAt). */
+  SALE_ENDED: 409,
+  ALERT_NOT_APPLICABLE: 409,
+  ALERT_LINK_USED: 409,
+  /** Issue 13: a per-order or per-buyer purchase cap would be exceeded (details: product, cap, allowed). */
+  PURCHASE_LIMIT: 409,
   // 408 / 413 / 415 / 431
   REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,

@@ -12,3 +12,4 @@ export * from './kuji-admin.js';
 export * from './admin-content.js';
 export * from './contact.js';
 export * from './admin-orders.js';
+export * from './alerts.js';

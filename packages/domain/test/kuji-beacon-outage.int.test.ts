@@ -7,6 +7,7 @@ import {
   dealDueKujiLines,
   getKujiFairness,
   silentLogger,
+  systemClock,
   systemRandom,
   type Clock,
   type RandomnessBeacon,
@@ -267,7 +268,10 @@ describe('the tickets are the record', () => {
       [product.id],
     );
     expect(tickets).toHaveLength(12);
-    const before = (await getKujiFairness(database, product.slug)) as unknown as FairnessDocument;
+    const before = (await getKujiFairness(
+      { db: database.db, clock: systemClock },
+      product.slug,
+    )) as unknown as FairnessDocument;
     expect(before.epochs[0]!.seedHex).toMatch(/^[0-9a-f]{64}$/); // sold out: the seed is revealed
     expect((await verifyBoard(before)).problems).toEqual([]);
     const target = tickets[5]!;
@@ -282,7 +286,10 @@ describe('the tickets are the record', () => {
     const other = prizes.find((p) => p.prizeTier !== 'LO' && p.id !== target.kuji_prize_id)!;
     await query(`UPDATE tickets SET kuji_prize_id = $1 WHERE id = $2`, [other.id, target.id]);
 
-    const after = (await getKujiFairness(database, product.slug)) as unknown as FairnessDocument;
+    const after = (await getKujiFairness(
+      { db: database.db, clock: systemClock },
+      product.slug,
+    )) as unknown as FairnessDocument;
     const verdict = await verifyBoard(after);
     expect(verdict.ok).toBe(false);
     expect(verdict.problems.some((p) => p.includes(target.line_ref))).toBe(true);

@@ -3,6 +3,7 @@ import {
   escapeHtml,
   formatCents,
   PaymentProviderError,
+  SIMULATED_ADDRESS,
   type SimulatedPayment,
   type SimulatedSession,
   type SimulatorPayments,
@@ -50,6 +51,13 @@ ${
     ? `<form method="post" action="/dev/checkout/${id}/pay">
 <label>Email <input name="email" type="email" value="${escapeHtml(session.customerEmail ?? 'buyer@example.com')}"></label>
 <label>Name <input name="name" value="${escapeHtml(s.customerName ?? 'Sim Buyer')}"></label>
+<label>Test card <select name="card" id="card">
+<option value="4242424242424242">4242 4242 4242 4242 (Visa)</option>
+<option value="5555555555554444">5555 5555 5555 4444 (Mastercard)</option>
+<option value="378282246310005">3782 822463 10005 (Amex)</option>
+<option value="4000056655665556">4000 0566 5566 5556 (Visa debit)</option>
+</select></label>
+<label>Street (shipping) <input name="street" value="${escapeHtml(SIMULATED_ADDRESS.line1)}"></label>
 <button type="submit" id="pay">Pay</button>
 <button type="submit" id="pay-delayed" formaction="/dev/checkout/${id}/pay?async=1">Pay with a delayed method</button>
 <button type="submit" id="cancel" formaction="/dev/checkout/${id}/cancel">Cancel</button>
@@ -97,10 +105,15 @@ export function devCheckoutRouter(simulator: SimulatorPayments): Router {
   });
   r.post('/dev/checkout/:sessionId/pay', async (req, res, next) => {
     try {
-      const body = (req.body ?? {}) as { email?: unknown; name?: unknown };
+      const body = (req.body ?? {}) as { email?: unknown; name?: unknown; card?: unknown; street?: unknown };
+      // Issue 13: the card (fingerprint) and street may also come as query parameters (scripts, tests).
+      const card = typeof req.query.card === 'string' ? req.query.card : body.card;
+      const street = typeof req.query.street === 'string' ? req.query.street : body.street;
       const location = await simulator.pay(req.params.sessionId, howToPay(req.query.async), {
         ...(typeof body.email === 'string' ? { email: body.email } : {}),
         ...(typeof body.name === 'string' ? { name: body.name } : {}),
+        ...(typeof card === 'string' ? { card } : {}),
+        ...(typeof street === 'string' ? { street } : {}),
       });
       res.redirect(303, location);
     } catch (error) {
@@ -158,6 +171,21 @@ export const devCheckoutPaths: PlainPaths = {
       parameters: [
         sessionParam,
         { name: 'async', in: 'query', required: false, schema: { type: 'string', enum: ['1', 'fail'] } },
+        {
+          name: 'card',
+          in: 'query',
+          required: false,
+          description:
+            'Test card number paid with (default 4242424242424242); the same number gives the same card fingerprint',
+          schema: { type: 'string', maxLength: 32 },
+        },
+        {
+          name: 'street',
+          in: 'query',
+          required: false,
+          description: "Street line of the shipping address (default: the simulator's address)",
+          schema: { type: 'string', maxLength: 200 },
+        },
       ],
       responses: { ...redirect, ...errors },
     },

@@ -20,6 +20,6 @@ export function buildOpenApiDocument(router: AppRouter, extraPaths: PlainPaths[]
     securitySchemes: {
       Authorization: { type: 'http', scheme: 'bearer', description: 'Supabase access token of a staff user' },
     },
-    tags: ['catalog', 'content', 'checkout', 'orders', 'kuji', 'admin', 'health'],
+    tags: ['catalog', 'content', 'checkout', 'orders', 'kuji', 'alerts', 'admin', 'health'],
   });
 }

@@ -12,6 +12,8 @@ export const RATE_LIMITS = {
   global: { limit: 300, windowMs: 5 * MINUTE },
   checkout: { limit: 60, windowMs: 10 * MINUTE },
   contact: { limit: 5, windowMs: 10 * MINUTE },
+  /** Issue 13 alert subscriptions (each may send a confirmation email); per address: ALERT_EMAIL_LIMIT. */
+  alerts: { limit: 10, windowMs: 10 * MINUTE },
   webhook: { limit: 600, windowMs: MINUTE },
 } as const;
 
@@ -21,12 +23,19 @@ export type ScopedLimit = Exclude<keyof typeof RATE_LIMITS, 'global'>;
  * What each scoped limit covers: its REST operation and the tRPC procedure behind it (both surfaces share
  * one budget). A procedure entry ending in `.*` covers a whole router.
  */
-export const RATE_LIMIT_SCOPES: Record<ScopedLimit, { rest: [string, string][]; procedures: string[] }> = {
+export const RATE_LIMIT_SCOPES: Record<
+  ScopedLimit,
+  { rest: [string, string | RegExp][]; procedures: string[] }
+> = {
   checkout: {
     rest: [['POST', '/api/v1/checkout/session']],
     procedures: ['public.checkout.createSession'],
   },
   contact: { rest: [['POST', '/api/v1/contact']], procedures: ['public.contact.*'] },
+  alerts: {
+    rest: [['POST', /^\/api\/v1\/(products|tags)\/[^/]+\/alerts$/]],
+    procedures: ['public.alerts.subscribe', 'public.alerts.subscribeTag'],
+  },
   webhook: { rest: [['POST', '/api/v1/webhooks/stripe']], procedures: [] },
 };
 
@@ -48,6 +57,7 @@ export interface RateLimiters {
   global: RequestHandler;
   checkout: RequestHandler;
   contact: RequestHandler;
+  alerts: RequestHandler;
 }
 
 export function createRateLimiters(
@@ -85,6 +95,7 @@ export function createRateLimiters(
     webhook: make('webhook', (req) => callsInScope('webhook', req)),
     checkout: make('checkout', (req) => callsInScope('checkout', req)),
     contact: make('contact', (req) => callsInScope('contact', req)),
+    alerts: make('alerts', (req) => callsInScope('alerts', req)),
   };
 }
 
@@ -133,7 +144,7 @@ export function callsInScope(scope: ScopedLimit, req: Pick<Request, 'method' | '
   const { rest, procedures } = RATE_LIMIT_SCOPES[scope];
   const method = req.method.toUpperCase();
   const path = req.path.replace(/\/+$/, '').toLowerCase();
-  if (rest.some(([m, p]) => m === method && p === path)) return 1;
+  if (rest.some(([m, p]) => m === method && (typeof p === 'string' ? p === path : p.test(path)))) return 1;
   const calls = trpcCalls(req);
   if (method !== 'POST' || !calls || !procedures.length) return 0;
   return calls.filter((name) =>

@@ -14,7 +14,10 @@ export interface LiveBoardOptions extends Partial<LiveBoardSettings> {
 }
 
 /** The process's live board: one hub (its LISTEN connection opened by the first subscriber) and its limits. */
-export function createLiveBoard(deps: Pick<Deps, 'db' | 'logger'>, opts: LiveBoardOptions = {}): LiveBoard {
+export function createLiveBoard(
+  deps: Pick<Deps, 'db' | 'logger' | 'clock'>,
+  opts: LiveBoardOptions = {},
+): LiveBoard {
   const settings: LiveBoardSettings = {
     heartbeatMs: opts.heartbeatMs ?? LIVE_BOARD_DEFAULTS.heartbeatMs,
     retryMs: opts.retryMs ?? LIVE_BOARD_DEFAULTS.retryMs,
@@ -35,6 +38,7 @@ export function createLiveBoard(deps: Pick<Deps, 'db' | 'logger'>, opts: LiveBoa
   const hub = new KujiLiveHub({
     db: deps.db,
     logger: deps.logger,
+    clock: deps.clock,
     connect,
     ...(opts.debounceMs !== undefined ? { debounceMs: opts.debounceMs } : {}),
     ...(opts.reconnect ? { reconnect: opts.reconnect } : {}),

@@ -5,6 +5,7 @@ import {
   getKujiLiveState,
   isDomainError,
   KUJI_BOARD_CHANNEL,
+  type Clock,
   type KujiLiveState,
   type Logger,
 } from '@popbox/domain';
@@ -21,6 +22,8 @@ export interface KujiLiveSubscriber {
 export interface KujiLiveHubOptions {
   db: Db;
   logger: Logger;
+  /** The injected clock: a hidden drop's board cannot be followed before its start (issue 13). */
+  clock: Clock;
   /** A new dedicated connection for LISTEN (never a pooled one: it is held for the process's life). */
   connect: () => pg.Client;
   /** Notifications of one board within this window lead to one read (default 50 ms). */
@@ -85,7 +88,7 @@ export class KujiLiveHub {
   async subscribe(slug: string, subscriber: KujiLiveSubscriber): Promise<() => void> {
     if (this.closed)
       throw new DomainError('DEPENDENCY_UNAVAILABLE', 'Live board closed: the server is stopping');
-    const { productId } = await findKujiLiveBoard(this.opts.db, { slug });
+    const { productId } = await findKujiLiveBoard(this.opts.db, { slug }, this.opts.clock.now());
     await this.start();
     let board = this.boards.get(productId);
     if (!board) {
@@ -233,7 +236,11 @@ export class KujiLiveHub {
       .then(async () => {
         board.queued = undefined;
         board.running = run;
-        const state = await getKujiLiveState(this.opts.db, { productId: board.productId });
+        const state = await getKujiLiveState(
+          this.opts.db,
+          { productId: board.productId },
+          this.opts.clock.now(),
+        );
         const json = JSON.stringify(state);
         board.state = state;
         board.json = json;

@@ -34,6 +34,8 @@ export interface CompleteOptions {
   amountSubtotal?: number;
   amountShipping?: number;
   amountTotal?: number;
+  /** Issue 13: the paying card's fingerprint (the charge's payment_method_details.card.fingerprint). */
+  cardFingerprint?: string;
 }
 
 export const DEFAULT_ADDRESS: FakeAddress = {
@@ -103,6 +105,8 @@ export interface FakeStripe {
 
 export async function startFakeStripe(): Promise<FakeStripe> {
   const sessions = new Map<string, Json>();
+  /** Card fingerprint of each paid session's charge (shown only when the intent is expanded, as at Stripe). */
+  const fingerprints = new Map<string, string>();
   const refunds = new Map<string, Json>();
   const idempotent = new Map<string, { status: number; body: Json }>();
   const calls: FakeStripe['calls'] = [];
@@ -257,8 +261,28 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     let m = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && m) {
       const session = sessions.get(m[1]!);
-      return session
-        ? { status: 200, body: session }
+      const expand = [...url.searchParams].filter(([k]) => k.startsWith('expand')).map(([, v]) => v);
+      const pi = session?.payment_intent as string | null | undefined;
+      const expanded =
+        session && pi && expand.includes('payment_intent.latest_charge')
+          ? {
+              ...session,
+              payment_intent: {
+                id: pi,
+                object: 'payment_intent',
+                latest_charge: {
+                  id: `ch_${pi.slice(3)}`,
+                  object: 'charge',
+                  payment_method_details: {
+                    type: 'card',
+                    card: { fingerprint: fingerprints.get(session.id as string) ?? 'fp_fake_default' },
+                  },
+                },
+              },
+            }
+          : session;
+      return expanded
+        ? { status: 200, body: expanded }
         : error(404, 'invalid_request_error', `No such checkout.session: '${m[1]}'`, 'resource_missing');
     }
     m = /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/.exec(path);
@@ -310,6 +334,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     const email = opts.email === undefined ? 'aiko@example.com' : opts.email;
     const shippingAddress = opts.shippingAddress === undefined ? DEFAULT_ADDRESS : opts.shippingAddress;
     const billingAddress = opts.billingAddress === undefined ? DEFAULT_ADDRESS : opts.billingAddress;
+    if (opts.cardFingerprint) fingerprints.set(sessionId, opts.cardFingerprint);
     Object.assign(session, {
       status: 'complete',
       payment_status: opts.paymentStatus ?? 'paid',

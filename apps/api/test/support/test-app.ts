@@ -8,6 +8,7 @@ import { countingDb, createTestDatabase, type CountingDb, type TestDatabase } fr
 import {
   devMailboxSender,
   devTokenVerifier,
+  embeddedChallenge,
   localStorage,
   signDevToken,
   simulatorPayments,
@@ -82,6 +83,7 @@ export async function startTestApp(
     emailSender: devMailboxSender({ logger }),
     beacon: testBeacon(opts.clock ?? systemClock),
     tokenVerifier: devTokenVerifier(TEST_JWT_SECRET),
+    challenge: embeddedChallenge(),
     config: {
       clientBaseUrl: 'http://shop.test',
       apiBaseUrl: 'http://api.test',
@@ -96,6 +98,8 @@ export async function startTestApp(
         successUrl: 'http://shop.test/success?session_id={CHECKOUT_SESSION_ID}',
         cancelUrl: 'http://shop.test/cart',
       },
+      // Off like the HTTP limits below; the caps tests turn them on.
+      purchaseCaps: { rateLimits: false },
     },
     ...opts.deps,
   };

@@ -10,8 +10,8 @@ import {
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
-import { createdAt, id, tsvector, updatedAt } from './columns.js';
-import { productStatus, productType } from './enums.js';
+import { createdAt, id, tstz, tsvector, updatedAt } from './columns.js';
+import { preSaleVisibility, productStatus, productType } from './enums.js';
 
 export const collections = pgTable(
   'collections',
@@ -57,6 +57,17 @@ export const products = pgTable(
     priceCents: integer('price_cents').notNull(),
     currency: varchar('currency', { length: 3 }).notNull().default('CAD'),
     sku: varchar('sku', { length: 120 }).unique('products_sku_key'),
+    /**
+     * Issue 13 sale window (both optional): checkout is open from `sales_start_at` (inclusive) until
+     * `sales_end_at` (exclusive). Decided from the clock at every read; no job flips anything at the minute.
+     */
+    salesStartAt: tstz('sales_start_at'),
+    salesEndAt: tstz('sales_end_at'),
+    preSaleVisibility: preSaleVisibility('pre_sale_visibility').notNull().default('announced'),
+    /** Issue 13 (caps): units of this product one order may hold; null = no cap. Kuji: tickets. */
+    maxPerOrder: integer('max_per_order'),
+    /** Issue 13 (caps): units one buyer may buy over the sale window (all time without one); null = no cap. */
+    maxPerBuyer: integer('max_per_buyer'),
     /** Maintained by triggers (custom migration 0002); never written by the application. */
     searchVector: tsvector('search_vector')
       .notNull()
@@ -66,6 +77,12 @@ export const products = pgTable(
   },
   (t) => [
     check('products_price_cents_check', sql`${t.priceCents} >= 0`),
+    check(
+      'products_sale_window_check',
+      sql`${t.salesStartAt} is null or ${t.salesEndAt} is null or ${t.salesEndAt} > ${t.salesStartAt}`,
+    ),
+    check('products_max_per_order_check', sql`${t.maxPerOrder} IS NULL OR ${t.maxPerOrder} >= 1`),
+    check('products_max_per_buyer_check', sql`${t.maxPerBuyer} IS NULL OR ${t.maxPerBuyer} >= 1`),
     // Listing indexes follow the public/admin sort orders (spec B1/B13): sort key, then id as tiebreak.
     index('products_status_created_at_id_idx').on(t.status, t.createdAt, t.id),
     index('products_type_status_created_at_id_idx').on(t.productType, t.status, t.createdAt, t.id),

@@ -6,6 +6,9 @@ export const productType = pgEnum('product_type', ['standard', 'kuji']);
 
 export const productStatus = pgEnum('product_status', ['draft', 'active', 'archived']);
 
+/** Issue 13: before `sales_start_at`, an announced product is public (coming soon); a hidden one is not. */
+export const preSaleVisibility = pgEnum('pre_sale_visibility', ['announced', 'hidden']);
+
 export const inventoryReservationStatus = pgEnum('inventory_reservation_status', [
   'active',
   'converted',
@@ -44,6 +47,7 @@ export const legalDocumentType = pgEnum('legal_document_type', [
 export type UserRole = (typeof userRole.enumValues)[number];
 export type ProductType = (typeof productType.enumValues)[number];
 export type ProductStatus = (typeof productStatus.enumValues)[number];
+export type PreSaleVisibility = (typeof preSaleVisibility.enumValues)[number];
 export type InventoryReservationStatus = (typeof inventoryReservationStatus.enumValues)[number];
 export type OrderStatus = (typeof orderStatus.enumValues)[number];
 export type PaymentProvider = (typeof paymentProvider.enumValues)[number];

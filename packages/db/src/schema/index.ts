@@ -7,4 +7,5 @@ export * from './payments.js';
 export * from './kuji.js';
 export * from './content.js';
 export * from './ops.js';
+export * from './alerts.js';
 export * from './relations.js';

@@ -9,7 +9,7 @@ export type EmailOutboxStatus = (typeof emailOutboxStatuses)[number];
 
 /**
  * Kinds in use: order_confirmation, shop_notification, shop_alert, shipped, shipment_updated, refund,
- * contact, access_link. Free text (no check) so a new kind needs no migration.
+ * contact, access_link, alert_confirmation, alert. Free text (no check) so a new kind needs no migration.
  */
 export type EmailKind =
   | 'order_confirmation'
@@ -19,7 +19,10 @@ export type EmailKind =
   | 'shipment_updated'
   | 'refund'
   | 'contact'
-  | 'access_link';
+  | 'access_link'
+  | 'alert_confirmation'
+  | 'alert'
+  | 'purchase_limit';
 
 /**
  * F7: transactional outbox. Rows are written in the same transaction as the state change; the jobs app
@@ -37,6 +40,8 @@ export const emailOutbox = pgTable(
     html: text('html').notNull(),
     text: text('text').notNull(),
     orderId: uuid('order_id').references(() => orders.id, { onDelete: 'set null' }),
+    /** Extra message headers (issue 13: List-Unsubscribe on alert emails), passed to the provider as is. */
+    headers: jsonb('headers').$type<Record<string, string>>(),
     dedupeKey: varchar('dedupe_key', { length: 200 }).unique('email_outbox_dedupe_key_key'),
     status: text('status', { enum: emailOutboxStatuses }).notNull().default('queued'),
     attempts: integer('attempts').notNull().default(0),

@@ -84,6 +84,14 @@ export const orders = pgTable(
     /** F2: optional prefill for Stripe Checkout, supplied by the buyer before payment. */
     checkoutEmail: varchar('checkout_email', { length: 320 }),
     checkoutName: varchar('checkout_name', { length: 200 }),
+    /**
+     * Issue 13 (caps): the buyer's identity keys purchase caps count by. `buyer_email_key` is the normalised
+     * checkout email at checkout, replaced by the normalised email Stripe collected at finalisation;
+     * the card fingerprint and the normalised shipping address are known only once paid.
+     */
+    buyerEmailKey: varchar('buyer_email_key', { length: 320 }),
+    buyerCardFingerprint: varchar('buyer_card_fingerprint', { length: 255 }),
+    buyerAddressKey: varchar('buyer_address_key', { length: 64 }),
     customerDetailsJson: jsonb('customer_details_json').$type<CustomerDetailsSnapshot>(),
     shippingAddressJson: jsonb('shipping_address_json')
       .$type<AddressSnapshot | Record<string, never>>()
@@ -117,6 +125,9 @@ export const orders = pgTable(
     index('orders_status_created_at_id_idx').on(t.status, t.createdAt, t.id),
     index('orders_created_at_id_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('orders_placed_at_id_idx').on(t.placedAt, t.id),
+    index('orders_buyer_email_key_idx').on(t.buyerEmailKey),
+    index('orders_buyer_card_fingerprint_idx').on(t.buyerCardFingerprint),
+    index('orders_buyer_address_key_idx').on(t.buyerAddressKey),
   ],
 );
 

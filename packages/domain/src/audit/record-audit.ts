@@ -2,7 +2,8 @@ import { adminAuditLog, type Executor } from '@popbox/db';
 
 /** The staff member behind an admin mutation, passed to every admin use case. */
 export interface AdminActor {
-  userId: string;
+  /** Null for the shop's own automation (e.g. issue 13's automatic refunds), named by `email`. */
+  userId: string | null;
   email: string;
   requestId?: string | undefined;
 }

@@ -6,6 +6,7 @@ import {
   collectionsJson,
   inventoryJson,
   primaryImageJson,
+  saleWindowColumns,
   type CardRow,
   type ImageJson,
 } from '../catalog/product-card.queries.js';
@@ -16,6 +17,9 @@ export interface AdminListFilter {
   type?: ProductType | undefined;
   collectionId?: string | undefined;
   tagIds?: string[] | undefined;
+  /** Issue 13: the window relative to `now` (the injected clock). */
+  sale?: AdminSaleFilter | undefined;
+  now: Date;
   sort: AdminSort;
   cursor: AdminCursor | null;
   limit: number;
@@ -27,6 +31,17 @@ const inventorySortValue = sql`case when p.product_type = 'kuji'
                  where kp.product_id = p.id and kp.prize_tier <> 'LO'), 0)
   else coalesce((select greatest(i.on_hand - i.reserved, 0) from product_inventory i
                  where i.product_id = p.id), 0) end`;
+
+export type AdminSaleFilter = 'upcoming' | 'live' | 'ended';
+
+/** Same boundaries as `saleAvailability`: start inclusive, end exclusive. */
+function saleFilter(filter: AdminSaleFilter, now: Date): SQL {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  if (filter === 'upcoming') return sql`p.sales_start_at > ${at}`;
+  if (filter === 'ended') return sql`p.sales_end_at <= ${at}`;
+  return sql`(p.sales_start_at is null or p.sales_start_at <= ${at})
+             and (p.sales_end_at is null or p.sales_end_at > ${at})`;
+}
 
 export interface AdminPageRow {
   id: string;
@@ -46,6 +61,7 @@ export async function selectAdminProductPage(db: Executor, f: AdminListFilter): 
     where.push(sql`exists (select 1 from product_tags pt
                           where pt.product_id = p.id and pt.tag_id = any(${uuidArray(f.tagIds)}))`);
   }
+  if (f.sale) where.push(saleFilter(f.sale, f.now));
   const byInventory = f.sort.startsWith('inventory');
   const descending = f.sort.endsWith('desc');
   const key = byInventory ? sql`inv` : sql`updated_at`;
@@ -83,12 +99,14 @@ export async function selectAdminItems(db: Executor, ids: readonly string[]): Pr
     db,
     sql`select p.id, p.name, p.slug, p.sku, p.status, p.product_type as "productType",
                p.price_cents as "priceCents", p.currency,
+               p.max_per_order as "maxPerOrder", p.max_per_buyer as "maxPerBuyer",
                ${collectionsJson} as collections,
                ${inventoryJson} as inventory,
                (select coalesce(json_agg(json_build_object('id', t.id, 'name', t.name, 'slug', t.slug)
                                          order by t.name, t.id), '[]'::json)
                 from product_tags pt join tags t on t.id = pt.tag_id where pt.product_id = p.id) as tags,
                ${primaryImageJson} as "primaryImage",
+               ${saleWindowColumns},
                ${isoMs(sql`p.updated_at`)} as "updatedAt"
         from products p left join product_inventory i on i.product_id = p.id
         where p.id = any(${uuidArray(ids)})`,

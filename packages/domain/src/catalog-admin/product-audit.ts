@@ -10,7 +10,13 @@ export const productAuditSummary = (p: ProductDetail) => ({
   status: p.status,
   priceCents: p.priceCents,
   currency: p.currency,
+  maxPerOrder: p.maxPerOrder,
+  maxPerBuyer: p.maxPerBuyer,
   collectionIds: p.collections.map((c) => c.id),
   tagIds: p.tags.map((t) => t.id),
   lowStockThreshold: p.inventory?.lowStockThreshold ?? null,
+  // Issue 13: scheduling, moving or clearing a drop shows in the audit log like any other edit.
+  salesStartAt: p.salesStartAt,
+  salesEndAt: p.salesEndAt,
+  preSaleVisibility: p.preSaleVisibility,
 });

@@ -16,6 +16,7 @@ import { loadProductDetailById, type ProductDetail } from '../catalog/product-de
 import { assertCoversReserved, recomputeKujiOnHand } from '../kuji/recompute-kuji-on-hand.js';
 import { lockKujiBoard } from '../kuji/board.queries.js';
 import { syncKujiBoard } from '../kuji/epochs.js';
+import { recordBoardAnnounced } from '../alerts/record-alert-events.js';
 import { touchKujiBoard } from '../kuji/draw-log.js';
 import { isSlugTaken } from './slug.queries.js';
 import {
@@ -27,7 +28,8 @@ import {
 } from './product-links.queries.js';
 import { productAuditSummary } from './product-audit.js';
 import { assertProductTypeChangeable } from './product-type-lock.js';
-import { PRODUCT_UNIQUE_FIELDS } from './create-product.js';
+import { PRODUCT_UNIQUE_FIELDS, saleInstant } from './create-product.js';
+import { assertSaleWindow, type PreSaleVisibility } from '../catalog/sale-window.rules.js';
 
 export interface UpdateProductInput {
   id: string;
@@ -40,10 +42,17 @@ export interface UpdateProductInput {
   priceCents?: number | undefined;
   currency?: 'CAD' | undefined;
   sku?: string | null | undefined;
+  /** Issue 13: purchase caps; null clears. */
+  maxPerOrder?: number | null | undefined;
+  maxPerBuyer?: number | null | undefined;
   tagIds?: string[] | undefined;
   lowStockThreshold?: number | undefined;
   /** Accepted and ignored (B13). */
   onHand?: number | undefined;
+  /** Issue 13: `null` clears one end of the window; absent leaves it as it is. */
+  salesStartAt?: string | null | undefined;
+  salesEndAt?: string | null | undefined;
+  preSaleVisibility?: PreSaleVisibility | undefined;
 }
 
 /**
@@ -59,7 +68,16 @@ export async function updateProduct(
   return deps.db.transaction(async (tx) => {
     const locked = await lockProduct(tx, input.id);
     if (!locked) throw notFound('Product', { id: input.id });
-    const before = await loadProductDetailById(tx, deps.storage, input.id);
+    const now = deps.clock.now();
+    const before = await loadProductDetailById(tx, deps.storage, input.id, now);
+    // The window after this update (sent ends over stored ones) must still end after it starts.
+    const start = saleInstant(input.salesStartAt);
+    const end = saleInstant(input.salesEndAt);
+    assertSaleWindow({
+      salesStartAt:
+        start === undefined ? (before.salesStartAt ? new Date(before.salesStartAt) : null) : start,
+      salesEndAt: end === undefined ? (before.salesEndAt ? new Date(before.salesEndAt) : null) : end,
+    });
 
     if (input.slug !== undefined && input.slug !== locked.slug) {
       if (await isSlugTaken(tx, 'products', input.slug, input.id)) {
@@ -94,12 +112,16 @@ export async function updateProduct(
     }
     if (input.productType === 'kuji' || locked.productType === 'kuji') {
       // Issue 12: going on sale opens an epoch (its commitment published in this transaction); leaving sale
-      // (draft, archived, type change) reveals the open epoch's seed.
+      // (draft, archived, type change) reveals the open epoch's seed. Issue 13: an announced board commits
+      // now even before its start; a hidden one before its start is not on sale yet (see syncKujiBoard).
       await lockKujiBoard(tx, input.id);
       await syncKujiBoard(tx, deps, input.id);
       await touchKujiBoard(tx, input.id);
     }
-    const after = await loadProductDetailById(tx, deps.storage, input.id);
+    const after = await loadProductDetailById(tx, deps.storage, input.id, now);
+    // Issue 13: a kuji board going on sale is announced to the followers of its series.
+    // (Hidden drops are announced by the send-alerts sweep when their start comes; once per board and series.)
+    if (isOnSaleBoard(after)) await recordBoardAnnounced(tx, input.id, now);
     await recordAudit(tx, actor, {
       action: 'product.update',
       entityType: 'product',
@@ -122,6 +144,11 @@ async function applyColumns(tx: Tx, input: UpdateProductInput): Promise<void> {
       priceCents: input.priceCents,
       currency: input.currency,
       sku: input.sku,
+      salesStartAt: saleInstant(input.salesStartAt),
+      salesEndAt: saleInstant(input.salesEndAt),
+      preSaleVisibility: input.preSaleVisibility,
+      maxPerOrder: input.maxPerOrder,
+      maxPerBuyer: input.maxPerBuyer,
     }).filter(([, v]) => v !== undefined),
   );
   if (!Object.keys(set).length) return;
@@ -131,3 +158,6 @@ async function applyColumns(tx: Tx, input: UpdateProductInput): Promise<void> {
     .where(eq(products.id, input.id))
     .catch((error: unknown) => rethrowDuplicate(error, PRODUCT_UNIQUE_FIELDS));
 }
+
+const isOnSaleBoard = (p: { productType: string; status: string }) =>
+  p.productType === 'kuji' && p.status === 'active';

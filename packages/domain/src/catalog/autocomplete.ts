@@ -4,6 +4,7 @@ import { likeEscape, rows } from '../shared/sql.js';
 import { primaryImageJson, type ImageJson } from './product-card.queries.js';
 import { normaliseQuery, prefixTsQuery } from './search.rules.js';
 import { relevanceSql, useSimilarityThreshold } from './search-products.js';
+import { publiclyVisibleAt } from './sale-window.queries.js';
 
 export interface Suggestion {
   id: string;
@@ -19,9 +20,10 @@ export interface Suggestion {
  * 50, plus the search relevance terms. One round trip for the rows (thumbnails included).
  */
 export async function autocomplete(
-  deps: Pick<Deps, 'db' | 'storage'>,
+  deps: Pick<Deps, 'db' | 'storage' | 'clock'>,
   input: { q: string; limit: number },
 ): Promise<{ items: Suggestion[] }> {
+  const now = deps.clock.now();
   const q = normaliseQuery(input.q);
   const prefix = prefixTsQuery(q);
   if (!prefix) return { items: [] };
@@ -33,7 +35,7 @@ export async function autocomplete(
       tx,
       sql`select p.id, p.name, p.slug, p.price_cents as "priceCents", p.currency, ${primaryImageJson} as image
           from products p
-          where p.status = 'active' and (${startsWith} or p.search_vector @@ ${tsquery} or p.name % ${q})
+          where ${publiclyVisibleAt(now)} and (${startsWith} or p.search_vector @@ ${tsquery} or p.name % ${q})
           order by (case when lower(p.name) = ${q.toLowerCase()} then 100
                          when ${startsWith} then 50 else 0 end) + ${relevanceSql(tsquery, q)} desc,
                    p.created_at desc, p.id desc

@@ -4,6 +4,7 @@ import { FEATURED_COLLECTION_SLUG, HOME_RAIL_SIZES } from '../shared/constants.j
 import { rows } from '../shared/sql.js';
 import { loadProductCards, type ProductCard } from './product-card.js';
 import { selectTrending } from './trending.queries.js';
+import { publiclyVisibleAt } from './sale-window.queries.js';
 
 /**
  * B2 homepage: the three rails' ids are computed concurrently, then every card is hydrated in one query.
@@ -13,23 +14,24 @@ export async function getHome(deps: Pick<Deps, 'db' | 'storage' | 'clock'>): Pro
   trendingNow: ProductCard[];
   allProductsPreview: ProductCard[];
 }> {
+  const now = deps.clock.now();
   const [featured, trending, newest] = await Promise.all([
     rows<{ id: string }>(
       deps.db,
       sql`select p.id from products p
           join product_collections pc on pc.product_id = p.id
           join collections c on c.id = pc.collection_id and c.slug = ${FEATURED_COLLECTION_SLUG}
-          where p.status = 'active'
+          where ${publiclyVisibleAt(now)}
           order by pc.sort_order asc, p.created_at desc, p.id desc
           limit ${HOME_RAIL_SIZES.featured}`,
     ),
-    selectTrending(deps.db, deps.clock.now(), {
+    selectTrending(deps.db, now, {
       limit: HOME_RAIL_SIZES.trendingNow,
       excludeUnavailable: true,
     }),
     rows<{ id: string }>(
       deps.db,
-      sql`select p.id from products p where p.status = 'active'
+      sql`select p.id from products p where ${publiclyVisibleAt(now)}
           order by p.created_at desc, p.id desc limit ${HOME_RAIL_SIZES.allProductsPreview}`,
     ),
   ]);

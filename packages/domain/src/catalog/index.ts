@@ -10,3 +10,5 @@ export * from './search.rules.js';
 export * from './autocomplete.js';
 export * from './get-home.js';
 export * from './find-kuji-board.js';
+export * from './sale-window.rules.js';
+export * from './sale-window.queries.js';

@@ -2,9 +2,12 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Executor, ProductType } from '@popbox/db';
 import { isoUs, rows } from '../shared/sql.js';
 import { allOf } from './product-card.queries.js';
+import { publiclyVisibleAt } from './sale-window.queries.js';
 import { KEYSET_SORTS, type KeysetSort, type ListingCursor } from './listing.rules.js';
 
 export interface ListingFilter {
+  /** The injected clock's now: decides which drops are public (issue 13). */
+  now: Date;
   sort: KeysetSort;
   limit: number;
   cursor: ListingCursor | null;
@@ -39,10 +42,10 @@ export interface ListingRow {
   collectionSortOrder: number | null;
 }
 
-/** One page (+1 row, to know whether there is more) of active product ids in the listing order of B1. */
+/** One page (+1 row, to know whether there is more) of public product ids in the listing order of B1. */
 export async function selectListingPage(db: Executor, f: ListingFilter): Promise<ListingRow[]> {
   const { field, direction } = KEYSET_SORTS[f.sort];
-  const where: SQL[] = [sql`p.status = 'active'`];
+  const where: SQL[] = [publiclyVisibleAt(f.now)];
   if (f.type) where.push(sql`p.product_type = ${f.type}`);
   if (f.tagSlug) {
     where.push(sql`exists (select 1 from product_tags pt join tags t on t.id = pt.tag_id

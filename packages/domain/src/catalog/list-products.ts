@@ -43,6 +43,7 @@ export async function listProducts(
   const sort: KeysetSort = input.sort;
   const cursor = decodeCursor(input.cursor, (raw) => parseListingCursor(raw, sort, Boolean(collectionId)));
   const page = await selectListingPage(deps.db, {
+    now: deps.clock.now(),
     sort,
     limit: input.limit,
     cursor,

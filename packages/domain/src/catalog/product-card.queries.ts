@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor, ProductStatus, ProductType } from '@popbox/db';
-import { rows, uuidArray } from '../shared/sql.js';
+import { isoMs, rows, uuidArray } from '../shared/sql.js';
 
 /** The SQL fragments every product view shares (p = products, i = product_inventory). */
 export const collectionsJson = sql`(
@@ -22,6 +22,10 @@ export const ticketSummaryJson = sql`case when p.product_type = 'kuji' then (
     'remainingTickets', coalesce(sum(kp.remaining_quantity) filter (where kp.prize_tier <> 'LO'), 0),
     'totalTickets', coalesce(sum(kp.initial_quantity) filter (where kp.prize_tier <> 'LO'), 0))
   from kuji_prizes kp where kp.product_id = p.id) end`;
+
+/** The sale window columns of every product view (issue 13), as ISO instants. */
+export const saleWindowColumns = sql`${isoMs(sql`p.sales_start_at`)} as "salesStartAt",
+  ${isoMs(sql`p.sales_end_at`)} as "salesEndAt", p.pre_sale_visibility as "preSaleVisibility"`;
 
 export const inventoryJson = sql`case when i.product_id is null then null else json_build_object(
   'onHand', i.on_hand, 'reserved', i.reserved, 'lowStockThreshold', i.low_stock_threshold) end`;
@@ -47,10 +51,16 @@ export interface CardRow {
   status: ProductStatus;
   priceCents: number;
   currency: string;
+  /** Issue 13: purchase caps (null = none), so lists can say "limit 2 per customer" too. */
+  maxPerOrder: number | null;
+  maxPerBuyer: number | null;
   collections: { id: string; name: string; slug: string }[];
   primaryImage: ImageJson | null;
   inventory: InventoryJson | null;
   ticketSummary: { remainingTickets: number; totalTickets: number } | null;
+  salesStartAt: string | null;
+  salesEndAt: string | null;
+  preSaleVisibility: 'announced' | 'hidden';
 }
 
 /**
@@ -63,10 +73,12 @@ export async function selectCardRows(db: Executor, ids: readonly string[]): Prom
     db,
     sql`select p.id, p.name, p.slug, p.description, p.product_type as "productType", p.status,
                p.price_cents as "priceCents", p.currency,
+               p.max_per_order as "maxPerOrder", p.max_per_buyer as "maxPerBuyer",
                ${collectionsJson} as collections,
                ${primaryImageJson} as "primaryImage",
                ${inventoryJson} as inventory,
-               ${ticketSummaryJson} as "ticketSummary"
+               ${ticketSummaryJson} as "ticketSummary",
+               ${saleWindowColumns}
         from products p left join product_inventory i on i.product_id = p.id
         where p.id = any(${uuidArray(ids)})`,
   );

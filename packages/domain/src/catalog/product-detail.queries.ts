@@ -1,7 +1,13 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@popbox/db';
 import { isoMs, rows } from '../shared/sql.js';
-import { collectionsJson, inventoryJson, type CardRow, type ImageJson } from './product-card.queries.js';
+import {
+  collectionsJson,
+  inventoryJson,
+  saleWindowColumns,
+  type CardRow,
+  type ImageJson,
+} from './product-card.queries.js';
 
 export interface PrizeJson {
   id: string;
@@ -38,6 +44,7 @@ export async function selectProductDetail(db: Executor, where: SQL): Promise<Det
     db,
     sql`select p.id, p.name, p.slug, p.description, p.product_type as "productType", p.status,
                p.price_cents as "priceCents", p.currency, p.sku,
+               p.max_per_order as "maxPerOrder", p.max_per_buyer as "maxPerBuyer",
                ${collectionsJson} as collections,
                (select coalesce(json_agg(json_build_object('id', im.id, 'storageKey', im.storage_key,
                          'altText', im.alt_text, 'sortOrder', im.sort_order) order by im.sort_order, im.id), '[]'::json)
@@ -47,6 +54,7 @@ export async function selectProductDetail(db: Executor, where: SQL): Promise<Det
                 from product_tags pt join tags t on t.id = pt.tag_id where pt.product_id = p.id) as tags,
                case when p.product_type = 'kuji' then ${prizesJson} else '[]'::json end as "kujiPrizes",
                ${inventoryJson} as inventory,
+               ${saleWindowColumns},
                ${isoMs(sql`p.created_at`)} as "createdAt", ${isoMs(sql`p.updated_at`)} as "updatedAt"
         from products p left join product_inventory i on i.product_id = p.id
         where ${where}`,

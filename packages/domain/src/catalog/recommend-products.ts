@@ -3,6 +3,7 @@ import type { Deps } from '../shared/deps.js';
 import { notFound } from '../shared/errors.js';
 import { rows } from '../shared/sql.js';
 import { loadProductCards, type ProductCard } from './product-card.js';
+import { publiclyVisibleAt } from './sale-window.queries.js';
 import { priceTolerance, RECOMMENDATION_WEIGHTS as W } from './recommendations.rules.js';
 
 interface Source {
@@ -17,13 +18,14 @@ interface Source {
  * same type, in stock, close price); score desc, then newest. Three queries whatever the limit.
  */
 export async function recommendProducts(
-  deps: Pick<Deps, 'db' | 'storage'>,
+  deps: Pick<Deps, 'db' | 'storage' | 'clock'>,
   input: { slug: string; limit: number },
 ): Promise<{ items: ProductCard[]; meta: { count: number; limit: number } }> {
+  const now = deps.clock.now();
   const [source] = await rows<Source>(
     deps.db,
-    sql`select id, product_type as "productType", currency, price_cents as "priceCents"
-        from products where slug = ${input.slug} and status = 'active'`,
+    sql`select p.id, p.product_type as "productType", p.currency, p.price_cents as "priceCents"
+        from products p where p.slug = ${input.slug} and ${publiclyVisibleAt(now)}`,
   );
   if (!source) throw notFound('Product', { slug: input.slug });
 
@@ -43,7 +45,7 @@ export async function recommendProducts(
                    and abs(p.price_cents - ${source.priceCents}) <= ${priceTolerance(source.priceCents)}
                   then ${W.closePrice} else 0 end) as score
         from products p join product_inventory i on i.product_id = p.id
-        where p.status = 'active' and p.id <> ${source.id} and i.on_hand - i.reserved > 0
+        where ${publiclyVisibleAt(now)} and p.id <> ${source.id} and i.on_hand - i.reserved > 0
         order by score desc, p.created_at desc, p.id desc
         limit ${input.limit}`,
   );

@@ -9,6 +9,7 @@ import {
 import { rows } from '../shared/sql.js';
 import { loadProductCards, type ProductCard } from './product-card.js';
 import { normaliseQuery } from './search.rules.js';
+import { publiclyVisibleAt } from './sale-window.queries.js';
 import type { Executor } from '@popbox/db';
 
 /**
@@ -28,9 +29,10 @@ export const relevanceSql = (tsquery: ReturnType<typeof sql>, q: string) =>
 
 /** B1 search: full text (web-style query, simple dictionary) or trigram similarity; never paginated. */
 export async function searchProducts(
-  deps: Pick<Deps, 'db' | 'storage'>,
+  deps: Pick<Deps, 'db' | 'storage' | 'clock'>,
   input: { q: string; limit: number },
 ): Promise<{ items: ProductCard[]; nextCursor: null }> {
+  const now = deps.clock.now();
   const q = normaliseQuery(input.q);
   const tsquery = sql`websearch_to_tsquery('simple', ${q})`;
   const ids = await deps.db.transaction(async (tx) => {
@@ -38,7 +40,7 @@ export async function searchProducts(
     return rows<{ id: string }>(
       tx,
       sql`select p.id from products p
-          where p.status = 'active' and (p.search_vector @@ ${tsquery} or p.name % ${q})
+          where ${publiclyVisibleAt(now)} and (p.search_vector @@ ${tsquery} or p.name % ${q})
           order by ${relevanceSql(tsquery, q)} desc, p.created_at desc, p.id desc
           limit ${input.limit}`,
     );

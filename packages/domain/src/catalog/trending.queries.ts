@@ -4,6 +4,7 @@ import { isoUs, rows } from '../shared/sql.js';
 import type { TrendingCursor } from './listing.rules.js';
 import { PAID_DEMAND_BUCKETS, PAID_STATUSES, RESERVATION_BUCKETS } from './trending.rules.js';
 import { allOf } from './product-card.queries.js';
+import { publiclyVisibleAt } from './sale-window.queries.js';
 
 export interface TrendingFilter {
   limit: number;
@@ -40,7 +41,7 @@ export async function selectTrending(db: Executor, now: Date, f: TrendingFilter)
     sql`, `,
   );
 
-  const where: SQL[] = [sql`p.status = 'active'`];
+  const where: SQL[] = [publiclyVisibleAt(now)];
   if (f.type) where.push(sql`p.product_type = ${f.type}`);
   if (f.collectionId) {
     where.push(sql`exists (select 1 from product_collections pc

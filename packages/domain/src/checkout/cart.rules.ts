@@ -12,6 +12,8 @@ export interface CheckoutRequest {
   /** F2: optional prefill for the payment page; never creates a customer. */
   email?: string | null | undefined;
   name?: string | null | undefined;
+  /** Issue 13: the challenge token (not part of the cart; never hashed into the fingerprint). */
+  challengeToken?: string | null | undefined;
 }
 
 export interface NormalisedCheckout {

@@ -22,6 +22,7 @@ import { getShippingSettings } from '../content/shipping-settings.js';
 import { placePendingOrder, type PlacedOrder } from './place-pending-order.js';
 import { openPaymentSession, type CheckoutSessionResult } from './open-payment-session.js';
 import { resumeCheckout, sessionExpiryFor } from './resume-checkout.js';
+import { guardCappedCheckout, type CheckoutClient } from '../caps/check-checkout-caps.js';
 
 export type { CheckoutSessionResult } from './open-payment-session.js';
 
@@ -39,10 +40,13 @@ export async function createCheckoutSession(
   deps: Deps,
   request: CheckoutRequest,
   idempotencyKeyHeader: string | string[] | undefined,
+  /** Issue 13: the client's IP and challenge token, for the sybil guards of capped products. */
+  client: CheckoutClient = {},
 ): Promise<Outcome> {
   const key = parseIdempotencyKey(idempotencyKeyHeader);
   const checkout = normaliseCheckout(request);
   const fingerprint = checkoutFingerprint(checkout);
+  let guarded = false;
   for (let attempt = 0; attempt < 3; attempt++) {
     const existing = await findCheckoutKey(deps.db, key);
     if (existing) {
@@ -50,6 +54,9 @@ export async function createCheckoutSession(
       if (answer) return answer;
       continue; // an orphan of a dead request was dropped: the key is free
     }
+    // Only a request that will place an order is challenged and counted (a replay is not: its token is spent).
+    if (!guarded) await guardCappedCheckout(deps, checkout, client);
+    guarded = true;
     const placed = await placeWithKey(deps, checkout, key, fingerprint);
     if (!placed) continue; // a concurrent request committed the key first: answer from its record
     closeSessionsInBackground(

@@ -14,13 +14,17 @@ import { CURRENCY, RESERVATION_TTL_MS } from '../shared/constants.js';
 import { DomainError } from '../shared/errors.js';
 import { generatePublicId } from '../orders/public-id.js';
 import { reserveStock } from '../inventory/stock.queries.js';
-import { openEpochOf } from '../kuji/epochs.js';
+import { openEpochOf, syncKujiBoard } from '../kuji/epochs.js';
+import { lockKujiBoard } from '../kuji/board.queries.js';
+import { assertOnSale } from '../catalog/sale-window.rules.js';
 import {
   releaseExpiredReservationsOfProduct,
   type ExpiredElsewhere,
 } from '../inventory/reservations.queries.js';
 import type { NormalisedCheckout } from './cart.rules.js';
 import { shippingCentsFor, type ShippingSettings } from '../content/shipping.rules.js';
+import { assertBuyerCaps } from '../caps/check-checkout-caps.js';
+import { emailKey } from '../caps/buyer-keys.rules.js';
 
 export interface PlacedLine {
   productId: string;
@@ -57,6 +61,11 @@ async function loadProducts(tx: Tx, ids: string[]) {
       status: products.status,
       productType: products.productType,
       priceCents: products.priceCents,
+      salesStartAt: products.salesStartAt,
+      salesEndAt: products.salesEndAt,
+      preSaleVisibility: products.preSaleVisibility,
+      maxPerOrder: products.maxPerOrder,
+      maxPerBuyer: products.maxPerBuyer,
       inventoryProductId: productInventory.productId,
     })
     .from(products)
@@ -66,10 +75,15 @@ async function loadProducts(tx: Tx, ids: string[]) {
     .for('share', { of: products });
 }
 
-/** B3 steps 7–8: every line must name an existing, active product with an inventory row (kuji: on_hand = undealt cards). */
+/**
+ * B3 steps 7–8: every line must name an existing, active product with an inventory row (kuji: on_hand =
+ * undealt cards), inside its sale window at `now` (issue 13: 409 NOT_ON_SALE_YET / SALE_ENDED; a hidden drop
+ * before its start is NOT_FOUND, as everywhere public).
+ */
 export function priceLines(
   lines: NormalisedCheckout['lines'],
   rows: Awaited<ReturnType<typeof loadProducts>>,
+  now: Date,
 ): PlacedLine[] {
   const byId = new Map(rows.map((r) => [r.id, r]));
   return lines.map((line) => {
@@ -84,6 +98,7 @@ export function priceLines(
         productId: product.id,
       });
     }
+    assertOnSale(product, now);
     return {
       productId: product.id,
       productType: product.productType,
@@ -127,6 +142,8 @@ async function insertPendingOrder(
       checkoutIdempotencyKey: idempotencyKey,
       checkoutEmail: checkout.email,
       checkoutName: checkout.name,
+      // Issue 13: the normalised email purchase caps count by (replaced by Stripe's at finalisation).
+      buyerEmailKey: emailKey(checkout.email),
     });
   } catch (error) {
     if (isUniqueViolation(error)?.constraint === 'orders_checkout_idempotency_key_key') {
@@ -168,12 +185,24 @@ async function insertPendingOrder(
  */
 async function holdStock(
   tx: Tx,
-  deps: Pick<Deps, 'clock' | 'random'>,
+  deps: Pick<Deps, 'clock' | 'random' | 'beacon'>,
   lines: PlacedLine[],
+  hiddenDrops: Set<string>,
   now: Date,
 ): Promise<ExpiredElsewhere[]> {
   const expiredElsewhere: ExpiredElsewhere[] = [];
   for (const line of lines) {
+    // Issue 13: a HIDDEN drop's board publishes its commitment at its start. The jobs app's sweep does it
+    // within a minute; should a buyer come first, the epoch is opened here, under the board lock, before the
+    // buyer's line is logged into it. This is the one lazy path, and it is sound because nothing of the
+    // board could be bought before its start (priceLines refused it), so a commitment written now, in this
+    // transaction, is still published before any ticket. Announced boards committed when announced.
+    if (line.productType === 'kuji' && hiddenDrops.has(line.productId)) {
+      if (!(await openEpochOf(tx, line.productId))) {
+        await lockKujiBoard(tx, line.productId);
+        await syncKujiBoard(tx, deps, line.productId);
+      }
+    }
     // Issue 12: a kuji board is sold only from an open epoch whose commitment is already published (it is
     // opened when the board goes on sale); a board without one cannot be sold.
     if (line.productType === 'kuji' && !(await openEpochOf(tx, line.productId))) {
@@ -200,7 +229,7 @@ async function holdStock(
  * pending order, then hold the stock (guarded updates last).
  */
 export async function placePendingOrder(
-  deps: Pick<Deps, 'clock' | 'random'>,
+  deps: Pick<Deps, 'clock' | 'random' | 'beacon'>,
   tx: Tx,
   checkout: NormalisedCheckout,
   idempotencyKey: string,
@@ -211,7 +240,21 @@ export async function placePendingOrder(
     tx,
     checkout.lines.map((l) => l.productId),
   );
-  const lines = priceLines(checkout.lines, rows);
+  const lines = priceLines(checkout.lines, rows, now);
+  const hiddenDrops = new Set(rows.filter((r) => r.preSaleVisibility === 'hidden').map((r) => r.id));
+  // Issue 13: purchase caps, under per-(product, email) locks taken before any stock row (lock order).
+  await assertBuyerCaps(
+    tx,
+    now,
+    rows.map((r) => ({
+      productId: r.id,
+      name: r.name,
+      maxPerOrder: r.maxPerOrder,
+      maxPerBuyer: r.maxPerBuyer,
+      salesStartAt: r.salesStartAt,
+    })),
+    checkout,
+  );
   const subtotalCents = lines.reduce((s, l) => s + l.unitPriceCents * l.quantity, 0);
   const shippingCents = shippingCentsFor(shipping, subtotalCents);
   const order: PendingOrder = {
@@ -223,6 +266,6 @@ export async function placePendingOrder(
   };
   const reservationExpiresAt = new Date(now.getTime() + RESERVATION_TTL_MS);
   await insertPendingOrder(tx, order, checkout, lines, idempotencyKey, reservationExpiresAt);
-  const expiredElsewhere = await holdStock(tx, deps, lines, now);
+  const expiredElsewhere = await holdStock(tx, deps, lines, hiddenDrops, now);
   return { ...order, lines, reservationExpiresAt, expiredElsewhere };
 }

@@ -52,6 +52,7 @@ const WHAT_TO_SET: Record<string, string> = {
   RESEND_FROM_EMAIL: "set your shop's sender address",
   ORDER_NOTIFICATION_EMAIL: "set your shop's order inbox",
   CONTACT_EMAIL: "set your shop's contact inbox",
+  TURNSTILE_SECRET_KEY: "set your Turnstile widget's secret key (Cloudflare dashboard)",
 };
 
 /**

@@ -90,6 +90,7 @@ async function deliverOne(
       subject: email.subject,
       html: email.html,
       text: email.text,
+      ...(email.headers ? { headers: email.headers } : {}),
       idempotencyKey: email.id,
     });
     providerMessageId = sent.id;

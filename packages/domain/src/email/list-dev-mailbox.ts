@@ -15,6 +15,7 @@ export async function listDevMailbox(deps: Pick<Deps, 'db'>, opts: { limit: numb
       html: emailOutbox.html,
       text: emailOutbox.text,
       orderId: emailOutbox.orderId,
+      headers: emailOutbox.headers,
       sentAt: emailOutbox.sentAt,
     })
     .from(emailOutbox)
@@ -26,6 +27,7 @@ export async function listDevMailbox(deps: Pick<Deps, 'db'>, opts: { limit: numb
   return rows.map(({ toEmail, sentAt, ...row }) => ({
     ...row,
     to: toEmail,
+    headers: row.headers ?? {},
     sentAt: sentAt ? sentAt.toISOString() : null,
   }));
 }

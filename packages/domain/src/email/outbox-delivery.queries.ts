@@ -13,6 +13,7 @@ export type ClaimedEmail = Pick<
   | 'html'
   | 'text'
   | 'orderId'
+  | 'headers'
   | 'attempts'
   | 'maxAttempts'
   | 'lockedUntil'
@@ -27,6 +28,7 @@ const claimedColumns = {
   html: emailOutbox.html,
   text: emailOutbox.text,
   orderId: emailOutbox.orderId,
+  headers: emailOutbox.headers,
   attempts: emailOutbox.attempts,
   maxAttempts: emailOutbox.maxAttempts,
   lockedUntil: emailOutbox.lockedUntil,

@@ -9,6 +9,8 @@ export interface OutgoingEmail {
   text: string;
   replyTo?: string | null;
   orderId?: string | null;
+  /** Extra headers (List-Unsubscribe on alert emails); the sender passes them to the provider. */
+  headers?: Record<string, string> | null;
   /** "Send once" emails carry a key; enqueueing the same key again is a no-op. */
   dedupeKey?: string | null;
   /** Delivery attempts before the message is `failed`; the table's default (8) when omitted. */
@@ -34,6 +36,7 @@ export async function enqueueEmail(tx: Executor, email: OutgoingEmail): Promise<
       text: email.text,
       replyTo: email.replyTo ?? null,
       orderId: email.orderId ?? null,
+      headers: email.headers ?? null,
       dedupeKey: email.dedupeKey ?? null,
       ...(email.maxAttempts ? { maxAttempts: email.maxAttempts } : {}),
     })

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { kujiDecks, kujiDrawLog, kujiPrizes, products, type Db, type Executor } from '@popbox/db';
 import { notFound } from '../shared/errors.js';
+import { productPubliclyVisibleAt } from '../catalog/sale-window.queries.js';
 import { LAST_ONE_TIER } from '../kuji/prize.rules.js';
 import { liveCounts, liveTiers, recentRounds, type KujiLiveState } from './live-state.rules.js';
 
@@ -8,12 +9,13 @@ import { liveCounts, liveTiers, recentRounds, type KujiLiveState } from './live-
 const RECENT_LINES_WINDOW = 1000;
 
 /**
- * The public board a live subscriber may follow: an active kuji product (404 otherwise, like the fairness
- * document), found by slug or product id.
+ * The public board a live subscriber may follow: a publicly visible kuji product at `now` (404 otherwise —
+ * a hidden drop before its start too — like the fairness document), found by slug or product id.
  */
 export async function findKujiLiveBoard(
   db: Executor,
   ref: { slug: string } | { productId: string },
+  now: Date,
 ): Promise<{ productId: string; slug: string }> {
   const [board] = await db
     .select({ productId: products.id, slug: products.slug })
@@ -22,7 +24,7 @@ export async function findKujiLiveBoard(
       and(
         'slug' in ref ? eq(products.slug, ref.slug) : eq(products.id, ref.productId),
         eq(products.productType, 'kuji'),
-        eq(products.status, 'active'),
+        productPubliclyVisibleAt(now),
       ),
     );
   if (!board) throw notFound('Kuji board');
@@ -36,10 +38,11 @@ export async function findKujiLiveBoard(
 export async function getKujiLiveState(
   db: Db,
   ref: { slug: string } | { productId: string },
+  now: Date,
 ): Promise<KujiLiveState> {
   return db.transaction(
     async (tx) => {
-      const board = await findKujiLiveBoard(tx, ref);
+      const board = await findKujiLiveBoard(tx, ref, now);
       const id = board.productId;
       const lines = await tx
         .select({

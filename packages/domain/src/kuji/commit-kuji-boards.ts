@@ -3,10 +3,14 @@ import type { Deps } from '../shared/deps.js';
 import { rows } from '../shared/sql.js';
 import { lockKujiBoard } from './board.queries.js';
 import { syncKujiBoard } from './epochs.js';
+import { publiclyVisibleAt } from '../catalog/sale-window.queries.js';
 
 /**
  * Boot step of both apps (issue 12): every board on sale without an open `popbox-kuji-v2` epoch — seeded or
  * imported rows, or a legacy v1 deck — gets one now, its commitment published before anything is sold.
+ * Issue 13: also the jobs app's `commit-kuji-boards` job, every minute, so a hidden drop's board publishes
+ * its commitment at its start even when nobody buys; hidden boards before their start are skipped (they are
+ * not on sale yet, syncKujiBoard would open nothing).
  * Boards that sold out or have nothing to sell are left as they are. Idempotent and safe to run from
  * several processes at once (each board is synced under its lock). Returns the boards that were committed.
  */
@@ -16,7 +20,7 @@ export async function commitKujiBoards(deps: Pick<Deps, 'db' | 'clock' | 'random
     sql`select p.id from products p
           left join kuji_decks d on d.product_id = p.id
           left join kuji_deck_epochs e on e.product_id = p.id and e.epoch = d.current_epoch
-         where p.product_type = 'kuji' and p.status = 'active'
+         where p.product_type = 'kuji' and ${publiclyVisibleAt(deps.clock.now())}
            and (e.id is null or e.revealed_at is not null or e.recipe_version <> 'popbox-kuji-v2')
          order by p.id`,
   );

@@ -171,7 +171,10 @@ const pendingCards = (deck: DeckRow) => deck.claimedThrough - (deck.nextPosition
 /**
  * Keeps a board's epochs in step with its prizes and status (issue 12). Call with the board locked
  * (`lockKujiBoard`) after any change to its prizes, status or type:
- * - a board not on sale (draft, archived, not kuji) reveals its open epoch's seed (`ended`);
+ * - a board not on sale (draft, archived, not kuji — or, issue 13, a HIDDEN drop before its start) reveals its
+ *   open epoch's seed (`ended`) and opens none: a hidden board's commitment is published at its start (by the
+ *   jobs app's sweep, or by the first checkout after the start, see placePendingOrder), an announced board's
+ *   as soon as it is active, before its start;
  * - a board on sale without an open v2 epoch gets one (first activation, re-activation, legacy v1 upgrade);
  * - when the prizes no longer match the open epoch's undealt cards (an admin withdrew or added prizes), the
  *   epoch is closed (seed revealed, `admin_change`) and a new one opens whose manifest states the changes.
@@ -180,12 +183,21 @@ const pendingCards = (deck: DeckRow) => deck.claimedThrough - (deck.nextPosition
  */
 export async function syncKujiBoard(tx: Tx, deps: EpochDeps, productId: string): Promise<void> {
   const [product] = await tx
-    .select({ status: products.status, type: products.productType })
+    .select({
+      status: products.status,
+      type: products.productType,
+      preSaleVisibility: products.preSaleVisibility,
+      salesStartAt: products.salesStartAt,
+    })
     .from(products)
     .where(eq(products.id, productId));
   let [deck] = await tx.select().from(kujiDecks).where(eq(kujiDecks.productId, productId));
   const current = deck ? await currentEpochOf(tx, deck) : null;
-  const onSale = product?.type === 'kuji' && product.status === 'active';
+  const hiddenBeforeStart =
+    product?.preSaleVisibility === 'hidden' &&
+    product.salesStartAt !== null &&
+    deps.clock.now() < product.salesStartAt;
+  const onSale = product?.type === 'kuji' && product.status === 'active' && !hiddenBeforeStart;
 
   if (!onSale) {
     if (current && !current.revealedAt) {

@@ -14,6 +14,7 @@ import { notFound } from '../shared/errors.js';
 import { rows } from '../shared/sql.js';
 import { prizeLines } from './board.queries.js';
 import { LAST_ONE_TIER } from './prize.rules.js';
+import { productPubliclyVisibleAt } from '../catalog/sale-window.queries.js';
 import { RECIPE_V2, type CardEntry, type LastOneEntry } from '../kuji-verifier/recipe-v2.js';
 
 export const RECIPE_DESCRIPTION =
@@ -52,12 +53,19 @@ async function dealtCardsOf(db: Executor, epochIds: string[]) {
  * rounds used and the chains that verify them. Everything `verifyBoard` needs; nothing personal (line
  * references only) and no unrevealed seed or prize.
  */
-export async function getKujiFairness(deps: Pick<Deps, 'db'>, slug: string) {
+export async function getKujiFairness(deps: Pick<Deps, 'db' | 'clock'>, slug: string) {
   const db = deps.db;
   const [product] = await db
     .select({ id: products.id, slug: products.slug, name: products.name })
     .from(products)
-    .where(and(eq(products.slug, slug), eq(products.productType, 'kuji'), eq(products.status, 'active')));
+    .where(
+      and(
+        eq(products.slug, slug),
+        eq(products.productType, 'kuji'),
+        // Issue 13: a hidden drop's board is unknown until its start, like every public read.
+        productPubliclyVisibleAt(deps.clock.now()),
+      ),
+    );
   if (!product) throw notFound('Kuji board');
 
   const [lines, [deck], epochs, log] = await Promise.all([

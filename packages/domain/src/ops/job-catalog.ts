@@ -39,6 +39,18 @@ export const JOB_CATALOG = {
     defaultSchedule: '* * * * *',
     scheduleEnv: 'JOBS_KUJI_DEAL_CRON',
   },
+  'commit-kuji-boards': {
+    description:
+      'Publishes the fairness commitment of kuji boards on sale without one, such as a hidden drop whose start has come (issue 13); the first checkout after the start would open it too',
+    defaultSchedule: '* * * * *',
+    scheduleEnv: 'JOBS_KUJI_COMMIT_CRON',
+  },
+  'send-alerts': {
+    description:
+      'Alert emails (issue 13): records drops whose sale started, then enqueues back-in-stock, drop and new-board alerts in batches, oldest subscription first, each subscriber once per event, capped per event',
+    defaultSchedule: '* * * * *',
+    scheduleEnv: 'JOBS_ALERTS_CRON',
+  },
   'purge-idempotency-keys': {
     description: 'Removes idempotency records past their 24-hour retention (F3)',
     defaultSchedule: '17 * * * *',

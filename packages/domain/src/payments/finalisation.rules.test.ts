@@ -17,6 +17,7 @@ const address = {
   country: 'ca',
 };
 const session = (over: Partial<CheckoutSession> = {}): CheckoutSession => ({
+  cardFingerprint: null,
   id: 'cs_1',
   url: null,
   status: 'complete',

@@ -100,6 +100,8 @@ export type AttentionCode =
   | 'stock_unavailable'
   | 'inventory_inconsistent'
   | 'kuji_deck_exhausted'
+  // Issue 13: a purchase cap (per order, or per buyer by email, card or address) was broken. Never retriable.
+  | 'purchase_limit'
   // Refund states (B14): never retriable by finalisation; reconcile or refund instead.
   | 'refund_drift'
   | 'refund_bookkeeping_failed';

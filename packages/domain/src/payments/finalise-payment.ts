@@ -14,11 +14,19 @@ import {
 } from './finalisation.rules.js';
 import { recordPayment, upsertCustomer } from './record-payment.queries.js';
 import { StockShortage, takeOrderStockAndClaim } from './take-order-stock.js';
-import { enqueueAttentionAlert, enqueuePaidOrderEmails } from './order-emails.js';
+import { enqueueAttentionAlert, enqueuePaidOrderEmails, enqueuePurchaseLimitEmail } from './order-emails.js';
+import { buyerKeysOf, purchaseLimitProblems } from '../caps/check-finalisation-caps.js';
+import { readPurchaseLimitSettings } from '../caps/purchase-limit-settings.js';
 
 export type FinalisationOutcome =
   | { orderId: string; outcome: 'paid'; late: boolean }
-  | { orderId: string; outcome: 'needs_attention'; reason: string }
+  | {
+      orderId: string;
+      outcome: 'needs_attention';
+      reason: string;
+      /** Issue 13: parked for a broken purchase cap and the shop refunds those automatically. */
+      autoRefund?: boolean;
+    }
   | { orderId: string; outcome: 'already_finalised' };
 
 type OrderRow = typeof orders.$inferSelect;
@@ -63,6 +71,10 @@ export async function finalisePayment(
       detail: 'the order had been cancelled before the payment arrived',
     });
   }
+  // Issue 13: purchase caps by the identity Stripe collected (email, card, shipping address), under their
+  // advisory locks, before the customer and the stock (lock order: order row, cap locks, customer, stock).
+  const caps = await purchaseLimitProblems(tx, order.id, buyerKeysOf(facts, session, order.buyerEmailKey));
+  problems.push(...caps.problems);
   // Customer before stock: a concurrent finalisation for the same new email waits here while holding only
   // its order row, never inventory rows (no lock cycle).
   const customerId = await upsertCustomer(tx, facts);
@@ -104,5 +116,15 @@ async function park(
     now: deps.clock.now(),
   });
   await enqueueAttentionAlert(deps, tx, order.id, reason);
+  const overCap = problems.filter((p) => p.code === 'purchase_limit');
+  if (overCap.length && (await readPurchaseLimitSettings(tx)).autoRefund) {
+    // Issue 13: the buyer hears why in the same transaction; the refund itself runs after commit.
+    await enqueuePurchaseLimitEmail(
+      tx,
+      order.id,
+      overCap.map((p) => p.detail),
+    );
+    return { orderId: order.id, outcome: 'needs_attention', reason, autoRefund: true };
+  }
   return { orderId: order.id, outcome: 'needs_attention', reason };
 }

@@ -6,6 +6,7 @@ import type { OrderEmailData } from '../email/templates/order-email-data.js';
 import { orderConfirmationEmail } from '../email/templates/order-confirmation.js';
 import { shopNotificationEmail } from '../email/templates/shop-notification.js';
 import { shopAlertEmail } from '../email/templates/shop-alert.js';
+import { purchaseLimitEmail } from '../email/templates/purchase-limit.js';
 import { orderAccessUrl } from '../orders/access-link.js';
 
 export async function loadEmailData(tx: Executor, orderId: string) {
@@ -86,5 +87,22 @@ export async function enqueueAttentionAlert(
     orderId,
     dedupeKey: `shop_alert:${orderId}`,
     ...shopAlertEmail(data, reason),
+  });
+}
+
+/** Issue 13: the buyer of an over-cap paid order is told why it is refunded (once per order). */
+export async function enqueuePurchaseLimitEmail(
+  tx: Executor,
+  orderId: string,
+  limits: string[],
+): Promise<void> {
+  const { data } = await loadEmailData(tx, orderId);
+  if (!data.customer.email || isPlaceholderEmail(data.customer.email)) return;
+  await enqueueEmail(tx, {
+    kind: 'purchase_limit',
+    to: data.customer.email,
+    orderId,
+    dedupeKey: `purchase_limit:${orderId}`,
+    ...purchaseLimitEmail(data, limits),
   });
 }

@@ -17,7 +17,8 @@ import {
   markEventProcessed,
   recordEventReceived,
 } from './webhook-inbox.queries.js';
-import { finalisePayment } from './finalise-payment.js';
+import { finalisePayment, type FinalisationOutcome } from './finalise-payment.js';
+import { refundOverCapOrder } from '../caps/refund-over-cap-order.js';
 import { expireOrderForSession, failDelayedPayment, holdForDelayedPayment } from './session-events.js';
 import { applyProviderRefunds } from '../refunds/apply-provider-refunds.js';
 import { DEFAULT_VOID_REASON } from '../refunds/refund.rules.js';
@@ -106,7 +107,12 @@ async function prepare(deps: Pick<Deps, 'payments'>, event: PaymentWebhookEvent)
   }
 }
 
-async function apply(deps: Deps, tx: Tx, event: PaymentWebhookEvent, prepared: Prepared): Promise<void> {
+async function apply(
+  deps: Deps,
+  tx: Tx,
+  event: PaymentWebhookEvent,
+  prepared: Prepared,
+): Promise<FinalisationOutcome | null> {
   if (prepared.kind === 'refunds') {
     // F4/F9: refunds made anywhere follow the provider's status; the aggregate and the emails follow them.
     await applyProviderRefunds(deps, tx, {
@@ -114,24 +120,25 @@ async function apply(deps: Deps, tx: Tx, event: PaymentWebhookEvent, prepared: P
       refunds: prepared.refunds,
       voidReason: DEFAULT_VOID_REASON,
     });
-    return;
+    return null;
   }
-  if (prepared.kind !== 'session') return; // recorded and acknowledged, nothing else
+  if (prepared.kind !== 'session') return null; // recorded and acknowledged, nothing else
   const { session } = prepared;
   switch (event.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded':
       // F4: only money finalises; completed-but-unpaid keeps the order pending with its stock held.
-      if (session.paymentStatus === 'paid') await finalisePayment(deps, tx, session);
-      else if (event.type === 'checkout.session.completed') await holdForDelayedPayment(deps, tx, session);
-      return;
+      if (session.paymentStatus === 'paid') return finalisePayment(deps, tx, session);
+      if (event.type === 'checkout.session.completed') await holdForDelayedPayment(deps, tx, session);
+      return null;
     case 'checkout.session.async_payment_failed':
       await failDelayedPayment(deps, tx, session);
-      return;
+      return null;
     case 'checkout.session.expired':
       await expireOrderForSession(deps, tx, session);
-      return;
+      return null;
   }
+  return null;
 }
 
 /**
@@ -150,9 +157,11 @@ export async function receivePaymentWebhook(
 ): Promise<WebhookReceipt> {
   const event = verify(deps, rawBody, signature);
   if ((await eventStatus(deps.db, event.id)) === 'processed') return { received: true, duplicate: true };
+  let outcome: FinalisationOutcome | null = null;
+  let receipt: WebhookReceipt;
   try {
     const prepared = await prepare(deps, event);
-    return await deps.db.transaction(async (tx) => {
+    receipt = await deps.db.transaction(async (tx) => {
       // A duplicate waits for the delivery in progress (its transaction holds no network call, so the wait
       // is short): only once that one committed `processed` is it a duplicate; if it rolled back, this
       // delivery does the work. A 2xx is never given for an event whose effects are not committed.
@@ -165,7 +174,7 @@ export async function receivePaymentWebhook(
       );
       if ((await recordEventReceived(tx, event)) === 'processed')
         return { received: true, duplicate: true } as const;
-      await apply(deps, tx, event, prepared);
+      outcome = await apply(deps, tx, event, prepared);
       await markEventProcessed(tx, event.id, deps.clock.now());
       return { received: true, duplicate: false } as const;
     });
@@ -180,4 +189,10 @@ export async function receivePaymentWebhook(
     );
     throw error;
   }
+  // Issue 13: an over-cap paid order the shop refunds automatically — after commit, never inside it.
+  const finalised = outcome as FinalisationOutcome | null;
+  if (finalised?.outcome === 'needs_attention' && finalised.autoRefund) {
+    await refundOverCapOrder(deps, finalised.orderId);
+  }
+  return receipt;
 }

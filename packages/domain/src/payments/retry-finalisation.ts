@@ -9,6 +9,7 @@ import { StockShortage, takeOrderStockAndClaim } from './take-order-stock.js';
 import { enqueuePaidOrderEmails } from './order-emails.js';
 import { getAdminOrderDetail } from '../order-admin/admin-order-detail.js';
 import { beginOrderAction } from '../order-admin/order-action.js';
+import { purchaseLimitProblems } from '../caps/check-finalisation-caps.js';
 
 /**
  * F5 admin resolution: a paid order parked for a stock reason (late payment with the stock resold, a
@@ -39,6 +40,21 @@ export async function retryFinalisation(
         'This order was parked for a reason a retry cannot fix; refund it instead',
         {
           attentionReason: order.attentionReason,
+        },
+      );
+    }
+    // Issue 13: the buyer may have bought more since this order was parked; a retry must not break a cap.
+    const caps = await purchaseLimitProblems(tx, order.id, {
+      email: order.buyerEmailKey,
+      card: order.buyerCardFingerprint,
+      address: order.buyerAddressKey,
+    });
+    if (caps.problems.length) {
+      throw new DomainError(
+        'PURCHASE_LIMIT',
+        `A retry would break a purchase limit: ${caps.problems[0]!.detail}`,
+        {
+          problems: caps.problems,
         },
       );
     }

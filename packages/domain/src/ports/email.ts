@@ -6,6 +6,8 @@ export interface EmailMessage {
   subject: string;
   html: string;
   text: string;
+  /** Extra headers, e.g. `List-Unsubscribe` + `List-Unsubscribe-Post` (RFC 8058) on alert emails. */
+  headers?: Record<string, string>;
   /** Provider idempotency key: the outbox row id, so a retried delivery is never sent twice. */
   idempotencyKey: string;
 }

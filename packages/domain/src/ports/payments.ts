@@ -48,6 +48,12 @@ export interface CheckoutSession {
   status: 'open' | 'complete' | 'expired';
   paymentStatus: 'paid' | 'unpaid' | 'no_payment_required';
   paymentIntentId: string | null;
+  /**
+   * Issue 13: the card's fingerprint (Stripe: the PaymentIntent's latest charge,
+   * `payment_method_details.card.fingerprint`; the same card number gives the same value). Only on a
+   * session retrieved by id after payment; null when not paid by card or not known.
+   */
+  cardFingerprint: string | null;
   /** Lower-case ISO code as the provider reports it. */
   currency: string | null;
   amountSubtotal: number | null;

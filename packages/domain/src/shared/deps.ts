@@ -5,6 +5,7 @@ import type { TokenVerifier } from '../auth/token-verifier.js';
 import type { PaymentsPort } from '../ports/payments.js';
 import type { EmailSender } from '../ports/email.js';
 import type { RandomnessBeacon } from '../ports/beacon.js';
+import type { ChallengePort } from '../ports/challenge.js';
 
 /** Settings use cases need; the apps build this from their validated configuration. */
 export interface DomainConfig {
@@ -23,6 +24,16 @@ export interface DomainConfig {
     successUrl: string;
     cancelUrl: string;
   };
+  /**
+   * Issue 13: per-IP and per-email limits on checkouts of capped products (shared `rate_limit_hits`
+   * counters); false turns them off (RATE_LIMITS=off, tests). Absent: the defaults of caps.rules.ts.
+   */
+  purchaseCaps?: { rateLimits: CappedCheckoutRateLimits | false } | undefined;
+}
+
+export interface CappedCheckoutRateLimits {
+  perIp: { limit: number; windowMs: number };
+  perEmail: { limit: number; windowMs: number };
 }
 
 /** Everything a use case may touch, built once at boot (composition root) and passed in. */
@@ -40,4 +51,6 @@ export interface Deps {
   emailSender: EmailSender;
   /** Kuji dealing (issue 12): drand in production, the local beacon as the embedded default. */
   beacon: RandomnessBeacon;
+  /** Issue 13: bot challenge for checkouts of capped products (Turnstile, or the embedded accept-all). */
+  challenge: ChallengePort;
 }

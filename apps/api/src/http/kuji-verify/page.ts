@@ -140,7 +140,7 @@ function notFoundPage(): string {
  * verifier as `pnpm kuji:verify` (bundled from @popbox/domain/kuji-verifier), and GET /kuji/verifier.{hash}.js,
  * that bundle, cacheable for a year since its URL changes with its content.
  */
-export function kujiVerifyRouter(deps: Pick<Deps, 'db'>): Router {
+export function kujiVerifyRouter(deps: Pick<Deps, 'db' | 'clock'>): Router {
   const r = Router();
   r.get('/kuji/verifier.:hash.js', async (req: Request, res: Response, next: NextFunction) => {
     try {

@@ -12,7 +12,12 @@ export function devMailboxSender(opts: { logger: Logger }): EmailSender {
     kind: 'dev-mailbox',
     send(message) {
       opts.logger.info(
-        { to: message.to, subject: message.subject, emailId: message.idempotencyKey },
+        {
+          to: message.to,
+          subject: message.subject,
+          emailId: message.idempotencyKey,
+          ...(message.headers ? { headers: message.headers } : {}),
+        },
         'dev mailbox: email delivered',
       );
       return Promise.resolve({ id: `${DEV_MAILBOX_ID_PREFIX}${message.idempotencyKey}` });

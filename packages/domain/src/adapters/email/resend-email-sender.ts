@@ -51,6 +51,7 @@ export function resendEmailSender(opts: ResendSenderOptions): EmailSender {
             html: message.html,
             text: message.text,
             ...(message.replyTo ? { replyTo: message.replyTo } : {}),
+            ...(message.headers ? { headers: message.headers } : {}),
           },
           { idempotencyKey: message.idempotencyKey, signal: AbortSignal.timeout(timeoutMs) },
         );

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   PaymentProviderError,
   type CheckoutLineItem,
@@ -37,6 +37,27 @@ export interface SimulatorOptions {
 
 export type SimulatedPayment = 'card' | 'delayed_success' | 'delayed_failure';
 
+/** What the buyer types on the simulator page (all optional). */
+export interface SimulatedBuyer {
+  email?: string;
+  name?: string;
+  /**
+   * Issue 13: the test card number paid with (default 4242 4242 4242 4242). The same number always gives
+   * the same card fingerprint, as at Stripe, so "one card, many emails" can be played.
+   */
+  card?: string;
+  /** Issue 13: the street line of the shipping address (default: the simulator's one address). */
+  street?: string;
+}
+
+export const SIMULATOR_DEFAULT_CARD = '4242424242424242';
+
+/** The deterministic fingerprint the simulator gives a card number (digits only count). */
+export function simulatedCardFingerprint(card: string | undefined): string {
+  const digits = (card ?? '').replace(/\D/g, '') || SIMULATOR_DEFAULT_CARD;
+  return `fp_sim_${createHash('sha256').update(digits).digest('hex').slice(0, 16)}`;
+}
+
 export interface SimulatedSession {
   session: CheckoutSession;
   lineItems: CheckoutLineItem[];
@@ -50,7 +71,7 @@ export interface SimulatorPayments extends PaymentsPort {
   readonly kind: 'simulator';
   getSession(sessionId: string): SimulatedSession | undefined;
   /** Plays the buyer paying; resolves with the success redirect once the first event was delivered. */
-  pay(sessionId: string, how?: SimulatedPayment, buyer?: { email?: string; name?: string }): Promise<string>;
+  pay(sessionId: string, how?: SimulatedPayment, buyer?: SimulatedBuyer): Promise<string>;
   /** Plays the buyer abandoning the page: the session expires (and its event is delivered). */
   cancel(sessionId: string): Promise<string>;
 }
@@ -61,6 +82,8 @@ export function isSimulatorPayments(payments: PaymentsPort): payments is Simulat
 
 interface Stored {
   raw: StripeSessionLike & Record<string, unknown>;
+  /** Issue 13: the paying card's fingerprint, exposed like Stripe's expanded latest charge. */
+  cardFingerprint: string | null;
   lineItems: CheckoutLineItem[];
   shippingCents: number;
   customerName: string | null;
@@ -165,6 +188,7 @@ export function simulatorPayments(opts: SimulatorOptions): SimulatorPayments {
     };
     const stored: Stored = {
       raw,
+      cardFingerprint: null,
       lineItems: request.lineItems,
       shippingCents: request.shippingCents,
       customerName: request.customerName ?? null,
@@ -202,7 +226,21 @@ export function simulatorPayments(opts: SimulatorOptions): SimulatorPayments {
     },
 
     async retrieveCheckoutSession(sessionId) {
-      return toCheckoutSession(get(sessionId).raw);
+      // Like the Stripe adapter's retrieve with `expand: ['payment_intent.latest_charge']`.
+      const stored = get(sessionId);
+      const pi = stored.raw.payment_intent;
+      return toCheckoutSession({
+        ...stored.raw,
+        payment_intent:
+          typeof pi === 'string'
+            ? {
+                id: pi,
+                latest_charge: {
+                  payment_method_details: { card: { fingerprint: stored.cardFingerprint } },
+                },
+              }
+            : pi,
+      });
     },
 
     async expireCheckoutSession(sessionId): Promise<ExpireSessionResult> {
@@ -280,12 +318,15 @@ export function simulatorPayments(opts: SimulatorOptions): SimulatorPayments {
       requireOpen(stored);
       const name = buyer.name?.trim() || stored.customerName || 'Sim Buyer';
       const email = buyer.email?.trim() || stored.raw.customer_email || 'buyer@example.com';
+      const street = buyer.street?.trim();
+      const address = street ? { ...SIMULATED_ADDRESS, line1: street } : SIMULATED_ADDRESS;
+      stored.cardFingerprint = simulatedCardFingerprint(buyer.card);
       Object.assign(stored.raw, {
         status: 'complete',
         payment_status: how === 'card' ? 'paid' : 'unpaid',
         payment_intent: rid('pi_sim'),
-        customer_details: { email, name, phone: null, address: SIMULATED_ADDRESS },
-        collected_information: { shipping_details: { name, address: SIMULATED_ADDRESS } },
+        customer_details: { email, name, phone: null, address },
+        collected_information: { shipping_details: { name, address } },
       });
       await deliver('checkout.session.completed', stored.raw);
       if (how === 'delayed_success') {

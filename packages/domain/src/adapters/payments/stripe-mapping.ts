@@ -23,7 +23,8 @@ export interface StripeSessionLike {
   url?: string | null;
   status?: string | null;
   payment_status?: string | null;
-  payment_intent?: string | { id: string } | null;
+  /** A string id, or the PaymentIntent when retrieved with `expand: ['payment_intent.latest_charge']`. */
+  payment_intent?: string | StripePaymentIntentLike | null;
   currency?: string | null;
   amount_subtotal?: number | null;
   amount_total?: number | null;
@@ -47,6 +48,20 @@ export interface StripeSessionLike {
   mode?: string | null;
   created: number;
   expires_at?: number | null;
+}
+
+export interface StripePaymentIntentLike {
+  id: string;
+  latest_charge?:
+    string | { payment_method_details?: { card?: { fingerprint?: string | null } | null } | null } | null;
+}
+
+/** Issue 13: the card fingerprint of an expanded PaymentIntent's latest charge, if any. */
+function cardFingerprintOf(pi: StripeSessionLike['payment_intent']): string | null {
+  if (!pi || typeof pi === 'string') return null;
+  const charge = pi.latest_charge;
+  if (!charge || typeof charge === 'string') return null;
+  return charge.payment_method_details?.card?.fingerprint ?? null;
 }
 
 export interface StripeRefundLike {
@@ -93,6 +108,7 @@ export function toCheckoutSession(s: StripeSessionLike): CheckoutSession {
     status,
     paymentStatus,
     paymentIntentId: idOf(s.payment_intent),
+    cardFingerprint: cardFingerprintOf(s.payment_intent),
     currency: s.currency ?? null,
     amountSubtotal: s.amount_subtotal ?? null,
     amountTotal: s.amount_total ?? null,

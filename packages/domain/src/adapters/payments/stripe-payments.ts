@@ -119,7 +119,10 @@ export function stripePayments(opts: StripePaymentsOptions): PaymentsPort {
 
     retrieveCheckoutSession: (sessionId: string) =>
       call('retrieve checkout session', async () =>
-        toCheckoutSession(await stripe.checkout.sessions.retrieve(sessionId)),
+        // Issue 13: the charge's card fingerprint comes with the session (purchase caps by card).
+        toCheckoutSession(
+          await stripe.checkout.sessions.retrieve(sessionId, { expand: ['payment_intent.latest_charge'] }),
+        ),
       ),
 
     async expireCheckoutSession(sessionId: string): Promise<ExpireSessionResult> {

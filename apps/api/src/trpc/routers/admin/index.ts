@@ -9,6 +9,7 @@ import { collectionsRouter, tagsRouter } from './taxonomy.router.js';
 import { legalRouter } from './legal.router.js';
 import { settingsRouter } from './settings.router.js';
 import { auditRouter, contactMessagesRouter } from './audit.router.js';
+import { alertsAdminRouter } from './alerts.router.js';
 
 export const adminRouter = router({
   session: sessionRouter,
@@ -23,4 +24,5 @@ export const adminRouter = router({
   orders: ordersRouter,
   customers: customersRouter,
   ops: opsRouter,
+  alerts: alertsAdminRouter,
 });

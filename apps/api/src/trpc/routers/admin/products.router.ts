@@ -1,11 +1,11 @@
 import {
   ZAdminListProductsInput,
   ZAdminListProductsOutput,
+  ZAdminProductDetail,
   ZCreateProductInput,
   ZDeleteImageInput,
   ZDeleted,
   ZInventoryRow,
-  ZProductDetail,
   ZProductIdInput,
   ZProductImagesOutput,
   ZReorderImagesInput,
@@ -48,7 +48,7 @@ export const productsRouter = router({
       successStatus: 201,
     })
     .input(ZCreateProductInput)
-    .output(ZProductDetail)
+    .output(ZAdminProductDetail)
     .mutation(({ ctx, input }) => createProduct(ctx.deps, auditActor(ctx), input)),
 
   get: adminProcedure
@@ -62,7 +62,7 @@ export const productsRouter = router({
       },
     })
     .input(ZProductIdInput)
-    .output(ZProductDetail)
+    .output(ZAdminProductDetail)
     .query(({ ctx, input }) => getAdminProduct(ctx.deps, input.id)),
 
   update: adminProcedure
@@ -76,7 +76,7 @@ export const productsRouter = router({
       },
     })
     .input(ZUpdateProductInput)
-    .output(ZProductDetail)
+    .output(ZAdminProductDetail)
     .mutation(({ ctx, input }) => updateProduct(ctx.deps, auditActor(ctx), input)),
 
   reorderImages: adminProcedure

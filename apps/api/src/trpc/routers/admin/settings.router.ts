@@ -1,5 +1,13 @@
-import { ZEmptyInput, ZShippingSettings, ZStoreBanner, ZUpdateStoreBannerInput } from '@popbox/contracts';
 import {
+  ZEmptyInput,
+  ZPurchaseLimitSettings,
+  ZShippingSettings,
+  ZStoreBanner,
+  ZUpdateStoreBannerInput,
+} from '@popbox/contracts';
+import {
+  getPurchaseLimitSettings,
+  updatePurchaseLimitSettings,
   getShippingSettings,
   getStoreBanner,
   updateShippingSettings,
@@ -38,6 +46,34 @@ export const settingsRouter = router({
     .input(ZShippingSettings)
     .output(ZShippingSettings)
     .mutation(({ ctx, input }) => updateShippingSettings(ctx.deps, auditActor(ctx), input)),
+
+  getPurchaseLimits: adminProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/admin/settings/purchase-limits',
+        tags,
+        protect: true,
+        summary: 'What happens to a paid order that broke a purchase cap',
+      },
+    })
+    .input(ZEmptyInput)
+    .output(ZPurchaseLimitSettings)
+    .query(({ ctx }) => getPurchaseLimitSettings(ctx.deps)),
+
+  updatePurchaseLimits: adminProcedure
+    .meta({
+      openapi: {
+        method: 'PUT',
+        path: '/admin/settings/purchase-limits',
+        tags,
+        protect: true,
+        summary: 'Turn automatic refunds of over-cap paid orders on or off',
+      },
+    })
+    .input(ZPurchaseLimitSettings)
+    .output(ZPurchaseLimitSettings)
+    .mutation(({ ctx, input }) => updatePurchaseLimitSettings(ctx.deps, auditActor(ctx), input)),
 
   getStoreBanner: adminProcedure
     .meta({

@@ -7,6 +7,7 @@ import {
   ZCreateCheckoutSessionOutput,
 } from '@popbox/contracts';
 import { createCheckoutSession, getCheckoutSuccess } from '@popbox/domain';
+import { ipKeyGenerator } from 'express-rate-limit';
 import { publicProcedure, router } from '../../init.js';
 import { grantOrderToSession } from '../../guest-session.js';
 
@@ -31,6 +32,12 @@ export const checkoutRouter = router({
         ctx.deps,
         input,
         ctx.credentials.headers['idempotency-key'],
+        {
+          ip: ctx.credentials.ip,
+          // The same client key as the HTTP rate limits (IPv6 grouped by /56).
+          ipKey: ctx.credentials.ip ? ipKeyGenerator(ctx.credentials.ip) : undefined,
+          challengeToken: input.challengeToken,
+        },
       );
       if (replayed) ctx.response.setHeader('Idempotent-Replayed', 'true');
       return result;

@@ -4,6 +4,7 @@ import { contentRouter } from './content.router.js';
 import { kujiRouter } from './kuji.router.js';
 import { checkoutRouter } from './checkout.router.js';
 import { contactRouter } from './contact.router.js';
+import { alertsRouter } from './alerts.router.js';
 
 export const publicRouter = router({
   catalog: catalogRouter,
@@ -11,4 +12,5 @@ export const publicRouter = router({
   kuji: kujiRouter,
   checkout: checkoutRouter,
   contact: contactRouter,
+  alerts: alertsRouter,
 });

@@ -1,0 +1,2 @@
+export * from './embedded-challenge.js';
+export * from './turnstile-challenge.js';

@@ -246,7 +246,7 @@ export async function dealDueKujiLines(deps: DealDeps): Promise<DealResult> {
   const waiting = await rows<{ n: number; oldest: number | null }>(
     deps.db,
     sql`select count(*)::int as n, min(target_round)::int as oldest from kuji_draw_log
-         where kind = 'draw' and dealt_at is null and target_round <= ${currentRound(chain, deps.clock.now().getTime())}`,
+         where kind = 'draw' and dealt_at is null and target_round <= ${latest}`,
   );
   const w = waiting[0];
   if (w && w.n > 0 && w.oldest !== null) {

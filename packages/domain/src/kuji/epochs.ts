@@ -42,7 +42,8 @@ async function desiredBoard(tx: Tx, productId: string) {
     .map((p) => ({ prizeId: p.id, code: p.prizeCode, tier: p.prizeTier, count: p.remainingQuantity }));
   const lo = lines.find((p) => p.prizeTier === LAST_ONE_TIER && p.remainingQuantity > 0);
   const lastOne: LastOneEntry | null = lo ? { prizeId: lo.id, code: lo.prizeCode, count: 1 } : null;
-  return { manifest, lastOne, cards: manifest.reduce((n, e) => n + e.count, 0) };
+  const codes = new Map(lines.map((p) => [p.id, p.prizeCode]));
+  return { manifest, lastOne, codes, cards: manifest.reduce((n, e) => n + e.count, 0) };
 }
 
 /** The current epoch's undealt cards per prize: its manifest minus the cards dealt from it. */
@@ -216,7 +217,7 @@ export async function syncKujiBoard(tx: Tx, deps: EpochDeps, productId: string):
     return;
   }
 
-  const codes = new Map((await prizeLines(tx, productId)).map((p) => [p.id, p.prizeCode]));
+  const codes = board.codes;
   if (current && !current.revealedAt && current.recipeVersion === RECIPE_V2) {
     const undealt = await undealtOfEpoch(tx, current);
     const changes = changesBetween(undealt, codes, board.manifest);

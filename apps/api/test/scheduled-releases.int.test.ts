@@ -330,8 +330,8 @@ describe('scheduled releases: before the start', () => {
       leaks(s.text, s.input, [hidden, hiddenBoard, lazyBoard]).map((l) => `${s.operation} ${s.input}: ${l}`),
     );
     expect(found).toEqual([]);
-    expect(operationsMentioning(seen, announced)).toContain('GET /products/{slug}');
-    expect(operationsMentioning(seen, announcedBoard)).toContain('GET /kuji/{slug}/fairness');
+    expect(operationsMentioning(seen, announced)).toContain('GET /api/v1/products/{slug}');
+    expect(operationsMentioning(seen, announcedBoard)).toContain('GET /api/v1/kuji/{slug}/fairness');
 
     const unknown = await fetch(`${app.url}/api/v1/products/no-such-drop`);
     for (const path of [

@@ -71,6 +71,12 @@ describe('OpenAPI document under standard tools', () => {
     expect(ops.length).toBeGreaterThan(90);
     expect(ops.filter(([, op]) => typeof op.operationId !== 'string').map(([key]) => key)).toEqual([]);
     expect(ops.filter(([, op]) => !Array.isArray(op.security)).map(([key]) => key)).toEqual([]);
+    // The bearer token goes to admin operations only, the guest cookie to guest order operations only.
+    for (const [key, op] of ops) {
+      const schemes = (op.security as Array<Record<string, unknown>>).flatMap((s) => Object.keys(s));
+      expect(schemes.includes('Authorization'), key).toBe(key.includes(' /api/v1/admin/'));
+      expect(schemes.includes('guest_order_session'), key).toBe(key.includes(' /api/v1/orders/{publicId}'));
+    }
     const ids = ops.map(([, op]) => op.operationId as string);
     expect(new Set(ids).size).toBe(ids.length);
     // Every path resolves from the one server: no per-path servers, REST paths written in full.

@@ -9,10 +9,10 @@ import { appRouter } from './trpc/app-router.js';
 import { contextFactory } from './http/trpc-context.js';
 import { restHandler } from './http/rest.js';
 import { buildOpenApiDocument, type PlainPaths } from './http/openapi.js';
-import { docsRouter } from './http/docs.js';
-import { kujiVerifyRouter } from './http/kuji-verify/page.js';
+import { docsPaths, docsRouter } from './http/docs.js';
+import { kujiVerifyPaths, kujiVerifyRouter } from './http/kuji-verify/page.js';
 import { healthRouter } from './http/health.js';
-import { mediaRouter } from './http/media.js';
+import { mediaPaths, mediaRouter } from './http/media.js';
 import { errorHandler, notFoundHandler } from './http/send-error.js';
 import { inputGuard } from './http/input-guard.js';
 import { providerRoutes } from './http/provider-routes.js';
@@ -103,6 +103,9 @@ export function createApp(deps: Deps, opts: AppOptions): Express {
     ...provider.plainPaths,
     kujiLivePaths,
     alertLinkPaths,
+    kujiVerifyPaths,
+    docsPaths,
+    ...(opts.mediaDir ? [mediaPaths] : []),
     ...(opts.plainPaths ?? []),
   ]);
   app.get('/api/v1/openapi.json', (_req, res) => void res.json(openApiDocument));

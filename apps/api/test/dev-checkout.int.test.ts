@@ -153,7 +153,7 @@ describe('/dev routes with Stripe configured', () => {
       expect((await json(res)).error.code).toBe('ROUTE_NOT_FOUND');
       const doc = await json(await fetch(`${h.app.url}/api/v1/openapi.json`));
       expect(doc.paths).not.toHaveProperty(['/dev/checkout/{sessionId}']);
-      expect(doc.paths).toHaveProperty(['/webhooks/stripe']);
+      expect(doc.paths).toHaveProperty(['/api/v1/webhooks/stripe']);
     } finally {
       await h.close();
     }

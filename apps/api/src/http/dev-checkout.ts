@@ -10,7 +10,8 @@ import {
 } from '@popbox/domain';
 import type { PlainPaths } from './openapi.js';
 import { sendError } from './send-error.js';
-import { errorResponseSchema } from './stripe-webhook.js';
+import { errorResponses } from './openapi/responses.js';
+import { PUBLIC_SECURITY } from './openapi/security.js';
 
 const origin = (url: string) => {
   try {
@@ -142,31 +143,34 @@ const sessionParam = { name: 'sessionId', in: 'path', required: true, schema: { 
 const redirect = {
   303: { description: 'Redirect to the shop (success URL with the session id, or cancel URL)' },
 };
-const errors = {
-  404: { description: 'Unknown session', content: { 'application/json': { schema: errorResponseSchema } } },
-  409: {
-    description: 'Session no longer open',
-    content: { 'application/json': { schema: errorResponseSchema } },
-  },
-};
+/** The simulator's sessions live in this process: an unknown id is a 404, a closed session a 409. */
+const errors = errorResponses(['NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'INTERNAL'], {
+  404: 'Unknown session',
+  409: 'Session no longer open',
+});
 
 export const devCheckoutPaths: PlainPaths = {
   '/dev/checkout/{sessionId}': {
-    servers: [{ url: '/' }],
     get: {
-      tags: ['checkout'],
+      operationId: 'dev-checkout-page',
+      tags: ['dev', 'checkout'],
+      security: PUBLIC_SECURITY(),
       summary: 'Local payment simulator: the checkout page (only when no Stripe key is configured)',
       parameters: [sessionParam],
       responses: {
-        200: { description: 'HTML page with Pay and Cancel', content: { 'text/html': {} } },
-        ...errors,
+        200: {
+          description: 'HTML page with Pay and Cancel',
+          content: { 'text/html': { schema: { type: 'string' } } },
+        },
+        ...errorResponses(['NOT_FOUND', 'RATE_LIMITED'], { 404: 'Unknown session' }),
       },
     },
   },
   '/dev/checkout/{sessionId}/pay': {
-    servers: [{ url: '/' }],
     post: {
-      tags: ['checkout'],
+      operationId: 'dev-checkout-pay',
+      tags: ['dev', 'checkout'],
+      security: PUBLIC_SECURITY(),
       summary: 'Local payment simulator: pay (async=1 delayed success, async=fail delayed failure)',
       parameters: [
         sessionParam,
@@ -191,18 +195,20 @@ export const devCheckoutPaths: PlainPaths = {
     },
   },
   '/dev/checkout/{sessionId}/cancel': {
-    servers: [{ url: '/' }],
     post: {
-      tags: ['checkout'],
+      operationId: 'dev-checkout-cancel',
+      tags: ['dev', 'checkout'],
+      security: PUBLIC_SECURITY(),
       summary: 'Local payment simulator: abandon the checkout (the session expires)',
       parameters: [sessionParam],
       responses: { ...redirect, ...errors },
     },
   },
   '/dev/checkout/{sessionId}/expire': {
-    servers: [{ url: '/' }],
     post: {
-      tags: ['checkout'],
+      operationId: 'dev-checkout-expire',
+      tags: ['dev', 'checkout'],
+      security: PUBLIC_SECURITY(),
       summary:
         'Local payment simulator: close a session as Stripe expires one (the jobs process calls it, F6)',
       parameters: [sessionParam],
@@ -219,6 +225,7 @@ export const devCheckoutPaths: PlainPaths = {
             },
           },
         },
+        ...errors,
       },
     },
   },

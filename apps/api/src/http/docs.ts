@@ -4,6 +4,9 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Router, type RequestHandler } from 'express';
 import { apiReference } from '@scalar/express-api-reference';
+import type { PlainPaths } from './openapi.js';
+import { errorResponses } from './openapi/responses.js';
+import { PUBLIC_SECURITY } from './openapi/security.js';
 
 /**
  * The human API reference at /docs (Scalar). Its browser bundle is served from our own node_modules, not a
@@ -32,6 +35,22 @@ export function docsRouter(openApiUrl: string): Router {
   });
   return r;
 }
+
+/** The reference page (its script bundle at /docs/scalar.js is an asset, not an operation). */
+export const docsPaths: PlainPaths = {
+  '/docs': {
+    get: {
+      operationId: 'public-reference-docsPage',
+      tags: ['reference'],
+      summary: 'The human API reference (Scalar), rendering this document; works offline',
+      security: PUBLIC_SECURITY(),
+      responses: {
+        200: { description: 'HTML page', content: { 'text/html': { schema: { type: 'string' } } } },
+        ...errorResponses(['RATE_LIMITED', 'INTERNAL']),
+      },
+    },
+  },
+};
 
 /** The package does not export its browser bundle, so look it up on the module search paths. */
 function scalarBundlePath(): string {

@@ -3,6 +3,8 @@ import { ipKeyGenerator } from 'express-rate-limit';
 import { sendError } from '../http/send-error.js';
 import { toApiError } from '../http/error-mapping.js';
 import type { PlainPaths } from '../http/openapi.js';
+import { errorResponses } from '../http/openapi/responses.js';
+import { PUBLIC_SECURITY } from '../http/openapi/security.js';
 import { openKujiLiveStream, type LiveBoard } from './live-board.js';
 
 /** A stream whose client reads slower than this much buffered output is cut (it reconnects and resumes). */
@@ -75,9 +77,11 @@ export function kujiLiveRouter(live: LiveBoard): Router {
 }
 
 export const kujiLivePaths: PlainPaths = {
-  '/kuji/{slug}/live': {
+  '/api/v1/kuji/{slug}/live': {
     get: {
+      operationId: 'public-kuji-liveStream',
       tags: ['kuji'],
+      security: PUBLIC_SECURITY(),
       summary:
         "A kuji board's live state as Server-Sent Events (counts, pending draws, dealt rounds, Last One)",
       description:
@@ -99,8 +103,13 @@ export const kujiLivePaths: PlainPaths = {
           description: 'The event stream',
           content: { 'text/event-stream': { schema: { type: 'string' } } },
         },
-        404: { description: 'No active kuji board with this slug' },
-        429: { description: 'Too many open live streams from this client (`Retry-After`)' },
+        ...errorResponses(
+          ['VALIDATION_FAILED', 'NOT_FOUND', 'RATE_LIMITED', 'INTERNAL', 'DEPENDENCY_UNAVAILABLE'],
+          {
+            404: 'No active kuji board with this slug',
+            429: 'Too many open live streams from this client, or the global rate limit',
+          },
+        ),
       },
     },
   },

@@ -20,3 +20,4 @@ export {
 } from './errors.js';
 export { migrationStatus, runMigrations, type MigrationStatus } from './migrate.js';
 export { seedDemo, type SeedOptions, type SeedResult } from './seed.js';
+export { ADMIN_USER as SEEDED_ADMIN_USER } from './seed/content-data.js';

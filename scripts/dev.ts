@@ -100,7 +100,7 @@ PopBox Studio is running (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)
   tRPC           ${apiUrl}/api/trpc
   Dev mailbox    ${apiUrl}/dev/mailbox
   Health         ${apiUrl}/health  ${apiUrl}/ready
-  Admin token    pnpm admin:token   (then: Authorization: Bearer <token>)
+  Admin token    ./shop admin:token   (then: Authorization: Bearer <token>)
 Press Ctrl+C to stop.
 `);
 }

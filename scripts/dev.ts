@@ -12,7 +12,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDb, runMigrations, seedDemo } from '@popbox/db';
 import { startEmbeddedPostgres } from '@popbox/db/embedded';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -66,6 +65,10 @@ if (process.send) process.on('disconnect', () => void shutdown(0));
 const secs = (from: number, to = performance.now()) => ((to - from) / 1000).toFixed(1);
 
 async function main() {
+  // The database package (schema, drizzle, seed data: hundreds of modules, ~1.5 s of CPU) loads while the
+  // embedded server boots in its own process, instead of before it.
+  const dbModule = import('@popbox/db');
+  dbModule.catch(() => undefined); // a load error surfaces where it is awaited
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
     const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres') });
@@ -73,6 +76,7 @@ async function main() {
     stopDatabase = pg.stop;
     console.log(`[dev] embedded PostgreSQL ready (${databaseUrl})`);
   }
+  const { createDb, runMigrations, seedDemo } = await dbModule;
   const tDatabase = performance.now();
   await runMigrations(databaseUrl);
   const storageDir = join(dataDir, 'storage');

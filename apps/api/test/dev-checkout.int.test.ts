@@ -43,6 +43,9 @@ describe('local payment simulator', () => {
     expect(html).toContain(publicId);
     expect(html).toContain('Sticker &lt;b&gt;sheet&lt;/b&gt;');
     expect(html).toContain('value="mika@example.com"');
+    // Which dollars: the total says CA$, never a bare "$" (issue 15).
+    expect(html).toMatch(/<strong>CA\$\d+\.\d\d<\/strong>/);
+    expect(html).not.toMatch(/>\$\d/);
     expect(html).toMatch(/id="pay"/);
     expect(html).toMatch(/id="cancel"/);
     expect((await fetch(`${app.url}/dev/checkout/cs_sim_unknown`)).status).toBe(404);

@@ -1,7 +1,6 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import {
   escapeHtml,
-  formatCents,
   PaymentProviderError,
   SIMULATED_ADDRESS,
   type SimulatedPayment,
@@ -21,6 +20,16 @@ const origin = (url: string) => {
   }
 };
 
+/**
+ * Amounts with an unambiguous currency ("CA$12.34", "US$5.00"): the simulator stands in for Stripe's page, and a
+ * bare "$" does not say which dollars a buyer pays. The `en` locale marks every dollar but its own with a prefix.
+ */
+export function formatSimulatorAmount(cents: number, currency: string): string {
+  const code = currency.toUpperCase();
+  const formatted = new Intl.NumberFormat('en', { style: 'currency', currency: code }).format(cents / 100);
+  return formatted.startsWith('$') ? `US${formatted}` : formatted;
+}
+
 function page(s: SimulatedSession): string {
   const { session } = s;
   const currency = (session.currency ?? 'cad').toUpperCase();
@@ -28,7 +37,7 @@ function page(s: SimulatedSession): string {
     .map(
       (l) =>
         `<tr><td>${escapeHtml(l.name)}</td><td class="n">× ${escapeHtml(l.quantity)}</td>` +
-        `<td class="n">${escapeHtml(formatCents(l.unitAmountCents * l.quantity, currency))}</td></tr>`,
+        `<td class="n">${escapeHtml(formatSimulatorAmount(l.unitAmountCents * l.quantity, currency))}</td></tr>`,
     )
     .join('');
   const open = session.status === 'open';
@@ -44,8 +53,8 @@ input{width:100%;padding:6px}button{padding:10px 18px;margin:12px 8px 0 0;font-s
 <p class="note">Local payment simulator — no real money moves. Pay and Cancel send Stripe-shaped, signed events to this API's webhook.</p>
 <h1>Order ${escapeHtml(session.metadata.orderPublicId ?? '')}</h1>
 <table>${rows}
-<tr><td>Shipping</td><td></td><td class="n">${escapeHtml(formatCents(s.shippingCents, currency))}</td></tr>
-<tr><td><strong>Total</strong></td><td></td><td class="n"><strong>${escapeHtml(formatCents(session.amountTotal ?? 0, currency))}</strong></td></tr>
+<tr><td>Shipping</td><td></td><td class="n">${escapeHtml(formatSimulatorAmount(s.shippingCents, currency))}</td></tr>
+<tr><td><strong>Total</strong></td><td></td><td class="n"><strong>${escapeHtml(formatSimulatorAmount(session.amountTotal ?? 0, currency))}</strong></td></tr>
 </table>
 ${
   open

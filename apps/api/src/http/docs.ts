@@ -30,6 +30,9 @@ export function docsRouter(openApiUrl: string): Router {
       cdn: '/docs/scalar.js',
       nonce,
       pageTitle: 'PopBox Studio API',
+      // Offline-first: no Inter/JetBrains Mono from fonts.scalar.com (the CSP would block them anyway, one
+      // console error per font); the reference uses the system fonts.
+      withDefaultFonts: false,
     }) as unknown as RequestHandler;
     void handler(req, res, next);
   });

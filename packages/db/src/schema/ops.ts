@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, text, uuid, varchar } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, jsonb, pgTable, text, uuid, varchar } from 'drizzle-orm/pg-core';
 import { users } from './auth.js';
 import { createdAt, id, tstz, updatedAt } from './columns.js';
 import { orders } from './orders.js';
@@ -53,6 +53,11 @@ export const emailOutbox = pgTable(
     sentAt: tstz('sent_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /**
+     * Issue 15: write order. Ids are random and rows of one transaction share `created_at`, so this identity
+     * is what "delivered in the order they were written" means for the messages of one order.
+     */
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull(),
   },
   (t) => [
     check('email_outbox_status_check', sql`${t.status} in ('queued', 'sending', 'sent', 'failed')`),
@@ -60,6 +65,10 @@ export const emailOutbox = pgTable(
     check('email_outbox_max_attempts_check', sql`${t.maxAttempts} > 0`),
     index('email_outbox_status_next_attempt_at_idx').on(t.status, t.nextAttemptAt),
     index('email_outbox_order_id_created_at_idx').on(t.orderId, t.createdAt),
+    /** The claim's "no earlier message of this order is still pending" check. */
+    index('email_outbox_pending_order_seq_idx')
+      .on(t.orderId, t.seq)
+      .where(sql`${t.status} in ('queued', 'sending') and ${t.orderId} is not null`),
   ],
 );
 

@@ -121,7 +121,7 @@ function verifyPage(board: { slug: string; name: string }, query: Request['query
       </table>
       <p class="note">
         Raw data: <a href="/api/v1/kuji/${board.slug}/fairness">fairness document (JSON)</a>. From a terminal:
-        <code>pnpm kuji:verify &lt;this page's URL&gt;</code>.
+        <code>./shop kuji:verify &lt;this page's URL&gt;</code>.
       </p>
     </main>`,
     script,

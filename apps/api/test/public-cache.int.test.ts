@@ -124,7 +124,7 @@ const PUBLIC_READS: Record<string, { rest: string; trpc: string }> = {
 
 describe('which answers may be shared (router walk)', () => {
   it('classifies every public query as cacheable except the personal checkout poll', () => {
-    const procedures = appRouter._def.procedures as Record<string, { _def: { type: string } }>;
+    const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>;
     const publicQueries = Object.keys(procedures).filter(
       (p) => p.startsWith('public.') && procedures[p]!._def.type === 'query',
     );
@@ -163,7 +163,7 @@ describe('which answers may be shared (router walk)', () => {
   });
 
   it('answers every admin, order-tier and write operation private, no-store and never from the cache', async () => {
-    const procedures = appRouter._def.procedures as Record<
+    const procedures = appRouter._def.procedures as unknown as Record<
       string,
       { _def: { type: string; meta?: { openapi?: { method: string; path: string } } } }
     >;
@@ -217,9 +217,19 @@ describe('which answers may be shared (router walk)', () => {
     const controller = new AbortController();
     const live = await fetch(`${cached.url}/api/v1/kuji/lucky/live`, { signal: controller.signal });
     expect(live.status).toBe(200);
-    expect(live.headers.get('cache-control')).toMatch(/no-store|no-cache/);
+    expect(live.headers.get('cache-control')).toBe('private, no-store, no-transform');
     expect(live.headers.get('x-public-cache')).toBeNull();
     controller.abort();
+    // The same board as a tRPC subscription (SSE): never shared either.
+    const sub = new AbortController();
+    const trpcLive = await fetch(`${cached.url}${trpcGet('public.kuji.live', { slug: 'lucky' })}`, {
+      signal: sub.signal,
+    });
+    expect(trpcLive.status).toBe(200);
+    expect(trpcLive.headers.get('cache-control')).toMatch(/no-store|no-cache/);
+    expect(trpcLive.headers.get('cache-control')).not.toMatch(/public/);
+    expect(trpcLive.headers.get('x-public-cache')).toBeNull();
+    sub.abort();
   });
 
   it('never caches a failed public read, and marks it no-store', async () => {

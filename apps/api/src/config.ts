@@ -30,6 +30,8 @@ const optionalString = z
 const EnvSchema = z.object({
   /** `off` disables rate limiting for local load tests (`pnpm bench`); refused in production. */
   RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  /** Issue 14: the in-process cache of anonymous public reads; `off` for cold measurements. */
+  PUBLIC_READ_CACHE: z.enum(['on', 'off']).default('on'),
   NODE_ENV: z.string().default('development'),
   PORT: z.coerce
     .number({ error: 'must be an integer 1..65535' })
@@ -164,6 +166,8 @@ export interface AppConfig {
   beacon: BeaconSettings;
   /** Rate-limit counters live in PostgreSQL so limits hold across API replicas (security rule 10). */
   rateLimit: { store: 'postgres' } | false;
+  /** Issue 14: the shared public read cache (LISTEN on the direct connection). */
+  publicReadCache: boolean;
   /** Issue 13: the checkout challenge of capped products (Turnstile when its secret is set). */
   challenge:
     { kind: 'turnstile'; secretKey: string; siteverifyUrl?: string | undefined } | { kind: 'embedded' };
@@ -245,6 +249,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       : { kind: 'dev', jwtSecret: env.DEV_JWT_SECRET ?? DEV_DEFAULTS.devJwtSecret },
     sentry: { dsn: env.SENTRY_DSN, release: env.SENTRY_RELEASE },
     rateLimit: env.RATE_LIMITS === 'off' ? false : { store: 'postgres' },
+    publicReadCache: env.PUBLIC_READ_CACHE === 'on',
     challenge: env.TURNSTILE_SECRET_KEY
       ? {
           kind: 'turnstile',

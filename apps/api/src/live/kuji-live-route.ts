@@ -53,7 +53,7 @@ export function kujiLiveRouter(live: LiveBoard): Router {
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     // no-transform: the compression middleware leaves the stream alone (it would buffer the events).
-    res.setHeader('Cache-Control', 'no-cache, no-transform');
+    res.setHeader('Cache-Control', 'private, no-store, no-transform');
     res.setHeader('X-Accel-Buffering', 'no');
     res.flushHeaders();
     res.write(`retry: ${live.settings.retryMs}\n\n`);

@@ -1,10 +1,6 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import {
-  inventoryReservations,
   isUniqueViolation,
-  orderItems,
-  orders,
-  payments,
   productInventory,
   products,
   type Tx,
@@ -119,7 +115,12 @@ interface PendingOrder {
   totalCents: number;
 }
 
-/** B3 step 10: order (no customer, F2), items with snapshots, one reservation per line, pending payment. */
+/**
+ * B3 step 10: order (no customer, F2), items with snapshots, one reservation per line, pending payment —
+ * ONE statement (issue 14: four inserts were four round trips, each costing the database more to receive,
+ * parse and plan than to run). The foreign keys of the items, holds and payment to the order are checked at
+ * the end of the statement, when the order row exists.
+ */
 async function insertPendingOrder(
   tx: Tx,
   order: PendingOrder,
@@ -128,23 +129,33 @@ async function insertPendingOrder(
   idempotencyKey: string,
   reservationExpiresAt: Date,
 ): Promise<void> {
-  const { orderId } = order;
+  const column = <T>(pick: (l: PlacedLine) => T) => sql.param(lines.map(pick));
   try {
-    await tx.insert(orders).values({
-      id: orderId,
-      publicId: order.publicId,
-      status: 'pending_payment',
-      currency: CURRENCY,
-      subtotalCents: order.subtotalCents,
-      taxCents: 0,
-      shippingCents: order.shippingCents,
-      totalCents: order.totalCents,
-      checkoutIdempotencyKey: idempotencyKey,
-      checkoutEmail: checkout.email,
-      checkoutName: checkout.name,
-      // Issue 13: the normalised email purchase caps count by (replaced by Stripe's at finalisation).
-      buyerEmailKey: emailKey(checkout.email),
-    });
+    await tx.execute(sql`
+      with o as (
+        insert into orders (id, public_id, status, currency, subtotal_cents, tax_cents, shipping_cents,
+                            total_cents, checkout_idempotency_key, checkout_email, checkout_name, buyer_email_key)
+        values (${order.orderId}, ${order.publicId}, 'pending_payment', ${CURRENCY}, ${order.subtotalCents}, 0,
+                ${order.shippingCents}, ${order.totalCents}, ${idempotencyKey}, ${checkout.email},
+                ${checkout.name}, ${emailKey(checkout.email)})
+        returning id),
+      l as (
+        select * from unnest(${column((l) => l.productId)}::uuid[], ${column((l) => l.name)}::text[],
+                             ${column((l) => l.productType)}::product_type[],
+                             ${column((l) => l.unitPriceCents)}::int[], ${column((l) => l.quantity)}::int[],
+                             ${column((l) => l.slug)}::text[], ${column((l) => l.description)}::text[])
+          as l (product_id, name, product_type, unit_price_cents, quantity, slug, description)),
+      items as (
+        insert into order_items (order_id, product_id, product_name, product_type, unit_price_cents, quantity,
+                                 line_total_cents, metadata)
+        select o.id, l.product_id, l.name, l.product_type, l.unit_price_cents, l.quantity,
+               l.unit_price_cents * l.quantity, jsonb_build_object('slug', l.slug, 'description', l.description)
+          from o, l),
+      holds as (
+        insert into inventory_reservations (order_id, product_id, quantity, expires_at)
+        select o.id, l.product_id, l.quantity, ${reservationExpiresAt.toISOString()}::timestamptz from o, l)
+      insert into payments (order_id, amount_cents, currency, status)
+      select o.id, ${order.totalCents}, ${CURRENCY}, 'pending' from o`);
   } catch (error) {
     if (isUniqueViolation(error)?.constraint === 'orders_checkout_idempotency_key_key') {
       throw new DomainError(
@@ -154,29 +165,6 @@ async function insertPendingOrder(
     }
     throw error;
   }
-  await tx.insert(orderItems).values(
-    lines.map((l) => ({
-      orderId,
-      productId: l.productId,
-      productName: l.name,
-      productType: l.productType,
-      unitPriceCents: l.unitPriceCents,
-      quantity: l.quantity,
-      lineTotalCents: l.unitPriceCents * l.quantity,
-      metadata: { slug: l.slug, description: l.description },
-    })),
-  );
-  await tx.insert(inventoryReservations).values(
-    lines.map((l) => ({
-      orderId,
-      productId: l.productId,
-      quantity: l.quantity,
-      expiresAt: reservationExpiresAt,
-    })),
-  );
-  await tx
-    .insert(payments)
-    .values({ orderId, amountCents: order.totalCents, currency: CURRENCY, status: 'pending' });
 }
 
 /**
@@ -232,7 +220,7 @@ export async function placePendingOrder(
   deps: Pick<Deps, 'clock' | 'random' | 'beacon'>,
   tx: Tx,
   checkout: NormalisedCheckout,
-  idempotencyKey: string,
+  ids: { orderId: string; idempotencyKey: string },
   shipping: ShippingSettings,
 ): Promise<PlacedOrder> {
   const now = deps.clock.now();
@@ -258,14 +246,14 @@ export async function placePendingOrder(
   const subtotalCents = lines.reduce((s, l) => s + l.unitPriceCents * l.quantity, 0);
   const shippingCents = shippingCentsFor(shipping, subtotalCents);
   const order: PendingOrder = {
-    orderId: deps.random.uuid(),
+    orderId: ids.orderId,
     publicId: generatePublicId(deps.random),
     subtotalCents,
     shippingCents,
     totalCents: subtotalCents + shippingCents,
   };
   const reservationExpiresAt = new Date(now.getTime() + RESERVATION_TTL_MS);
-  await insertPendingOrder(tx, order, checkout, lines, idempotencyKey, reservationExpiresAt);
+  await insertPendingOrder(tx, order, checkout, lines, ids.idempotencyKey, reservationExpiresAt);
   const expiredElsewhere = await holdStock(tx, deps, lines, hiddenDrops, now);
   return { ...order, lines, reservationExpiresAt, expiredElsewhere };
 }

@@ -20,19 +20,19 @@ export interface AttachSessionOutcome {
 }
 
 interface OutcomeRow extends Record<string, unknown> {
-  state: 'in_progress' | 'completed' | null;
-  response_status: number | null;
-  response_body: unknown;
-  attached: number;
+  key_state: 'in_progress' | 'completed' | null;
+  key_response_status: number | null;
+  key_response_body: unknown;
+  attached: boolean;
 }
 
 /**
  * After the provider opened the session: lock the key (whoever finishes it — this request, a retry resuming
  * it, the compensation — takes turns on it, key before order as everywhere), then, only while the key is
  * still in progress, give the pending order its session, record the session on the payment and store the
- * answer with the key. ONE statement, atomic on its own (issue 14: it was a six-round-trip transaction).
- * When the key was already finished, or the order is no longer payable, nothing is written and the caller
- * decides from the outcome.
+ * answer with the key. One call of `checkout_attach_session` (migration 0006), atomic on its own (issue 14:
+ * it was a six-round-trip transaction). When the key was already finished, or the order is no longer
+ * payable, nothing is written and the caller decides from the outcome.
  */
 export async function attachSessionToOrder(
   db: Executor,
@@ -40,33 +40,19 @@ export async function attachSessionToOrder(
 ): Promise<AttachSessionOutcome> {
   const { session } = input;
   const result = await db.execute<OutcomeRow>(sql`
-    with k as (
-      select id, state, response_status, response_body from idempotency_keys
-       where id = ${input.claimId} for update),
-    o as (
-      update orders set stripe_checkout_session_id = ${session.id}
-       where id = ${input.orderId} and status = 'pending_payment'
-         and (stripe_checkout_session_id is null or stripe_checkout_session_id = ${session.id})
-         and not exists (select 1 from k where k.state <> 'in_progress')
-      returning id),
-    p as (
-      update payments set provider_checkout_session_id = ${session.id},
-                          provider_payment_intent_id = ${session.paymentIntentId},
-                          raw_response = ${JSON.stringify(slimSessionSnapshot(session))}::jsonb
-       where order_id in (select id from o)),
-    c as (
-      update idempotency_keys set state = 'completed', response_status = 201,
-                                  response_body = ${JSON.stringify(input.answer)}::jsonb,
-                                  resource_id = ${input.orderId},
-                                  completed_at = ${input.now.toISOString()}::timestamptz
-       where id in (select id from k where k.state = 'in_progress') and exists (select 1 from o))
-    select k.state, k.response_status, k.response_body, (select count(*) from o)::int as attached
-      from (values (1)) as one (x) left join k on true`);
+    select * from public.checkout_attach_session(
+      ${input.claimId}::uuid, ${input.orderId}::uuid, ${session.id}, ${session.paymentIntentId}::text,
+      ${JSON.stringify(slimSessionSnapshot(session))}::jsonb, ${JSON.stringify(input.answer)}::jsonb,
+      ${input.now.toISOString()}::timestamptz)`);
   const row = result.rows[0]!;
   return {
-    key: row.state
-      ? { state: row.state, responseStatus: row.response_status, responseBody: row.response_body }
+    key: row.key_state
+      ? {
+          state: row.key_state,
+          responseStatus: row.key_response_status,
+          responseBody: row.key_response_body,
+        }
       : undefined,
-    attached: row.attached > 0,
+    attached: row.attached,
   };
 }

@@ -16,20 +16,21 @@ export interface CheckoutContext {
 }
 
 interface ContextRow extends Record<string, unknown> {
-  id: string | null;
-  fingerprint: string | null;
-  state: 'in_progress' | 'completed' | null;
-  response_status: number | null;
-  response_body: unknown;
-  resource_id: string | null;
+  key_id: string | null;
+  key_fingerprint: string | null;
+  key_state: 'in_progress' | 'completed' | null;
+  key_response_status: number | null;
+  key_response_body: unknown;
+  key_resource_id: string | null;
   caps: ProductCaps[] | null;
   shipping: unknown;
 }
 
 /**
- * Issue 14: the key's record, the cart's caps and the shipping setting in ONE round trip (each costs the
- * database more to receive, parse and plan than to run). Always one row: the key columns are null for a
- * fresh key, `caps` is null when no product of the cart is capped (the common case costs no JSON).
+ * Issue 14: the key's record, the cart's caps and the shipping setting in ONE round trip, through
+ * `checkout_context` (migration 0006), whose plan the server keeps: receiving, parsing and planning these
+ * reads cost the database more than running them. Always one row: the key columns are null for a fresh
+ * key, `caps` is null when no product of the cart is capped (the common case costs no JSON).
  */
 export async function loadCheckoutContext(
   db: Executor,
@@ -37,26 +38,17 @@ export async function loadCheckoutContext(
   productIds: readonly string[],
 ): Promise<CheckoutContext> {
   const result = await db.execute<ContextRow>(sql`
-    select k.id, k.fingerprint, k.state, k.response_status, k.response_body, k.resource_id,
-           (select json_agg(json_build_object(
-                     'productId', p.id, 'name', p.name, 'maxPerOrder', p.max_per_order,
-                     'maxPerBuyer', p.max_per_buyer, 'salesStartAt', p.sales_start_at) order by p.id)
-              from products p
-             where p.id = any(${uuidArray(productIds)})
-               and (p.max_per_order is not null or p.max_per_buyer is not null)) as caps,
-           (select s.value from store_settings s where s.key = ${SHIPPING_KEY}) as shipping
-      from (values (1)) as one (x)
-      left join idempotency_keys k on k.scope = ${CHECKOUT_SCOPE} and k.key = ${key}`);
+    select * from public.checkout_context(${CHECKOUT_SCOPE}, ${key}, ${uuidArray(productIds)}, ${SHIPPING_KEY})`);
   const row = result.rows[0]!;
   return {
-    key: row.id
+    key: row.key_id
       ? {
-          id: row.id,
-          fingerprint: row.fingerprint!,
-          state: row.state!,
-          responseStatus: row.response_status,
-          responseBody: row.response_body,
-          resourceId: row.resource_id,
+          id: row.key_id,
+          fingerprint: row.key_fingerprint!,
+          state: row.key_state!,
+          responseStatus: row.key_response_status,
+          responseBody: row.key_response_body,
+          resourceId: row.key_resource_id,
         }
       : undefined,
     caps: row.caps ?? [],

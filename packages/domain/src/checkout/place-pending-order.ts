@@ -1,10 +1,6 @@
-import { asc, eq, inArray, sql } from 'drizzle-orm';
-import {
-  isUniqueViolation,
-  productInventory,
-  products,
-  type Tx,
-} from '@popbox/db';
+import { sql } from 'drizzle-orm';
+import { isUniqueViolation, products, type Tx } from '@popbox/db';
+import { uuidArray } from '../shared/sql.js';
 import type { Deps } from '../shared/deps.js';
 import { CURRENCY, RESERVATION_TTL_MS } from '../shared/constants.js';
 import { DomainError } from '../shared/errors.js';
@@ -45,30 +41,70 @@ export interface PlacedOrder {
   expiredElsewhere: ExpiredElsewhere[];
 }
 
-async function loadProducts(tx: Tx, ids: string[]) {
-  // FOR SHARE OF products: prices and status are read from rows no admin edit can change under us
-  // (security rule 3); share locks never make two checkouts wait for each other.
-  return tx
-    .select({
-      id: products.id,
-      name: products.name,
-      slug: products.slug,
-      description: products.description,
-      status: products.status,
-      productType: products.productType,
-      priceCents: products.priceCents,
-      salesStartAt: products.salesStartAt,
-      salesEndAt: products.salesEndAt,
-      preSaleVisibility: products.preSaleVisibility,
-      maxPerOrder: products.maxPerOrder,
-      maxPerBuyer: products.maxPerBuyer,
-      inventoryProductId: productInventory.productId,
-    })
-    .from(products)
-    .leftJoin(productInventory, eq(productInventory.productId, products.id))
-    .where(inArray(products.id, ids))
-    .orderBy(asc(products.id))
-    .for('share', { of: products });
+type ProductRow = typeof products.$inferSelect;
+
+/** A cart product as checkout prices and validates it. */
+export interface CartProduct
+  extends Pick<
+    ProductRow,
+    | 'id'
+    | 'name'
+    | 'slug'
+    | 'description'
+    | 'status'
+    | 'productType'
+    | 'priceCents'
+    | 'salesStartAt'
+    | 'salesEndAt'
+    | 'preSaleVisibility'
+    | 'maxPerOrder'
+    | 'maxPerBuyer'
+  > {
+  /** Set when the product has an inventory row (every sellable product has one). */
+  inventoryProductId: string | null;
+}
+
+interface CartProductRow extends Record<string, unknown> {
+  id: string;
+  name: string;
+  slug: string;
+  description: string | null;
+  status: ProductRow['status'];
+  product_type: ProductRow['productType'];
+  price_cents: number;
+  sales_start_at: string | null;
+  sales_end_at: string | null;
+  pre_sale_visibility: ProductRow['preSaleVisibility'];
+  max_per_order: number | null;
+  max_per_buyer: number | null;
+  has_inventory: boolean;
+}
+
+/**
+ * The cart's products, FOR SHARE OF products (prices and status are read from rows no admin edit can change
+ * under us, security rule 3; share locks never make two checkouts wait for each other), in id order, through
+ * `checkout_products_for_share` (migration 0006: its plan is kept; planning this join over a dozen indexes
+ * cost more than running it).
+ */
+async function loadProducts(tx: Tx, ids: string[]): Promise<CartProduct[]> {
+  const result = await tx.execute<CartProductRow>(
+    sql`select * from public.checkout_products_for_share(${uuidArray(ids)})`,
+  );
+  return result.rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    slug: r.slug,
+    description: r.description,
+    status: r.status,
+    productType: r.product_type,
+    priceCents: r.price_cents,
+    salesStartAt: r.sales_start_at === null ? null : new Date(r.sales_start_at),
+    salesEndAt: r.sales_end_at === null ? null : new Date(r.sales_end_at),
+    preSaleVisibility: r.pre_sale_visibility,
+    maxPerOrder: r.max_per_order,
+    maxPerBuyer: r.max_per_buyer,
+    inventoryProductId: r.has_inventory ? r.id : null,
+  }));
 }
 
 /**
@@ -78,7 +114,7 @@ async function loadProducts(tx: Tx, ids: string[]) {
  */
 export function priceLines(
   lines: NormalisedCheckout['lines'],
-  rows: Awaited<ReturnType<typeof loadProducts>>,
+  rows: CartProduct[],
   now: Date,
 ): PlacedLine[] {
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -117,9 +153,8 @@ interface PendingOrder {
 
 /**
  * B3 step 10: order (no customer, F2), items with snapshots, one reservation per line, pending payment —
- * ONE statement (issue 14: four inserts were four round trips, each costing the database more to receive,
- * parse and plan than to run). The foreign keys of the items, holds and payment to the order are checked at
- * the end of the statement, when the order row exists.
+ * one call of `checkout_insert_pending_order` (migration 0006; issue 14: four inserts were four round trips,
+ * each costing the database more to receive, parse and plan than to run; the function's plans are kept).
  */
 async function insertPendingOrder(
   tx: Tx,
@@ -129,33 +164,18 @@ async function insertPendingOrder(
   idempotencyKey: string,
   reservationExpiresAt: Date,
 ): Promise<void> {
+  // A JS array bound as ONE parameter (drizzle would otherwise expand it into a list).
   const column = <T>(pick: (l: PlacedLine) => T) => sql.param(lines.map(pick));
   try {
     await tx.execute(sql`
-      with o as (
-        insert into orders (id, public_id, status, currency, subtotal_cents, tax_cents, shipping_cents,
-                            total_cents, checkout_idempotency_key, checkout_email, checkout_name, buyer_email_key)
-        values (${order.orderId}, ${order.publicId}, 'pending_payment', ${CURRENCY}, ${order.subtotalCents}, 0,
-                ${order.shippingCents}, ${order.totalCents}, ${idempotencyKey}, ${checkout.email},
-                ${checkout.name}, ${emailKey(checkout.email)})
-        returning id),
-      l as (
-        select * from unnest(${column((l) => l.productId)}::uuid[], ${column((l) => l.name)}::text[],
-                             ${column((l) => l.productType)}::product_type[],
-                             ${column((l) => l.unitPriceCents)}::int[], ${column((l) => l.quantity)}::int[],
-                             ${column((l) => l.slug)}::text[], ${column((l) => l.description)}::text[])
-          as l (product_id, name, product_type, unit_price_cents, quantity, slug, description)),
-      items as (
-        insert into order_items (order_id, product_id, product_name, product_type, unit_price_cents, quantity,
-                                 line_total_cents, metadata)
-        select o.id, l.product_id, l.name, l.product_type, l.unit_price_cents, l.quantity,
-               l.unit_price_cents * l.quantity, jsonb_build_object('slug', l.slug, 'description', l.description)
-          from o, l),
-      holds as (
-        insert into inventory_reservations (order_id, product_id, quantity, expires_at)
-        select o.id, l.product_id, l.quantity, ${reservationExpiresAt.toISOString()}::timestamptz from o, l)
-      insert into payments (order_id, amount_cents, currency, status)
-      select o.id, ${order.totalCents}, ${CURRENCY}, 'pending' from o`);
+      select public.checkout_insert_pending_order(
+        ${order.orderId}::uuid, ${order.publicId}, ${CURRENCY}, ${order.subtotalCents}::int,
+        ${order.shippingCents}::int, ${order.totalCents}::int, ${idempotencyKey}, ${checkout.email}::text,
+        ${checkout.name}::text, ${emailKey(checkout.email)}::text,
+        ${column((l) => l.productId)}::uuid[], ${column((l) => l.name)}::text[],
+        ${column((l) => l.productType)}::product_type[], ${column((l) => l.unitPriceCents)}::int[],
+        ${column((l) => l.quantity)}::int[], ${column((l) => l.slug)}::text[],
+        ${column((l) => l.description)}::text[], ${reservationExpiresAt.toISOString()}::timestamptz)`);
   } catch (error) {
     if (isUniqueViolation(error)?.constraint === 'orders_checkout_idempotency_key_key') {
       throw new DomainError(

@@ -143,7 +143,7 @@ describe('attachSessionToOrder (one statement)', () => {
 describe('loadCheckoutContext (one statement)', () => {
   it('reads the key record, only the capped products of the cart, and the shipping setting', async () => {
     const { claim, key, product } = await pendingCheckout();
-    const capped = await makeProduct(db(), { maxPerBuyer: 2 });
+    const capped = await makeProduct(db(), { product: { maxPerBuyer: 2 } });
     const context = await loadCheckoutContext(db(), key, [product.id, capped.id]);
     expect(context.key).toEqual({
       id: claim.id,

@@ -14,7 +14,8 @@ export interface AttachSessionInput {
 
 export interface AttachSessionOutcome {
   /** The key as it was when locked (after any concurrent finisher committed); undefined if it is gone. */
-  key: { state: 'in_progress' | 'completed'; responseStatus: number | null; responseBody: unknown } | undefined;
+  key:
+    { state: 'in_progress' | 'completed'; responseStatus: number | null; responseBody: unknown } | undefined;
   /** The order took the session (it was still pending and had no other session), with its payment. */
   attached: boolean;
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { isUniqueViolation, products, type Tx } from '@popbox/db';
+import { isUniqueViolation, type products, type Tx } from '@popbox/db';
 import { uuidArray } from '../shared/sql.js';
 import type { Deps } from '../shared/deps.js';
 import { CURRENCY, RESERVATION_TTL_MS } from '../shared/constants.js';
@@ -44,22 +44,21 @@ export interface PlacedOrder {
 type ProductRow = typeof products.$inferSelect;
 
 /** A cart product as checkout prices and validates it. */
-export interface CartProduct
-  extends Pick<
-    ProductRow,
-    | 'id'
-    | 'name'
-    | 'slug'
-    | 'description'
-    | 'status'
-    | 'productType'
-    | 'priceCents'
-    | 'salesStartAt'
-    | 'salesEndAt'
-    | 'preSaleVisibility'
-    | 'maxPerOrder'
-    | 'maxPerBuyer'
-  > {
+export interface CartProduct extends Pick<
+  ProductRow,
+  | 'id'
+  | 'name'
+  | 'slug'
+  | 'description'
+  | 'status'
+  | 'productType'
+  | 'priceCents'
+  | 'salesStartAt'
+  | 'salesEndAt'
+  | 'preSaleVisibility'
+  | 'maxPerOrder'
+  | 'maxPerBuyer'
+> {
   /** Set when the product has an inventory row (every sellable product has one). */
   inventoryProductId: string | null;
 }
@@ -112,11 +111,7 @@ async function loadProducts(tx: Tx, ids: string[]): Promise<CartProduct[]> {
  * undealt cards), inside its sale window at `now` (issue 13: 409 NOT_ON_SALE_YET / SALE_ENDED; a hidden drop
  * before its start is NOT_FOUND, as everywhere public).
  */
-export function priceLines(
-  lines: NormalisedCheckout['lines'],
-  rows: CartProduct[],
-  now: Date,
-): PlacedLine[] {
+export function priceLines(lines: NormalisedCheckout['lines'], rows: CartProduct[], now: Date): PlacedLine[] {
   const byId = new Map(rows.map((r) => [r.id, r]));
   return lines.map((line) => {
     const product = byId.get(line.productId);

@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCollection, makeLegalDocument, makeProduct, makeTag } from '@popbox/db/testing';
 import { makeKujiProduct } from '@popbox/domain/testing';
@@ -5,6 +8,8 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 import { adminClient, type AdminClient } from './support/admin.js';
 import { sql } from './support/checkout.js';
 import { appRouter } from '../src/trpc/app-router.js';
+import { createApp } from '../src/app.js';
+import { publicReadCacheOf, stopPublicReadCache } from '../src/http/public-cache/index.js';
 import { PublicReadCatalog } from '../src/http/public-cache/public-reads.js';
 import { CACHE_CONTROL } from '../src/http/public-cache/http-caching.js';
 
@@ -507,6 +512,46 @@ describe('a lost notification', () => {
       expect(ms).toBeLessThan(1_000);
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('a LISTEN connection that never hears (e.g. a transaction pooler by mistake)', () => {
+  it('still sees an edit: the version is re-read every few seconds', async () => {
+    const base = await startTestApp();
+    // A second app over the same database whose LISTEN is swallowed, as behind a transaction pooler.
+    const deaf = createApp(base.deps, {
+      logger: base.deps.logger as never,
+      corsOrigin: 'http://shop.test',
+      rateLimit: false,
+      publicReadCache: {
+        volatileTtlMs: LONG,
+        stableTtlMs: LONG,
+        recheckEveryMs: 300,
+        connect: () => {
+          const client = new pg.Client({ connectionString: base.database.url });
+          const query = client.query.bind(client) as (text: unknown, ...rest: unknown[]) => unknown;
+          (client as unknown as { query: unknown }).query = (text: unknown, ...rest: unknown[]) =>
+            query(typeof text === 'string' && text.startsWith('LISTEN') ? 'select 1' : text, ...rest);
+          return client;
+        },
+      },
+    });
+    const server = createServer(deaf);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/collections`;
+    try {
+      const collection = await makeCollection(base.database.db, { name: 'Unheard', slug: 'unheard' });
+      await until(() => publicReadCacheOf(deaf)!.listener.isListening, 5_000);
+      await fetch(url).then((r) => r.text());
+      expect((await fetch(url)).headers.get('x-public-cache')).toBe('hit');
+      await sql(base, `update collections set name = 'Heard anyway' where id = $1`, [collection.id]);
+      const ms = await until(async () => (await (await fetch(url)).text()).includes('Heard anyway'), 3_000);
+      expect(ms).toBeLessThan(1_500);
+    } finally {
+      await stopPublicReadCache(deaf);
+      await new Promise((resolve) => server.close(resolve));
+      await base.close();
     }
   });
 });

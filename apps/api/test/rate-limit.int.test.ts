@@ -253,10 +253,9 @@ describe('global limit shared by replicas (counted in the process, flushed in ba
       expect(await times(200, getFrom(app.url))).toEqual(Array(200).fill(200));
       // The first replica's hits reach the shared table within one flush interval (200 ms)…
       await new Promise((r) => setTimeout(r, 400));
-      const row = await db.pool.query<{ hits: number }>(
-        'select hits from rate_limit_hits where key = $1',
-        [`global:${ip}`],
-      );
+      const row = await db.pool.query<{ hits: number }>('select hits from rate_limit_hits where key = $1', [
+        `global:${ip}`,
+      ]);
       expect(row.rows[0]?.hits).toBe(200);
       // …and the second replica refuses the 301st request of the client's one budget.
       expect(await times(100, getFrom(replicaUrl))).toEqual(Array(100).fill(200));

@@ -12,6 +12,7 @@ export interface PublicReadCacheOptions extends Partial<PublicReadCacheSettings>
   /** The LISTEN connection; default: a new client with the settings of the app's pool. */
   connect?: () => pg.Client;
   reconnect?: PublicReadListenerOptions['reconnect'];
+  recheckEveryMs?: PublicReadListenerOptions['recheckEveryMs'];
 }
 
 const APPLICATION_NAME = 'popbox-public-read';
@@ -21,7 +22,7 @@ export function createPublicReadCache(
   deps: Pick<Deps, 'db' | 'logger' | 'clock'>,
   opts: PublicReadCacheOptions = {},
 ): PublicReadCache {
-  const { connect, reconnect, ...settings } = opts;
+  const { connect, reconnect, recheckEveryMs, ...settings } = opts;
   // drizzle's node-postgres handle keeps its pool as `$client`: the LISTEN client copies its settings.
   const pool = (deps.db as unknown as { $client: pg.Pool }).$client;
   const listener = new PublicReadListener({
@@ -37,6 +38,7 @@ export function createPublicReadCache(
           connectionTimeoutMillis: 5_000,
         })),
     ...(reconnect ? { reconnect } : {}),
+    ...(recheckEveryMs ? { recheckEveryMs } : {}),
   });
   listener.start();
   return new PublicReadCache(listener, deps.clock, settings);

@@ -8,6 +8,11 @@ export interface PublicReadListenerOptions {
   logger: Logger;
   /** Reconnection backoff: doubling from `initialMs` up to `maxMs`, with jitter. */
   reconnect?: { initialMs: number; maxMs: number };
+  /**
+   * How often the version is re-read even without a notification (default 5 s): the safety net for a
+   * connection that LISTENs but never hears (DATABASE_DIRECT_URL pointing at a transaction pooler by mistake).
+   */
+  recheckEveryMs?: number;
 }
 
 /** What a cache entry is checked against. */
@@ -43,6 +48,7 @@ export class PublicReadListener {
   private reading: Promise<void> | undefined;
   private rereadQueued = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private recheckTimer: NodeJS.Timeout | undefined;
   private attempt = 0;
   private closed = false;
   private readonly backoff: { initialMs: number; maxMs: number };
@@ -53,6 +59,10 @@ export class PublicReadListener {
 
   start(): void {
     void this.connectListener();
+    this.recheckTimer = setInterval(() => {
+      if (this.client && this.listening) this.reread(this.client);
+    }, this.opts.recheckEveryMs ?? 5_000);
+    this.recheckTimer.unref();
   }
 
   /** The LISTEN connection is up and its first state read done (tests). */
@@ -77,6 +87,7 @@ export class PublicReadListener {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.retryTimer);
+    clearInterval(this.recheckTimer);
     this.listening = false;
     const client = this.client;
     this.client = undefined;

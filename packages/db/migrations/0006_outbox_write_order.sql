@@ -1,2 +1,0 @@
-ALTER TABLE "email_outbox" ADD COLUMN "seq" bigint NOT NULL GENERATED ALWAYS AS IDENTITY (sequence name "email_outbox_seq_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1);--> statement-breakpoint
-CREATE INDEX "email_outbox_pending_order_seq_idx" ON "email_outbox" USING btree ("order_id","seq") WHERE "email_outbox"."status" in ('queued', 'sending') and "email_outbox"."order_id" is not null;

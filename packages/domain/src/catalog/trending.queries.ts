@@ -3,7 +3,7 @@ import type { Executor, ProductType } from '@popbox/db';
 import { isoUs, rows } from '../shared/sql.js';
 import type { TrendingCursor } from './listing.rules.js';
 import { PAID_DEMAND_BUCKETS, PAID_STATUSES, RESERVATION_BUCKETS } from './trending.rules.js';
-import { allOf } from './product-card.queries.js';
+import { allOf, cardColumns, cardJoins, type CardReadRow } from './product-card.queries.js';
 import { publiclyVisibleAt } from './sale-window.queries.js';
 
 export interface TrendingFilter {
@@ -16,7 +16,7 @@ export interface TrendingFilter {
   excludeUnavailable?: boolean;
 }
 
-export interface TrendingRow {
+export interface TrendingRow extends CardReadRow {
   id: string;
   score: number;
   createdAt: string;
@@ -30,7 +30,7 @@ function bucketWeight(at: SQL, now: SQL, buckets: readonly { withinDays: number;
   return sql`(case ${sql.join(whens, sql` `)} else 0 end)`;
 }
 
-/** B2 ranking: score desc, created_at desc, id desc, with the clock injected as `now`. */
+/** B2 ranking (score desc, created_at desc, id desc, clock injected as `now`), each row with its card. */
 export async function selectTrending(db: Executor, now: Date, f: TrendingFilter): Promise<TrendingRow[]> {
   const nowSql = sql`${now.toISOString()}::timestamptz`;
   const paidWindow = PAID_DEMAND_BUCKETS[PAID_DEMAND_BUCKETS.length - 1]!.withinDays;
@@ -56,10 +56,10 @@ export async function selectTrending(db: Executor, now: Date, f: TrendingFilter)
                           where i.product_id = p.id and i.on_hand - i.reserved > 0)`);
   }
   const after = f.cursor
-    ? sql`where (score, created_at, id) < (${f.cursor.score}::bigint, ${f.cursor.createdAt}::timestamptz, ${f.cursor.id}::uuid)`
+    ? sql`where (p.score, p.created_at, p.id) < (${f.cursor.score}::bigint, ${f.cursor.createdAt}::timestamptz, ${f.cursor.id}::uuid)`
     : sql``;
 
-  const result = await rows<{ id: string; score: string | number; createdAt: string }>(
+  const result = await rows<Omit<TrendingRow, 'score'> & { score: string | number }>(
     db,
     sql`with paid as (
           select oi.product_id, sum(oi.quantity * ${bucketWeight(eventAt, nowSql, PAID_DEMAND_BUCKETS)}) as score
@@ -80,11 +80,16 @@ export async function selectTrending(db: Executor, now: Date, f: TrendingFilter)
           left join paid on paid.product_id = p.id
           left join intent on intent.product_id = p.id
           where ${allOf(where)}
+        ), page as (
+          select id, created_at, score from ranked p
+          ${after}
+          order by score desc, created_at desc, id desc
+          limit ${f.limit}
         )
-        select id, score, ${isoUs(sql`created_at`)} as "createdAt" from ranked
-        ${after}
-        order by score desc, created_at desc, id desc
-        limit ${f.limit}`,
+        -- The cards are joined to the page only, not to every ranked product.
+        select p.id, p.score, ${isoUs(sql`p.created_at`)} as "createdAt", ${cardColumns}
+        from page p ${cardJoins}
+        order by p.score desc, p.created_at desc, p.id desc`,
   );
-  return result.map((r) => ({ id: r.id, score: Number(r.score), createdAt: r.createdAt }));
+  return result.map((r) => ({ ...r, score: Number(r.score) }));
 }

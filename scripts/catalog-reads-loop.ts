@@ -2,7 +2,7 @@
  * Issue 14 measuring aid: N sequential cold catalog reads (no cache) over ONE connection against a seeded
  * database on this machine, reporting wall time and the PostgreSQL backend's own CPU (utime + stime of the
  * backend process from /proc, so it only works when PostgreSQL runs locally).
- *   DATABASE_URL=postgres://…/seeded node --conditions=development --import tsx scripts/catalog-reads-loop.ts [N]
+ *   DATABASE_URL=postgres://…/seeded node --conditions=development --import tsx scripts/catalog-reads-loop.ts [N] [name]
  */
 import { readFileSync } from 'node:fs';
 import { createDb } from '@popbox/db';
@@ -18,6 +18,8 @@ import {
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('DATABASE_URL is required');
 const n = Number(process.argv[2] ?? 2000);
+/** Optional substring: run only the reads whose name contains it. */
+const only = process.argv[3];
 const database = createDb(url, { max: 1, applicationName: 'catalog-reads-loop' });
 const db = database.db;
 const deps = {
@@ -31,8 +33,9 @@ const ticks = () => {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return Number(f[11]) + Number(f[12]); // utime + stime, clock ticks (100 Hz)
 };
-const [{ slug }] = (await db.execute("select slug from products where status = 'active' order by created_at limit 1"))
-  .rows as [{ slug: string }];
+const [{ slug }] = (
+  await db.execute("select slug from products where status = 'active' order by created_at limit 1")
+).rows as [{ slug: string }];
 
 const reads: [string, () => Promise<unknown>][] = [
   ['list newest 20', () => listProducts(deps, { limit: 20, sort: 'newest' })],
@@ -45,6 +48,7 @@ const reads: [string, () => Promise<unknown>][] = [
   ['recommendations', () => recommendProducts(deps, { slug, limit: 8 })],
 ];
 for (const [name, read] of reads) {
+  if (only && !name.includes(only)) continue;
   for (let i = 0; i < 50; i++) await read(); // warm plans and caches
   const t0 = performance.now();
   const c0 = ticks();

@@ -185,3 +185,45 @@ CREATE TRIGGER tags_refresh_cards AFTER UPDATE ON public.tags
 --> statement-breakpoint
 -- Backfill: every existing product gets its card in this migration.
 SELECT public.refresh_product_cards(ARRAY(SELECT id FROM public.products));
+--> statement-breakpoint
+-- Issue 14, cheaper trending (B2): the demand score of every product with recent demand, as a plpgsql function
+-- so its plan is prepared once per connection (planning the inline aggregation over orders, order_items and
+-- reservations cost ~3x its execution on every home/trending read). Session-safe: no named statement, no
+-- state a transaction pooler could lose. Exact, not a memo: it reads the tables at `p_now` on every call.
+-- The buckets come from the caller (packages/domain/src/catalog/trending.rules.ts stays the one source):
+-- an event weighs the weight of the freshest bucket it falls in (`at >= p_now - days`, inclusive).
+CREATE OR REPLACE FUNCTION public.trending_demand(
+  p_now timestamptz,
+  p_paid_statuses public.order_status[],
+  p_paid_days integer[], p_paid_weights integer[],
+  p_intent_days integer[], p_intent_weights integer[]
+) RETURNS TABLE (product_id uuid, score bigint)
+LANGUAGE plpgsql STABLE SET search_path = '' AS $$
+DECLARE
+  -- Bucket lower bounds in ascending time (oldest first) and their weights, for width_bucket().
+  paid_edges timestamptz[] := ARRAY(SELECT p_now - make_interval(days => b.d)
+                                    FROM unnest(p_paid_days) b(d) ORDER BY b.d DESC);
+  paid_weights integer[] := ARRAY(SELECT b.w FROM unnest(p_paid_days, p_paid_weights) b(d, w) ORDER BY b.d DESC);
+  intent_edges timestamptz[] := ARRAY(SELECT p_now - make_interval(days => b.d)
+                                      FROM unnest(p_intent_days) b(d) ORDER BY b.d DESC);
+  intent_weights integer[] := ARRAY(SELECT b.w FROM unnest(p_intent_days, p_intent_weights) b(d, w)
+                                    ORDER BY b.d DESC);
+BEGIN
+  RETURN QUERY
+  SELECT e.product_id, sum(e.points)::bigint FROM (
+    SELECT oi.product_id,
+           oi.quantity * coalesce(paid_weights[width_bucket(coalesce(o.paid_at, o.placed_at, o.created_at),
+                                                            paid_edges)], 0) AS points
+    FROM public.order_items oi JOIN public.orders o ON o.id = oi.order_id
+    WHERE o.status = ANY (p_paid_statuses)
+      AND coalesce(o.paid_at, o.placed_at, o.created_at) >= paid_edges[1]
+      AND coalesce(o.paid_at, o.placed_at, o.created_at) <= p_now
+    UNION ALL
+    SELECT r.product_id, r.quantity * coalesce(intent_weights[width_bucket(r.created_at, intent_edges)], 0)
+    FROM public.inventory_reservations r
+    WHERE r.status = 'active' AND r.expires_at > p_now
+      AND r.created_at >= intent_edges[1] AND r.created_at <= p_now
+  ) e
+  GROUP BY e.product_id;
+END;
+$$;

@@ -43,7 +43,10 @@ export const prizesJson = sql`(
   from kuji_prizes kp where kp.product_id = p.id)`;
 
 /** What `product_cards.detail` stores: the detail view's static part beyond the card. */
-export type StaticDetail = Pick<DetailRow, 'sku' | 'images' | 'tags' | 'kujiPrizes' | 'createdAt' | 'updatedAt'>;
+export type StaticDetail = Pick<
+  DetailRow,
+  'sku' | 'images' | 'tags' | 'kujiPrizes' | 'createdAt' | 'updatedAt'
+>;
 
 /**
  * The public detail (B1) from the card read model (issue 14): the stored card and detail JSON and the stock

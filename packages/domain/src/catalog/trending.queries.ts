@@ -22,25 +22,23 @@ export interface TrendingRow extends CardReadRow {
   createdAt: string;
 }
 
-const days = (now: SQL, n: number) => sql`(${now} - make_interval(days => ${n}))`;
+const ints = (values: readonly number[]) => sql`${sql.param([...values])}::integer[]`;
 
-/** Freshest-bucket weight as a CASE over the bucket list. */
-function bucketWeight(at: SQL, now: SQL, buckets: readonly { withinDays: number; weight: number }[]): SQL {
-  const whens = buckets.map((b) => sql`when ${at} >= ${days(now, b.withinDays)} then ${b.weight}`);
-  return sql`(case ${sql.join(whens, sql` `)} else 0 end)`;
+/**
+ * The demand score of every product with recent demand, from the `trending_demand` database function
+ * (migration 0006_product_cards: its plan is prepared once per connection instead of planned per read),
+ * fed with the buckets of trending.rules.ts.
+ */
+function demandScores(now: SQL): SQL {
+  return sql`public.trending_demand(${now},
+    ${sql.param([...PAID_STATUSES])}::order_status[],
+    ${ints(PAID_DEMAND_BUCKETS.map((b) => b.withinDays))}, ${ints(PAID_DEMAND_BUCKETS.map((b) => b.weight))},
+    ${ints(RESERVATION_BUCKETS.map((b) => b.withinDays))}, ${ints(RESERVATION_BUCKETS.map((b) => b.weight))})`;
 }
 
 /** B2 ranking (score desc, created_at desc, id desc, clock injected as `now`), each row with its card. */
 export async function selectTrending(db: Executor, now: Date, f: TrendingFilter): Promise<TrendingRow[]> {
   const nowSql = sql`${now.toISOString()}::timestamptz`;
-  const paidWindow = PAID_DEMAND_BUCKETS[PAID_DEMAND_BUCKETS.length - 1]!.withinDays;
-  const intentWindow = RESERVATION_BUCKETS[RESERVATION_BUCKETS.length - 1]!.withinDays;
-  const eventAt = sql`coalesce(o.paid_at, o.placed_at, o.created_at)`;
-  const statuses = sql.join(
-    PAID_STATUSES.map((s) => sql`${s}::order_status`),
-    sql`, `,
-  );
-
   const where: SQL[] = [publiclyVisibleAt(now)];
   if (f.type) where.push(sql`p.product_type = ${f.type}`);
   if (f.collectionId) {
@@ -61,24 +59,9 @@ export async function selectTrending(db: Executor, now: Date, f: TrendingFilter)
 
   const result = await rows<Omit<TrendingRow, 'score'> & { score: string | number }>(
     db,
-    sql`with paid as (
-          select oi.product_id, sum(oi.quantity * ${bucketWeight(eventAt, nowSql, PAID_DEMAND_BUCKETS)}) as score
-          from order_items oi join orders o on o.id = oi.order_id
-          where o.status in (${statuses})
-            and ${eventAt} >= ${days(nowSql, paidWindow)} and ${eventAt} <= ${nowSql}
-          group by oi.product_id
-        ), intent as (
-          select r.product_id,
-                 sum(r.quantity * ${bucketWeight(sql`r.created_at`, nowSql, RESERVATION_BUCKETS)}) as score
-          from inventory_reservations r
-          where r.status = 'active' and r.expires_at > ${nowSql}
-            and r.created_at >= ${days(nowSql, intentWindow)} and r.created_at <= ${nowSql}
-          group by r.product_id
-        ), ranked as (
-          select p.id, p.created_at, (coalesce(paid.score, 0) + coalesce(intent.score, 0))::bigint as score
-          from products p
-          left join paid on paid.product_id = p.id
-          left join intent on intent.product_id = p.id
+    sql`with ranked as (
+          select p.id, p.created_at, coalesce(d.score, 0) as score
+          from products p left join ${demandScores(nowSql)} d on d.product_id = p.id
           where ${allOf(where)}
         ), page as (
           select id, created_at, score from ranked p

@@ -4,7 +4,7 @@ import {
   check,
   index,
   integer,
-  jsonb,
+  json,
   pgTable,
   primaryKey,
   text,
@@ -181,14 +181,14 @@ export const productImages = pgTable(
  * collections, tags and kuji prizes call in the same transaction as the write (custom migration
  * 0006_product_cards); never by the application. Filtering and ordering stay on `products` and its indexes.
  * Volatile stock (product_inventory) is NOT in here: readers join it by primary key, so checkout never
- * writes a card.
+ * writes a card. `json`, not `jsonb`: reads only ever send the whole document, and json's output is a copy.
  */
 export const productCards = pgTable('product_cards', {
   productId: uuid('product_id')
     .primaryKey()
     .references(() => products.id, { onDelete: 'cascade' }),
   /** The list card: every field of `ProductCard` except inventory, availability and image URLs. */
-  card: jsonb('card').notNull(),
+  card: json('card').notNull(),
   /** What the detail view adds to the card: sku, all images, tags, kuji prizes, created/updated instants. */
-  detail: jsonb('detail').notNull(),
+  detail: json('detail').notNull(),
 });

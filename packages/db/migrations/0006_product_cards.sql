@@ -20,6 +20,13 @@ ALTER TABLE "product_cards" ADD CONSTRAINT "product_cards_product_id_products_id
 CREATE OR REPLACE FUNCTION public.refresh_product_cards(p_ids uuid[]) RETURNS void
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
+  -- Two transactions writing to one product must not lose either change: wait for the other writer's card
+  -- row first, so the card below is computed from a snapshot taken AFTER its commit (each statement of this
+  -- volatile function takes a fresh snapshot under READ COMMITTED). Without the lock the later writer's
+  -- upsert would overwrite the card with one built from its older snapshot. Only the card rows are locked
+  -- (readers never lock them; checkout never touches them). A product being inserted has no row yet, and
+  -- nothing else can write to it before that insert commits.
+  PERFORM 1 FROM public.product_cards c WHERE c.product_id = ANY (p_ids) ORDER BY c.product_id FOR UPDATE;
   INSERT INTO public.product_cards (product_id, card, detail)
   SELECT p.id,
     jsonb_build_object(

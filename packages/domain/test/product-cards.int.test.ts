@@ -204,6 +204,31 @@ describe('product_cards read model', () => {
     await inTransaction(product.id, (tx) => tx.delete(kujiPrizes).where(eq(kujiPrizes.id, b1.id)));
   });
 
+  it('keeps both of two concurrent writes to one product (the later rebuild waits and sees the first)', async () => {
+    const p = await makeProduct(db());
+    const shelf = await makeCollection(db(), { name: 'Concurrent' });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let firstWrote!: () => void;
+    const wrote = new Promise<void>((resolve) => (firstWrote = resolve));
+    const first = db().transaction(async (tx) => {
+      await tx.insert(productImages).values({ productId: p.id, storageKey: `products/${p.id}/a.png` });
+      firstWrote();
+      await gate; // hold the transaction open while the second writer runs
+    });
+    await wrote;
+    const second = db().transaction((tx) =>
+      tx.insert(productCollections).values({ productId: p.id, collectionId: shelf.id }),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    release();
+    await Promise.all([first, second]);
+    const card = (await stored(db(), p.id))!;
+    expect(card.card.primaryImage).not.toBeNull();
+    expect(card.card.collections).toHaveLength(1);
+    await expectCurrent(db(), p.id);
+  });
+
   it('leaves the card untouched when the write rolls back', async () => {
     const p = await makeProduct(db(), { images: [{}] });
     const before = await stored(db(), p.id);

@@ -12,7 +12,9 @@ type Client = ReturnType<typeof createTRPCClient<AppRouter>>;
 
 describe('exact client input types', () => {
   it('types coerced inputs as numbers', () => {
-    expectTypeOf<RouterInputs['public']['catalog']['listProducts']['limit']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<RouterInputs['public']['catalog']['listProducts']['limit']>().toEqualTypeOf<
+      number | undefined
+    >();
     expectTypeOf<
       RouterInputs['public']['checkout']['createSession']['items'][number]['quantity']
     >().toEqualTypeOf<number>();
@@ -37,6 +39,8 @@ describe('exact client input types', () => {
     expect(ZListProductsInput.safeParse({ limit: 'three' }).success).toBe(false);
     const line = { productId: '00000000-0000-4000-8000-000000000000', quantity: '2' };
     expect(ZCreateCheckoutSessionInput.parse({ items: [line] }).items[0]?.quantity).toBe(2);
-    expect(ZCreateCheckoutSessionInput.safeParse({ items: [{ ...line, quantity: 'lots' }] }).success).toBe(false);
+    expect(ZCreateCheckoutSessionInput.safeParse({ items: [{ ...line, quantity: 'lots' }] }).success).toBe(
+      false,
+    );
   });
 });

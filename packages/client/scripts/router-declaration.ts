@@ -53,7 +53,11 @@ class TypePrinter {
       const kind = value.getProperty('kind');
       if (!kind) return `${indent}${key(prop.name)}: ${this.record(value, indent + '  ')};`;
       const k = this.checker.typeToString(this.checker.getTypeOfSymbol(kind)).replace(/"/g, '');
-      const wrapper = { query: 'TRPCQueryProcedure', mutation: 'TRPCMutationProcedure', subscription: 'TRPCSubscriptionProcedure' }[k];
+      const wrapper = {
+        query: 'TRPCQueryProcedure',
+        mutation: 'TRPCMutationProcedure',
+        subscription: 'TRPCSubscriptionProcedure',
+      }[k];
       if (!wrapper) this.problems.push(`${prop.name}: unknown procedure kind ${k}`);
       const input = this.print(this.checker.getTypeOfSymbol(value.getProperty('input')!), indent + '  ');
       const output = this.print(this.checker.getTypeOfSymbol(value.getProperty('output')!), indent + '  ');
@@ -65,11 +69,29 @@ class TypePrinter {
   print(type: ts.Type, indent: string): string {
     const c = this.checker;
     const f = type.flags;
-    if (f & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Never | ts.TypeFlags.Void | ts.TypeFlags.Undefined | ts.TypeFlags.Null))
+    if (
+      f &
+      (ts.TypeFlags.Any |
+        ts.TypeFlags.Unknown |
+        ts.TypeFlags.Never |
+        ts.TypeFlags.Void |
+        ts.TypeFlags.Undefined |
+        ts.TypeFlags.Null)
+    )
       return c.typeToString(type);
-    if (f & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.BigIntLike)) {
+    if (
+      f &
+      (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.BigIntLike)
+    ) {
       if (f & ts.TypeFlags.TemplateLiteral) return c.typeToString(type);
-      if (f & (ts.TypeFlags.String | ts.TypeFlags.Number | ts.TypeFlags.Boolean | ts.TypeFlags.BigInt | ts.TypeFlags.Literal))
+      if (
+        f &
+        (ts.TypeFlags.String |
+          ts.TypeFlags.Number |
+          ts.TypeFlags.Boolean |
+          ts.TypeFlags.BigInt |
+          ts.TypeFlags.Literal)
+      )
         return c.typeToString(type);
     }
     if (f & ts.TypeFlags.ESSymbolLike) return 'symbol';
@@ -77,9 +99,11 @@ class TypePrinter {
     if (type.isUnion()) {
       const parts = [...new Set(type.types.map((t) => this.print(t, indent)))];
       // `true | false` is how the checker holds `boolean`.
-      if (parts.includes('true') && parts.includes('false'))
-        parts.splice(parts.indexOf('true'), 1, 'boolean'), parts.splice(parts.indexOf('false'), 1);
-      return parts.map((p) => (p.includes('=>') ? `(${p})` : p)).join(' | ');
+      const merged =
+        parts.includes('true') && parts.includes('false')
+          ? ['boolean', ...parts.filter((p) => p !== 'true' && p !== 'false')]
+          : parts;
+      return merged.map((p) => (p.includes('=>') ? `(${p})` : p)).join(' | ');
     }
     if (type.isIntersection()) {
       // Branded primitives (`string & {…}`) keep their parts; object intersections flatten below.

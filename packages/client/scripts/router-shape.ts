@@ -7,7 +7,11 @@ import type { AppRouter } from '@popbox/api';
  */
 type Shape<R> = {
   [K in keyof R]: R[K] extends AnyProcedure
-    ? { kind: R[K]['_def']['type']; input: R[K]['_def']['$types']['input']; output: R[K]['_def']['$types']['output'] }
+    ? {
+        kind: R[K]['_def']['type'];
+        input: R[K]['_def']['$types']['input'];
+        output: R[K]['_def']['$types']['output'];
+      }
     : Shape<R[K]>;
 };
 

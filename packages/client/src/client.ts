@@ -6,6 +6,7 @@ import {
   splitLink,
   type Operation,
   type TRPCClient,
+  type TRPCClientError,
 } from '@trpc/client';
 import type { AppRouter } from './app-router.js';
 
@@ -23,6 +24,8 @@ export interface PopBoxClientOptions {
 }
 
 export type PopBoxClient = TRPCClient<AppRouter>;
+/** What a failed call rejects with: `error.data` holds our `errorCode`, `httpStatus` and `requestId`. */
+export type PopBoxClientError = TRPCClientError<AppRouter>;
 
 /** The per-call option that sends `Idempotency-Key` (required by `public.checkout.createSession`, spec F3). */
 export function withIdempotencyKey(key: string): { context: { idempotencyKey: string } } {

@@ -3,6 +3,13 @@
  * a typed tRPC client, the zod contracts both surfaces validate with, and (on subpaths) the REST types
  * generated from the OpenAPI document and the kuji verifier.
  */
-export { createPopBoxClient, withIdempotencyKey, type PopBoxClient, type PopBoxClientOptions } from './client.js';
+export {
+  createPopBoxClient,
+  withIdempotencyKey,
+  type PopBoxClient,
+  type PopBoxClientError,
+  type PopBoxClientOptions,
+} from './client.js';
 export type { AppRouter, RouterInputs, RouterOutputs } from './app-router.js';
+export { TRPCClientError, isTRPCClientError } from '@trpc/client';
 export * from '@popbox/contracts';

@@ -9,10 +9,7 @@ export const CHECKOUT_MAX_QUANTITY = 20;
 export const ZCheckoutLine = z.object({
   productId: ZUuid,
   // B3: numeric strings are accepted and coerced; the input type stays `number` (see ZCoercedInt).
-  quantity: ZCoercedInt()
-    .int({ error: 'Expected an integer' })
-    .min(1)
-    .max(CHECKOUT_MAX_QUANTITY),
+  quantity: ZCoercedInt().int({ error: 'Expected an integer' }).min(1).max(CHECKOUT_MAX_QUANTITY),
 });
 
 /**

@@ -41,6 +41,15 @@ export function routerDeclaration(program: ts.Program, shapeFile: string): strin
   ].join('\n');
 }
 
+const PRIMITIVE =
+  ts.TypeFlags.StringLike |
+  ts.TypeFlags.NumberLike |
+  ts.TypeFlags.BooleanLike |
+  ts.TypeFlags.BigIntLike |
+  ts.TypeFlags.ESSymbolLike |
+  ts.TypeFlags.Null |
+  ts.TypeFlags.Undefined;
+
 class TypePrinter {
   readonly problems: string[] = [];
   private readonly stack = new Set<ts.Type>();
@@ -107,7 +116,7 @@ class TypePrinter {
     }
     if (type.isIntersection()) {
       // Branded primitives (`string & {…}`) keep their parts; object intersections flatten below.
-      if (type.types.some((t) => t.flags & ts.TypeFlags.Primitive))
+      if (type.types.some((t) => t.flags & PRIMITIVE))
         return type.types.map((t) => this.wrap(this.print(t, indent))).join(' & ');
     }
     if (this.stack.has(type)) {

@@ -60,7 +60,9 @@ class TypePrinter {
     const lines = this.checker.getPropertiesOfType(type).map((prop) => {
       const value = this.checker.getTypeOfSymbol(prop);
       const kind = value.getProperty('kind');
-      if (!kind) return `${indent}${key(prop.name)}: ${this.record(value, indent + '  ')};`;
+      // router-shape.ts gives every procedure exactly { kind, input, output }; anything else is a sub-router.
+      const isProcedure = kind && value.getProperty('input') && value.getProperty('output');
+      if (!isProcedure) return `${indent}${key(prop.name)}: ${this.record(value, indent + '  ')};`;
       const k = this.checker.typeToString(this.checker.getTypeOfSymbol(kind)).replace(/"/g, '');
       const wrapper = {
         query: 'TRPCQueryProcedure',

@@ -35,7 +35,8 @@ export function withIdempotencyKey(key: string): { context: { idempotencyKey: st
 /**
  * A typed tRPC client for the PopBox Studio API. Queries are batched; mutations go one request each, so a
  * per-call `Idempotency-Key` (`mutate(input, withIdempotencyKey(key))`, or `{ context: { idempotencyKey } }`)
- * travels as the header of its own request and never leaks onto a batched neighbour.
+ * and any other per-call headers (`{ context: { headers: { … } } }`) travel with their own request only and
+ * never leak onto a batched neighbour.
  */
 export function createPopBoxClient(options: PopBoxClientOptions): PopBoxClient {
   const endpoint = `${options.url.replace(/\/+$/, '')}/api/trpc`;
@@ -55,7 +56,7 @@ export function createPopBoxClient(options: PopBoxClientOptions): PopBoxClient {
           true: httpLink({
             url: endpoint,
             ...fetchOption,
-            headers: async ({ op }) => ({ ...(await common()), ...idempotencyHeader(op) }),
+            headers: async ({ op }) => ({ ...(await common()), ...perCallHeaders(op) }),
           }),
           false: httpBatchLink({ url: endpoint, ...fetchOption, headers: common }),
         }),
@@ -64,7 +65,14 @@ export function createPopBoxClient(options: PopBoxClientOptions): PopBoxClient {
   });
 }
 
-function idempotencyHeader(op: Operation): HeaderMap {
-  const key = op.context['idempotencyKey'];
-  return typeof key === 'string' ? { 'Idempotency-Key': key } : {};
+/** A mutation's own headers: `context.headers` (any), then `context.idempotencyKey` as `Idempotency-Key`. */
+function perCallHeaders(op: Operation): HeaderMap {
+  const { headers, idempotencyKey } = op.context;
+  const own =
+    headers && typeof headers === 'object'
+      ? Object.fromEntries(
+          Object.entries(headers).filter((e): e is [string, string] => typeof e[1] === 'string'),
+        )
+      : {};
+  return typeof idempotencyKey === 'string' ? { ...own, 'Idempotency-Key': idempotencyKey } : own;
 }

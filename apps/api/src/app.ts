@@ -26,6 +26,7 @@ import { errorReporter } from './observability/sentry.js';
 import { attachLiveBoard, createLiveBoard, type LiveBoardOptions } from './live/create-live-board.js';
 import { kujiLivePaths, kujiLiveRouter } from './live/kuji-live-route.js';
 import { alertLinkPaths, alertLinksRouter } from './http/alert-links.js';
+import { apiIndexPaths, apiIndexRouter } from './http/api-index.js';
 
 export interface AppOptions {
   logger: PinoLogger;
@@ -52,8 +53,9 @@ export interface AppOptions {
  * probes (never rate-limited, F11); oversized tRPC batches refused (400, counted nowhere); the webhook limit
  * and raw-body routes (before any body parser); the global and per-operation limits (before the body is
  * read, so a limited client costs nothing); body parsers (1 MB) and the input guard (depth, prototype keys,
- * NUL — before any route or authentication); tRPC (anonymous reads through the read gate), OpenAPI, REST
- * and plain routes (the live kuji board's event stream among them); 404; error reporting (Sentry); the central error handler.
+ * NUL — before any route or authentication); tRPC (anonymous reads through the read gate), OpenAPI, plain
+ * routes (the live kuji board's event stream among them), the API index (`GET /api/v1`, no database: the
+ * bench's reference route) and REST; 404; error reporting (Sentry); the central error handler.
  */
 export function createApp(deps: Deps, opts: AppOptions): Express {
   const app = express();
@@ -103,6 +105,7 @@ export function createApp(deps: Deps, opts: AppOptions): Express {
     ...provider.plainPaths,
     kujiLivePaths,
     alertLinkPaths,
+    apiIndexPaths,
     ...(opts.plainPaths ?? []),
   ]);
   app.get('/api/v1/openapi.json', (_req, res) => void res.json(openApiDocument));
@@ -112,6 +115,7 @@ export function createApp(deps: Deps, opts: AppOptions): Express {
 
   for (const route of [...provider.plainRoutes, ...(opts.plainRoutes ?? [])]) app.use(route);
   app.use(kujiLiveRouter(live));
+  app.use(apiIndexRouter());
   app.use('/api/v1', restHandler(appRouter, deps, readGate));
 
   if (opts.mediaDir) app.use('/media', mediaRouter(opts.mediaDir));

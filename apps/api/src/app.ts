@@ -34,6 +34,7 @@ import {
   publicReadLayer,
   type PublicReadCacheOptions,
 } from './http/public-cache/index.js';
+import { apiIndexPaths, apiIndexRouter } from './http/api-index.js';
 
 export interface AppOptions {
   logger: PinoLogger;
@@ -67,8 +68,9 @@ export interface AppOptions {
  * and raw-body routes (before any body parser); the global and per-operation limits (before the body is
  * read, so a limited client costs nothing); body parsers (1 MB) and the input guard (depth, prototype keys,
  * NUL — before any route or authentication); the public-read layer (issue 14: shared cache, ETag/304,
- * Cache-Control; every other API answer is `private, no-store`); tRPC (anonymous reads through the read gate), OpenAPI, REST
- * and plain routes (the live kuji board's event stream among them); 404; error reporting (Sentry); the central error handler.
+ * Cache-Control; every other API answer is `private, no-store`); tRPC (anonymous reads through the read gate),
+ * OpenAPI, plain routes (the live kuji board's event stream among them), the API index (`GET /api/v1`, no
+ * database: the bench's reference route) and REST; 404; error reporting (Sentry); the central error handler.
  */
 export function createApp(deps: Deps, opts: AppOptions): Express {
   const app = express();
@@ -119,22 +121,28 @@ export function createApp(deps: Deps, opts: AppOptions): Express {
     }),
   );
 
-  const openApiDocument = buildOpenApiDocument(appRouter, [
-    ...provider.plainPaths,
-    kujiLivePaths,
-    alertLinkPaths,
-    kujiVerifyPaths,
-    docsPaths,
-    ...(opts.mediaDir ? [mediaPaths] : []),
-    ...(opts.plainPaths ?? []),
-  ]);
-  app.get('/api/v1/openapi.json', (_req, res) => void res.json(openApiDocument));
+  // Built at startup (a broken document fails the start, not a request), kept only as its JSON text: one
+  // string instead of a large object graph, and no serialisation per request.
+  const openApiJson = JSON.stringify(
+    buildOpenApiDocument(appRouter, [
+      ...provider.plainPaths,
+      kujiLivePaths,
+      alertLinkPaths,
+      kujiVerifyPaths,
+      docsPaths,
+      apiIndexPaths,
+      ...(opts.mediaDir ? [mediaPaths] : []),
+      ...(opts.plainPaths ?? []),
+    ]),
+  );
+  app.get('/api/v1/openapi.json', (_req, res) => void res.type('json').send(openApiJson));
   app.use(docsRouter('/api/v1/openapi.json'));
   app.use(kujiVerifyRouter(deps));
   app.use(alertLinksRouter(deps));
 
   for (const route of [...provider.plainRoutes, ...(opts.plainRoutes ?? [])]) app.use(route);
   app.use(kujiLiveRouter(live));
+  app.use(apiIndexRouter());
   app.use('/api/v1', restHandler(appRouter, deps, readGate));
 
   if (opts.mediaDir) app.use('/media', mediaRouter(opts.mediaDir));

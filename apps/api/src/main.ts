@@ -41,7 +41,7 @@ export async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel, pretty: !config.production });
-  const tracking = initErrorTracking({
+  const tracking = await initErrorTracking({
     dsn: config.sentry.dsn,
     release: config.sentry.release,
     environment: config.nodeEnv,

@@ -30,6 +30,7 @@ describe('OpenAPI document and API reference', () => {
       '/api/v1/admin/orders/{id}/retry-finalisation',
       '/dev/checkout/{sessionId}',
       '/api/v1/openapi.json',
+      '/api/v1',
     ]) {
       expect(doc.paths, path).toHaveProperty([path]);
       expect(doc.paths[path], path).not.toHaveProperty(['servers']);
@@ -99,6 +100,30 @@ describe('OpenAPI document and API reference', () => {
     expect(doc.paths['/api/v1/products'].get.responses['503'].headers).toHaveProperty(['Retry-After']);
     // The library's own error schemas (`{ message, code, issues }`) are gone: this API never sends them.
     expect(Object.keys(doc.components.schemas).filter((name) => name.startsWith('error.'))).toEqual([]);
+  });
+
+  it('answers GET /api/v1 with an index whose links all work, through the common middleware', async () => {
+    const res = await fetch(`${app.url}/api/v1`, { headers: { origin: 'http://shop.test' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    // Same stack as the public reads: security headers and the request id.
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://shop.test');
+    const index = await json(res);
+    expect(index.links).toEqual({
+      openapi: '/api/v1/openapi.json',
+      docs: '/docs',
+      health: '/health',
+      ready: '/ready',
+    });
+    for (const link of Object.values(index.links as Record<string, string>)) {
+      expect((await fetch(`${app.url}${link}`)).status, link).toBe(200);
+    }
+    const doc = await json(await fetch(`${app.url}/api/v1/openapi.json`));
+    expect(doc.paths['/api/v1'].get.responses[200]).toBeDefined();
+    // Not a REST operation: anything below it still goes to the REST handler.
+    expect((await fetch(`${app.url}/api/v1/no-such-thing`)).status).toBe(404);
   });
 
   it('renders the Scalar reference page with its bundle served locally', async () => {

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Router, type RequestHandler } from 'express';
-import { apiReference } from '@scalar/express-api-reference';
 import type { PlainPaths } from './openapi.js';
 import { errorResponses } from './openapi/responses.js';
 import { PUBLIC_SECURITY } from './openapi/security.js';
@@ -11,6 +10,7 @@ import { PUBLIC_SECURITY } from './openapi/security.js';
 /**
  * The human API reference at /docs (Scalar). Its browser bundle is served from our own node_modules, not a
  * CDN: the reference must work offline and under a strict CSP (a per-request nonce for its inline script).
+ * Scalar's page renderer is imported at the first /docs request, not at startup (issue 14, lean memory).
  */
 export function docsRouter(openApiUrl: string): Router {
   const bundle = scalarBundlePath();
@@ -19,7 +19,9 @@ export function docsRouter(openApiUrl: string): Router {
     res.setHeader('Cache-Control', 'public, max-age=3600');
     res.sendFile(bundle);
   });
-  r.get('/docs', (req, res, next) => {
+  // Express 5 passes a rejected handler (a failed import) on to the error handler.
+  r.get('/docs', async (req, res, next) => {
+    const { apiReference } = await import('@scalar/express-api-reference');
     const nonce = randomBytes(16).toString('base64');
     res.setHeader(
       'Content-Security-Policy',

@@ -55,7 +55,7 @@ function invocations(command: string, tool: './shop' | 'pnpm'): string[][] {
   return found;
 }
 
-const PNPM_BUILTINS = new Set(['install', 'exec', 'deploy', 'add']);
+const PNPM_BUILTINS = new Set(['install', 'exec', 'deploy', 'add', 'pack']);
 function packageScripts(dir: string): Record<string, string> {
   return (
     JSON.parse(readFileSync(join(repo, dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
@@ -67,6 +67,7 @@ const workspacePackages: Record<string, string> = {
   '@popbox/db': 'packages/db',
   '@popbox/domain': 'packages/domain',
   '@popbox/contracts': 'packages/contracts',
+  '@popbox/client': 'packages/client',
 };
 
 /** Why an invocation's arguments do not name a runnable script, or undefined when they do. */

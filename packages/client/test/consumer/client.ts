@@ -11,7 +11,7 @@ import { QUICKNET_CHAIN, QUICKNET_ROUNDS, verifyBeaconRound } from '@popbox/clie
 import type { paths } from '@popbox/client/rest';
 
 type ProductPage = RouterOutputs['public']['catalog']['listProducts'];
-type RestProduct = paths['/products/{slug}']['get']['responses'][200]['content']['application/json'];
+type RestProduct = paths['/api/v1/products/{slug}']['get']['responses'][200]['content']['application/json'];
 
 export async function journey(url: string, idempotencyKey: string) {
   const client = createPopBoxClient({ url, headers: { 'x-storefront': 'scratch' } });

@@ -17,8 +17,8 @@ import {
   type TicketVerification,
 } from '@popbox/domain/kuji-verifier';
 
-const USAGE = `usage: pnpm kuji:verify <fairness URL | verify page URL> [--line ln_… [--position N] [--prize <prize id>]]
-  e.g. pnpm kuji:verify https://shop.example/api/v1/kuji/my-board/fairness --line ln_0123456789abcdef --position 7`;
+const USAGE = `usage: ./shop kuji:verify <fairness URL | verify page URL> [--line ln_… [--position N] [--prize <prize id>]]
+  e.g. ./shop kuji:verify https://shop.example/api/v1/kuji/my-board/fairness --line ln_0123456789abcdef --position 7`;
 
 class UsageError extends Error {}
 

@@ -11,11 +11,17 @@
 import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { API_NODE_FLAGS } from './api-node-flags.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const apps = [
-  { name: 'api', entry: 'apps/api/dist/main.js', check: 'apps/api/dist/check-config.js' },
-  { name: 'jobs', entry: 'apps/jobs/dist/main.js', check: 'apps/jobs/dist/check-config.js' },
+  {
+    name: 'api',
+    entry: 'apps/api/dist/main.js',
+    check: 'apps/api/dist/check-config.js',
+    flags: API_NODE_FLAGS,
+  },
+  { name: 'jobs', entry: 'apps/jobs/dist/main.js', check: 'apps/jobs/dist/check-config.js', flags: [] },
 ];
 
 /** Runs one app's configuration check, keeping its output to print in a fixed order. */
@@ -54,8 +60,11 @@ if (stopping.signal) {
   );
   process.exitCode = 1;
 } else {
-  for (const { name, entry } of apps) {
-    const child = spawn(process.execPath, [resolve(root, entry)], { stdio: 'inherit', env: process.env });
+  for (const { name, entry, flags } of apps) {
+    const child = spawn(process.execPath, [...flags, resolve(root, entry)], {
+      stdio: 'inherit',
+      env: process.env,
+    });
     child.on('exit', (code, signal) => {
       console.error(`[start] ${name} exited (${signal ?? code})`);
       for (const other of children) if (other !== child && other.exitCode === null) other.kill('SIGTERM');

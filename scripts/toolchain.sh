@@ -1,9 +1,23 @@
 # Sourced by ./shop and .ci/run: puts Node >= 22.12 and the pinned pnpm on PATH, installing them from the npm
 # registry into ~/.local/node24 when the machine's are missing or older (corepack does not work here).
+# It runs on every `./shop <script>`, so the checks stay cheap: one `node -e` per Node binary and no pnpm start-up
+# when pnpm's own package.json can tell its version (a `./shop admin:token` should print in about a second).
 toolchain_prefix="$HOME/.local/node24"
-node_major() { "${1:-node}" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
-node_minor() { "${1:-node}" -p 'process.versions.node.split(".")[1]' 2>/dev/null || echo 0; }
-node_ok() { local M m; M=$(node_major "$@"); m=$(node_minor "$@"); [ "$M" -gt 22 ] || { [ "$M" -eq 22 ] && [ "$m" -ge 12 ]; }; }
+node_ok() {
+  "${1:-node}" -e 'const [M, m] = process.versions.node.split(".").map(Number); process.exit(M > 22 || (M === 22 && m >= 12) ? 0 : 1)' 2>/dev/null
+}
+# The version of the pnpm at $1: read from the package.json beside an npm-installed pnpm, else by running it.
+pnpm_version_of() {
+  local bin real
+  bin=$(command -v "$1" 2>/dev/null) || return 0
+  real=$(readlink -f "$bin" 2>/dev/null || echo "$bin")
+  local pkg="${real%/bin/*}/package.json"
+  if [ -f "$pkg" ] && grep -q '"name": *"pnpm"' "$pkg"; then
+    sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$pkg" | head -1
+  else
+    "$bin" --version 2>/dev/null
+  fi
+}
 
 if ! command -v node >/dev/null 2>&1 || ! node_ok node; then
   if [ ! -x "$toolchain_prefix/bin/node" ] || ! node_ok "$toolchain_prefix/bin/node"; then
@@ -13,9 +27,9 @@ if ! command -v node >/dev/null 2>&1 || ! node_ok node; then
   export PATH="$toolchain_prefix/bin:$PATH"
 fi
 
-pnpm_version=$(node -p 'require("./package.json").packageManager.split("@")[1]')
-if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "$pnpm_version" ]; then
-  if [ ! -x "$toolchain_prefix/bin/pnpm" ] || [ "$("$toolchain_prefix/bin/pnpm" --version 2>/dev/null)" != "$pnpm_version" ]; then
+pnpm_version=$(sed -n 's/^ *"packageManager": *"pnpm@\([^"]*\)".*/\1/p' package.json)
+if [ "$(pnpm_version_of pnpm)" != "$pnpm_version" ]; then
+  if [ "$(pnpm_version_of "$toolchain_prefix/bin/pnpm")" != "$pnpm_version" ]; then
     echo "toolchain: installing pnpm $pnpm_version into $toolchain_prefix" >&2
     npm i -g --prefix "$toolchain_prefix" "pnpm@$pnpm_version" >/dev/null
   fi

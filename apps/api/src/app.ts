@@ -9,10 +9,10 @@ import { appRouter } from './trpc/app-router.js';
 import { contextFactory } from './http/trpc-context.js';
 import { restHandler } from './http/rest.js';
 import { buildOpenApiDocument, type PlainPaths } from './http/openapi.js';
-import { docsRouter } from './http/docs.js';
-import { kujiVerifyRouter } from './http/kuji-verify/page.js';
+import { docsPaths, docsRouter } from './http/docs.js';
+import { kujiVerifyPaths, kujiVerifyRouter } from './http/kuji-verify/page.js';
 import { healthRouter } from './http/health.js';
-import { mediaRouter } from './http/media.js';
+import { mediaPaths, mediaRouter } from './http/media.js';
 import { errorHandler, notFoundHandler } from './http/send-error.js';
 import { inputGuard } from './http/input-guard.js';
 import { providerRoutes } from './http/provider-routes.js';
@@ -26,6 +26,15 @@ import { errorReporter } from './observability/sentry.js';
 import { attachLiveBoard, createLiveBoard, type LiveBoardOptions } from './live/create-live-board.js';
 import { kujiLivePaths, kujiLiveRouter } from './live/kuji-live-route.js';
 import { alertLinkPaths, alertLinksRouter } from './http/alert-links.js';
+import {
+  attachPublicReadCache,
+  createPublicReadCache,
+  privateByDefault,
+  PublicReadCatalog,
+  publicReadLayer,
+  type PublicReadCacheOptions,
+} from './http/public-cache/index.js';
+import { apiIndexPaths, apiIndexRouter } from './http/api-index.js';
 
 export interface AppOptions {
   logger: PinoLogger;
@@ -44,6 +53,12 @@ export interface AppOptions {
   publicReads?: ReadGateSettings | false;
   /** The live kuji board (SSE + tRPC subscription): limits, heartbeat, LISTEN connection (tests). */
   liveBoard?: LiveBoardOptions;
+  /**
+   * Issue 14: the in-process cache of anonymous public reads (its own LISTEN connection; stop it with
+   * `stopPublicReadCache(app)`). Off unless given (main turns it on from PUBLIC_READ_CACHE, default on);
+   * HTTP caching (ETag, 304, Cache-Control) applies either way.
+   */
+  publicReadCache?: PublicReadCacheOptions | false;
 }
 
 /**
@@ -52,8 +67,10 @@ export interface AppOptions {
  * probes (never rate-limited, F11); oversized tRPC batches refused (400, counted nowhere); the webhook limit
  * and raw-body routes (before any body parser); the global and per-operation limits (before the body is
  * read, so a limited client costs nothing); body parsers (1 MB) and the input guard (depth, prototype keys,
- * NUL — before any route or authentication); tRPC (anonymous reads through the read gate), OpenAPI, REST
- * and plain routes (the live kuji board's event stream among them); 404; error reporting (Sentry); the central error handler.
+ * NUL — before any route or authentication); the public-read layer (issue 14: shared cache, ETag/304,
+ * Cache-Control; every other API answer is `private, no-store`); tRPC (anonymous reads through the read gate),
+ * OpenAPI, plain routes (the live kuji board's event stream among them), the API index (`GET /api/v1`, no
+ * database: the bench's reference route) and REST; 404; error reporting (Sentry); the central error handler.
  */
 export function createApp(deps: Deps, opts: AppOptions): Express {
   const app = express();
@@ -65,6 +82,7 @@ export function createApp(deps: Deps, opts: AppOptions): Express {
   app.use(helmet());
   app.use(cors({ origin: opts.corsOrigin, credentials: true }));
   app.use(compression({ level: 6, threshold: 1024 }));
+  app.use(privateByDefault);
   // Before anything matches a route: every later layer then reads the path the adapters dispatch on.
   app.use(canonicalPathOnly);
 
@@ -89,6 +107,10 @@ export function createApp(deps: Deps, opts: AppOptions): Express {
   const live = createLiveBoard(deps, opts.liveBoard);
   attachLiveBoard(app, live);
   const createContext = contextFactory(deps, readGate, live);
+  // Issue 14: anonymous public reads answered from the shared cache before any adapter runs.
+  const publicCache = opts.publicReadCache ? createPublicReadCache(deps, opts.publicReadCache) : undefined;
+  attachPublicReadCache(app, publicCache);
+  app.use(publicReadLayer(new PublicReadCatalog(appRouter), publicCache));
   app.use(
     '/api/trpc',
     createExpressMiddleware({
@@ -99,19 +121,28 @@ export function createApp(deps: Deps, opts: AppOptions): Express {
     }),
   );
 
-  const openApiDocument = buildOpenApiDocument(appRouter, [
-    ...provider.plainPaths,
-    kujiLivePaths,
-    alertLinkPaths,
-    ...(opts.plainPaths ?? []),
-  ]);
-  app.get('/api/v1/openapi.json', (_req, res) => void res.json(openApiDocument));
+  // Built at startup (a broken document fails the start, not a request), kept only as its JSON text: one
+  // string instead of a large object graph, and no serialisation per request.
+  const openApiJson = JSON.stringify(
+    buildOpenApiDocument(appRouter, [
+      ...provider.plainPaths,
+      kujiLivePaths,
+      alertLinkPaths,
+      kujiVerifyPaths,
+      docsPaths,
+      apiIndexPaths,
+      ...(opts.mediaDir ? [mediaPaths] : []),
+      ...(opts.plainPaths ?? []),
+    ]),
+  );
+  app.get('/api/v1/openapi.json', (_req, res) => void res.type('json').send(openApiJson));
   app.use(docsRouter('/api/v1/openapi.json'));
   app.use(kujiVerifyRouter(deps));
   app.use(alertLinksRouter(deps));
 
   for (const route of [...provider.plainRoutes, ...(opts.plainRoutes ?? [])]) app.use(route);
   app.use(kujiLiveRouter(live));
+  app.use(apiIndexRouter());
   app.use('/api/v1', restHandler(appRouter, deps, readGate));
 
   if (opts.mediaDir) app.use('/media', mediaRouter(opts.mediaDir));

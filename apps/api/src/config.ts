@@ -9,6 +9,7 @@ import {
   placeholderProblems,
   successUrlProblems,
 } from '@popbox/domain/config-checks';
+import { DEV_JWT_SECRET, devAuthSettings, SEEDED_ADMIN } from '@popbox/domain/dev-token';
 
 export { ConfigError };
 
@@ -29,6 +30,8 @@ const optionalString = z
 const EnvSchema = z.object({
   /** `off` disables rate limiting for local load tests (`pnpm bench`); refused in production. */
   RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  /** Issue 14: the in-process cache of anonymous public reads; `off` for cold measurements. */
+  PUBLIC_READ_CACHE: z.enum(['on', 'off']).default('on'),
   NODE_ENV: z.string().default('development'),
   PORT: z.coerce
     .number({ error: 'must be an integer 1..65535' })
@@ -106,7 +109,8 @@ export const DEV_DEFAULTS = {
   clientBaseUrl: 'http://localhost:5173',
   orderTokenPepper: 'dev-only-order-token-pepper-not-secret',
   stripeWebhookSecret: 'whsec_popbox_dev_simulator',
-  devJwtSecret: 'popbox-dev-admin-jwt-secret-not-for-production',
+  /** Shared with `pnpm admin:token` (packages/domain/src/auth/dev-token.mjs). */
+  devJwtSecret: DEV_JWT_SECRET,
   email: { from: 'shop@popbox.local', orders: 'orders@popbox.local', contact: 'hello@popbox.local' },
   storageDir: '.data/storage',
 };
@@ -162,6 +166,8 @@ export interface AppConfig {
   beacon: BeaconSettings;
   /** Rate-limit counters live in PostgreSQL so limits hold across API replicas (security rule 10). */
   rateLimit: { store: 'postgres' } | false;
+  /** Issue 14: the shared public read cache (LISTEN on the direct connection). */
+  publicReadCache: boolean;
   /** Issue 13: the checkout challenge of capped products (Turnstile when its secret is set). */
   challenge:
     { kind: 'turnstile'; secretKey: string; siteverifyUrl?: string | undefined } | { kind: 'embedded' };
@@ -243,6 +249,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       : { kind: 'dev', jwtSecret: env.DEV_JWT_SECRET ?? DEV_DEFAULTS.devJwtSecret },
     sentry: { dsn: env.SENTRY_DSN, release: env.SENTRY_RELEASE },
     rateLimit: env.RATE_LIMITS === 'off' ? false : { store: 'postgres' },
+    publicReadCache: env.PUBLIC_READ_CACHE === 'on',
     challenge: env.TURNSTILE_SECRET_KEY
       ? {
           kind: 'turnstile',
@@ -253,18 +260,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   };
 }
 
-/** Settings of the dev admin-token CLI (no database needed). */
-export function loadDevAuthConfig(source: Record<string, string | undefined> = process.env) {
-  return {
-    production: source.NODE_ENV === 'production',
-    secret: source.DEV_JWT_SECRET?.trim() || DEV_DEFAULTS.devJwtSecret,
-    adminUserId: source.DEV_ADMIN_USER_ID?.trim() || SEEDED_ADMIN.id,
-    adminEmail: source.DEV_ADMIN_EMAIL?.trim() || SEEDED_ADMIN.email,
-  };
-}
+/**
+ * Settings of the dev admin-token CLI (no database needed). The CLI itself (`apps/api/scripts/admin-token.mjs`)
+ * calls the same function straight from its plain-JavaScript module, so it never compiles this file.
+ */
+export const loadDevAuthConfig = devAuthSettings;
 
 /** The admin user the demo seed creates. */
-export const SEEDED_ADMIN = { id: '00000000-0000-4000-8000-00000000a001', email: 'admin@popbox.local' };
+export { SEEDED_ADMIN };
 
 /** Settings of the `admin:grant` CLI (F18): a database URL, or the dev launcher's record of one. */
 export function loadAdminGrantConfig(source: Record<string, string | undefined> = process.env) {

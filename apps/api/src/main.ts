@@ -41,7 +41,7 @@ export async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel, pretty: !config.production });
-  const tracking = initErrorTracking({
+  const tracking = await initErrorTracking({
     dsn: config.sentry.dsn,
     release: config.sentry.release,
     environment: config.nodeEnv,
@@ -53,6 +53,7 @@ export async function main(): Promise<void> {
   // Loaded only now, so the error tracker's Express instrumentation sees the router being loaded.
   const { createApp } = await import('./app.js');
   const { listenClient, stopLiveBoard } = await import('./live/create-live-board.js');
+  const { publicReadListenClient, stopPublicReadCache } = await import('./http/public-cache/index.js');
   const database = createDb(config.databaseUrl, {
     max: 10,
     applicationName: 'popbox-api',
@@ -124,6 +125,7 @@ export async function main(): Promise<void> {
     mediaDir: config.storage.kind === 'local' ? config.storage.dir : undefined,
     rateLimit: config.rateLimit,
     liveBoard: { connect: listenClient(config.databaseDirectUrl) },
+    publicReadCache: config.publicReadCache && { connect: publicReadListenClient(config.databaseDirectUrl) },
   });
 
   await probeDatabase(deps);
@@ -133,7 +135,7 @@ export async function main(): Promise<void> {
   shutdownGracefully({
     server,
     logger,
-    beforeClose: () => stopLiveBoard(app),
+    beforeClose: () => Promise.all([stopLiveBoard(app), stopPublicReadCache(app)]).then(() => undefined),
     cleanup: async () => {
       await database.close();
       await flushErrorTracking();

@@ -29,11 +29,13 @@ const operations: Operation[] = [
     if (!openapi) throw new Error(`${path} has no REST mapping`);
     return { name: path, method: openapi.method, path: openapi.path, trpc: { path, type: p._def.type } };
   }),
-  ...Object.entries(uploadPaths).flatMap(([path, item]) =>
-    Object.keys(item as object)
+  // The document writes full paths (one server, the origin); operations here are relative to /api/v1.
+  ...Object.entries(uploadPaths).flatMap(([fullPath, item]) => {
+    const path = fullPath.replace(/^\/api\/v1(?=\/)/, '');
+    return Object.keys(item as object)
       .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
-      .map((m) => ({ name: `plain ${m.toUpperCase()} ${path}`, method: m.toUpperCase(), path })),
-  ),
+      .map((m) => ({ name: `plain ${m.toUpperCase()} ${path}`, method: m.toUpperCase(), path }));
+  }),
 ];
 
 let app: TestApp;

@@ -176,6 +176,6 @@ describe('GET /home', () => {
   it('costs a fixed number of queries', async () => {
     app.queries!.reset();
     await ok('/home');
-    expect(app.queries!.count).toBe(4);
+    expect(app.queries!.count).toBe(3);
   });
 });

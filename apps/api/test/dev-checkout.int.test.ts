@@ -43,6 +43,9 @@ describe('local payment simulator', () => {
     expect(html).toContain(publicId);
     expect(html).toContain('Sticker &lt;b&gt;sheet&lt;/b&gt;');
     expect(html).toContain('value="mika@example.com"');
+    // Which dollars: the total says CA$, never a bare "$" (issue 15).
+    expect(html).toMatch(/<strong>CA\$\d+\.\d\d<\/strong>/);
+    expect(html).not.toMatch(/>\$\d/);
     expect(html).toMatch(/id="pay"/);
     expect(html).toMatch(/id="cancel"/);
     expect((await fetch(`${app.url}/dev/checkout/cs_sim_unknown`)).status).toBe(404);
@@ -153,7 +156,7 @@ describe('/dev routes with Stripe configured', () => {
       expect((await json(res)).error.code).toBe('ROUTE_NOT_FOUND');
       const doc = await json(await fetch(`${h.app.url}/api/v1/openapi.json`));
       expect(doc.paths).not.toHaveProperty(['/dev/checkout/{sessionId}']);
-      expect(doc.paths).toHaveProperty(['/webhooks/stripe']);
+      expect(doc.paths).toHaveProperty(['/api/v1/webhooks/stripe']);
     } finally {
       await h.close();
     }

@@ -74,7 +74,7 @@ let broken: TestApp;
 let unreachable: Database;
 
 beforeAll(async () => {
-  const state = initErrorTracking({
+  const state = await initErrorTracking({
     dsn: 'https://public@o0.ingest.sentry.io/1',
     environment: 'production',
     release: 'popbox@test',

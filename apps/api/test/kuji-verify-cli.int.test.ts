@@ -153,7 +153,7 @@ describe('pnpm kuji:verify', () => {
   it('exits 2 on usage and network errors', async () => {
     const none = await kujiVerify();
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('usage: pnpm kuji:verify');
+    expect(none.stderr).toContain('usage: ./shop kuji:verify');
     const unknown = await kujiVerify(`${app.url}/kuji/no-such-board/verify`);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('answered HTTP 404');

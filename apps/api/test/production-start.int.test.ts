@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { gunzipSync } from 'node:zlib';
@@ -104,6 +105,13 @@ describe('the built API in production mode', () => {
     expect(tags.headers.get('access-control-allow-origin')).toBe('https://shop.popbox.example');
     expect(tags.headers.get('ratelimit')).toMatch(/^limit=300, remaining=299/);
     expect(tags.headers.get('x-powered-by')).toBeNull();
+
+    // Issue 14: the kuji verifier's browser bundle is the one `pnpm build` wrote, served as is.
+    const prebuilt = readFileSync(resolve(root, 'apps/api/dist/http/kuji-verify/browser.bundle.js'), 'utf8');
+    const hash = createHash('sha256').update(prebuilt).digest('hex').slice(0, 16);
+    const bundle = await fetch(`http://127.0.0.1:${port}/kuji/verifier.${hash}.js`);
+    expect(bundle.status).toBe(200);
+    expect(await bundle.text()).toBe(prebuilt);
 
     // JSON logs only (no pretty printer in production), ISO timestamps, request id on request lines.
     for (let i = 0; i < 100 && !api.out.stdout.includes('GET /api/v1/tags'); i++) {

@@ -234,6 +234,41 @@ describe('global rate limit (300 per 5 minutes per IP)', () => {
   });
 });
 
+describe('global limit shared by replicas (counted in the process, flushed in batches)', () => {
+  it('learns the hits another replica counted within a flush interval, and stores them with one write per flush', async () => {
+    const replica: Server = createServer(
+      createApp(app.deps, {
+        logger: app.deps.logger as never,
+        corsOrigin: 'http://shop.test',
+        rateLimit: { store: 'postgres' },
+      }),
+    );
+    await new Promise<void>((resolve) => replica.listen(0, '127.0.0.1', resolve));
+    const replicaUrl = `http://127.0.0.1:${(replica.address() as AddressInfo).port}`;
+    const db = createDb(app.database.url, { max: 1 });
+    try {
+      const ip = newClient();
+      const getFrom = (base: string) => () =>
+        fetch(`${base}/api/v1/openapi.json`, { headers: { 'x-forwarded-for': ip } });
+      expect(await times(200, getFrom(app.url))).toEqual(Array(200).fill(200));
+      // The first replica's hits reach the shared table within one flush interval (200 ms)…
+      await new Promise((r) => setTimeout(r, 400));
+      const row = await db.pool.query<{ hits: number }>('select hits from rate_limit_hits where key = $1', [
+        `global:${ip}`,
+      ]);
+      expect(row.rows[0]?.hits).toBe(200);
+      // …and the second replica refuses the 301st request of the client's one budget.
+      expect(await times(100, getFrom(replicaUrl))).toEqual(Array(100).fill(200));
+      await new Promise((r) => setTimeout(r, 400));
+      const refused = await times(2, getFrom(replicaUrl));
+      expect(refused).toEqual([429, 429]);
+    } finally {
+      await new Promise((resolve) => replica.close(resolve));
+      await db.close();
+    }
+  });
+});
+
 describe('when the database cannot count', () => {
   it('serves requests rather than refusing them', async () => {
     const unreachable = createDb('postgres://postgres@127.0.0.1:1/nowhere', {
@@ -246,8 +281,9 @@ describe('when the database cannot count', () => {
     });
     try {
       const res = await fetch(`${offline.url}/api/v1/openapi.json`);
+      // Served: the global limit counts in the process and its flush fails quietly.
       expect(res.status).toBe(200);
-      expect(res.headers.get('ratelimit')).toBeNull();
+      expect(res.headers.get('ratelimit')).toMatch(/^limit=300, remaining=299/);
     } finally {
       await offline.close();
       await unreachable.close();

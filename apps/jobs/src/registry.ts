@@ -25,6 +25,11 @@ export interface JobModule {
   name: JobName;
   /** Also queue one run when the worker starts (work that piled up while no worker ran). */
   runOnStart?: boolean;
+  /**
+   * A PostgreSQL NOTIFY channel whose notifications queue a run at once (issue 15), the schedule staying the
+   * backstop. Such a queue holds at most one waiting run, so a burst of notifications costs one run.
+   */
+  wakeOn?: string;
   handler: (deps: JobDeps, config: JobsConfig) => Promise<JobResult>;
 }
 
@@ -33,6 +38,7 @@ export interface JobDefinition {
   /** Cron (UTC). */
   schedule: string;
   runOnStart: boolean;
+  wakeOn?: string;
   handler: (deps: JobDeps) => Promise<JobResult>;
 }
 
@@ -53,6 +59,7 @@ export function jobDefinitions(config: JobsConfig): JobDefinition[] {
     name: job.name,
     schedule: config.schedules[job.name],
     runOnStart: job.runOnStart ?? false,
+    ...(job.wakeOn ? { wakeOn: job.wakeOn } : {}),
     handler: (deps) => job.handler(deps, config),
   }));
 }

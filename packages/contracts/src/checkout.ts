@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZUuid } from './common.js';
+import { ZCoercedInt, ZUuid } from './common.js';
 import { ZAdminOrderDetail } from './admin-orders.js';
 
 /** Mirrors the domain's fixed cart limits (F17): 1..50 lines, 1..20 per line. */
@@ -8,12 +8,8 @@ export const CHECKOUT_MAX_QUANTITY = 20;
 
 export const ZCheckoutLine = z.object({
   productId: ZUuid,
-  // B3: numeric strings are accepted and coerced.
-  quantity: z.coerce
-    .number({ error: 'Expected an integer' })
-    .int({ error: 'Expected an integer' })
-    .min(1)
-    .max(CHECKOUT_MAX_QUANTITY),
+  // B3: numeric strings are accepted and coerced; the input type stays `number` (see ZCoercedInt).
+  quantity: ZCoercedInt().int({ error: 'Expected an integer' }).min(1).max(CHECKOUT_MAX_QUANTITY),
 });
 
 /**

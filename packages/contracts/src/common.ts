@@ -26,10 +26,16 @@ function sameCalendarDate(v: string, t: number): boolean {
 /**
  * Query-string (GET) inputs arrive as strings: numbers use z.coerce (style rule 11). Booleans must not use
  * z.coerce.boolean() ("false" would become true), so they accept exactly "true" / "false".
+ *
+ * The coercion is a run-time leniency for the REST query string only: the input TYPE is `number` (not
+ * z.coerce's default `unknown`), so a typed tRPC client that sends `limit: 'three'` fails to compile (issue 15).
+ * The schema itself keeps coercing because trpc-to-openapi force-coerces top-level numbers of REST inputs by
+ * mutating the shared schema anyway; coercing on purpose keeps both surfaces accepting the same values from
+ * the first request on (rest-coercion.test.ts).
  */
+export const ZCoercedInt = () => z.coerce.number<number>({ error: 'Expected an integer' });
 export const ZQueryInt = (min: number, max: number) =>
-  z.coerce
-    .number({ error: 'Expected an integer' })
+  ZCoercedInt()
     .int({ error: 'Expected an integer' })
     // Own messages: the schema-level one above would otherwise also answer an out-of-range value.
     .min(min, `Must be at least ${min}`)

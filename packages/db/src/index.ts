@@ -18,5 +18,7 @@ export {
   pgError,
   type PgErrorInfo,
 } from './errors.js';
+export { listenForNotifications, type ListenOptions, type NotificationListener } from './listen.js';
 export { migrationStatus, runMigrations, type MigrationStatus } from './migrate.js';
 export { seedDemo, type SeedOptions, type SeedResult } from './seed.js';
+export { ADMIN_USER as SEEDED_ADMIN_USER } from './seed/content-data.js';

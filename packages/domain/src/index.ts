@@ -44,3 +44,4 @@ export * from './refunds/index.js';
 export * from './ports/challenge.js';
 export * from './adapters/challenge/index.js';
 export * from './caps/index.js';
+export * from './public-read/index.js';

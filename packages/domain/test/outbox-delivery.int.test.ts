@@ -204,6 +204,69 @@ describe('email outbox delivery (F7) through the resend SDK', () => {
     expect(requestsFor(email.id)).toHaveLength(0);
   });
 
+  describe('order of the messages of one order (issue 15)', () => {
+    /** Two messages of one order written in ONE transaction (same created_at), plus one of another order. */
+    async function confirmationThenRefund() {
+      const { order } = await makeOrder(database.db);
+      const { order: other } = await makeOrder(database.db);
+      await database.db.transaction(async (tx) => {
+        const base = { to: 'buyer@popbox.test', html: '<p>x</p>', text: 'x' };
+        await enqueueEmail(tx, {
+          ...base,
+          kind: 'order_confirmation',
+          subject: 'Order confirmed',
+          orderId: order.id,
+        });
+        await enqueueEmail(tx, { ...base, kind: 'refund', subject: 'Partial refund', orderId: order.id });
+        await enqueueEmail(tx, { ...base, kind: 'refund', subject: 'Other order', orderId: other.id });
+      });
+      return order;
+    }
+    const subjects = () => resend.requests.map((r) => r.body.subject);
+
+    it('one run delivers them in the order they were written', async () => {
+      await confirmationThenRefund();
+      const run = await deliverOutbox(deps, { ...opts, maxBatches: 10 });
+      expect(run.sent).toBe(3);
+      const mine = subjects().filter((s) => s !== 'Other order');
+      expect(mine).toEqual(['Order confirmed', 'Partial refund']);
+    });
+
+    it('a later message waits while an earlier one is retried, and goes once it is sent', async () => {
+      await confirmationThenRefund();
+      resend.respond((r) =>
+        r.body.subject === 'Order confirmed' && r.attempt === 1 ? { status: 500 } : { status: 200 },
+      );
+      // First pass: the confirmation fails for now; the refund of the same order is not claimed, the
+      // other order's message is.
+      expect(await deliverOutboxBatch(deps, opts)).toMatchObject({ claimed: 2, retried: 1, sent: 1 });
+      expect(await deliverOutbox(deps, { ...opts, maxBatches: 10 })).toMatchObject({ sent: 0 });
+      expect(subjects()).not.toContain('Partial refund');
+      clock.advance(60_000);
+      await deliverOutbox(deps, { ...opts, maxBatches: 10 });
+      expect(subjects().filter((s) => s !== 'Other order')).toEqual([
+        'Order confirmed',
+        'Order confirmed',
+        'Partial refund',
+      ]);
+    });
+
+    it('a message that failed for good no longer holds back the next one', async () => {
+      await confirmationThenRefund();
+      resend.respond((r) =>
+        r.body.subject === 'Order confirmed'
+          ? {
+              status: 422,
+              body: { statusCode: 422, name: 'validation_error', message: 'Invalid `to` field.' },
+            }
+          : { status: 200 },
+      );
+      const run = await deliverOutbox(deps, { ...opts, maxBatches: 10 });
+      expect(run).toMatchObject({ failed: 1, sent: 2 });
+      expect(subjects().filter((s) => s !== 'Other order')).toEqual(['Order confirmed', 'Partial refund']);
+    });
+  });
+
   it('sends each of 200 queued emails exactly once with four workers delivering concurrently', async () => {
     for (let i = 0; i < 200; i++) {
       await enqueueEmail(database.db, {

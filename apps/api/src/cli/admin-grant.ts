@@ -24,14 +24,14 @@ async function databaseUrl(config: ReturnType<typeof loadAdminGrantConfig>): Pro
     // fall through to the explanation below
   }
   throw new Error(
-    `DATABASE_URL is not set and ${config.devStateFile} has no databaseUrl (start \`pnpm dev\` first)`,
+    `DATABASE_URL is not set and ${config.devStateFile} has no databaseUrl (start \`./shop dev\` first)`,
   );
 }
 
 async function run(argv: string[]): Promise<number> {
   const args = Args.safeParse(argv);
   if (!args.success) {
-    console.error('Usage: pnpm admin:grant <userId> <email>');
+    console.error('Usage: ./shop admin:grant <userId> <email>');
     for (const issue of args.error.issues) console.error(`  - ${issue.message}`);
     return 2;
   }

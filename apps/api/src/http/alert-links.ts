@@ -3,6 +3,8 @@ import { confirmAlertSubscription, html, layout, unsubscribeAlert, type Deps } f
 import { sendError } from './send-error.js';
 import { toApiError } from './error-mapping.js';
 import type { PlainPaths } from './openapi.js';
+import { errorResponses } from './openapi/responses.js';
+import { PUBLIC_SECURITY } from './openapi/security.js';
 
 type Action = 'confirm' | 'unsubscribe';
 
@@ -91,6 +93,7 @@ function badToken(req: Request, res: Response) {
 }
 
 const linkOperation = (action: Action, method: 'get' | 'post') => ({
+  operationId: `public-alerts-${action}Link${method === 'get' ? 'Page' : ''}`,
   tags: ['alerts'],
   summary:
     method === 'get'
@@ -98,17 +101,33 @@ const linkOperation = (action: Action, method: 'get' | 'post') => ({
       : action === 'confirm'
         ? 'Alert confirm link: confirms the subscription (single use)'
         : 'Alert unsubscribe link and RFC 8058 one-click target: unsubscribes (idempotent)',
+  // The signed token in the link is the authority, not a credential scheme.
+  security: PUBLIC_SECURITY(),
   parameters: [{ name: 'token', in: 'query' as const, required: true, schema: { type: 'string' as const } }],
   responses: {
-    200: { description: 'HTML page, or JSON when `Accept: application/json`' },
-    400: { description: 'Missing, invalid or expired token' },
-    ...(action === 'confirm' && method === 'post' ? { 409: { description: 'ALERT_LINK_USED' } } : {}),
+    200: {
+      description: 'HTML page, or JSON when `Accept: application/json`',
+      content: {
+        'text/html': { schema: { type: 'string' as const } },
+        'application/json': { schema: { type: 'object' as const } },
+      },
+    },
+    ...errorResponses(
+      [
+        'VALIDATION_FAILED',
+        ...(method === 'post' ? (['INVALID_SIGNATURE'] as const) : []),
+        ...(action === 'confirm' && method === 'post' ? (['ALERT_LINK_USED'] as const) : []),
+        'RATE_LIMITED',
+        'INTERNAL',
+      ],
+      { 400: 'Missing, invalid or expired token' },
+    ),
   },
 });
 
 export const alertLinkPaths: PlainPaths = {
-  '/alerts/confirm': { get: linkOperation('confirm', 'get'), post: linkOperation('confirm', 'post') },
-  '/alerts/unsubscribe': {
+  '/api/v1/alerts/confirm': { get: linkOperation('confirm', 'get'), post: linkOperation('confirm', 'post') },
+  '/api/v1/alerts/unsubscribe': {
     get: linkOperation('unsubscribe', 'get'),
     post: linkOperation('unsubscribe', 'post'),
   },

@@ -1,7 +1,6 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import {
   escapeHtml,
-  formatCents,
   PaymentProviderError,
   SIMULATED_ADDRESS,
   type SimulatedPayment,
@@ -10,7 +9,8 @@ import {
 } from '@popbox/domain';
 import type { PlainPaths } from './openapi.js';
 import { sendError } from './send-error.js';
-import { errorResponseSchema } from './stripe-webhook.js';
+import { errorResponses } from './openapi/responses.js';
+import { PUBLIC_SECURITY } from './openapi/security.js';
 
 const origin = (url: string) => {
   try {
@@ -20,6 +20,16 @@ const origin = (url: string) => {
   }
 };
 
+/**
+ * Amounts with an unambiguous currency ("CA$12.34", "US$5.00"): the simulator stands in for Stripe's page, and a
+ * bare "$" does not say which dollars a buyer pays. The `en` locale marks every dollar but its own with a prefix.
+ */
+export function formatSimulatorAmount(cents: number, currency: string): string {
+  const code = currency.toUpperCase();
+  const formatted = new Intl.NumberFormat('en', { style: 'currency', currency: code }).format(cents / 100);
+  return formatted.startsWith('$') ? `US${formatted}` : formatted;
+}
+
 function page(s: SimulatedSession): string {
   const { session } = s;
   const currency = (session.currency ?? 'cad').toUpperCase();
@@ -27,7 +37,7 @@ function page(s: SimulatedSession): string {
     .map(
       (l) =>
         `<tr><td>${escapeHtml(l.name)}</td><td class="n">× ${escapeHtml(l.quantity)}</td>` +
-        `<td class="n">${escapeHtml(formatCents(l.unitAmountCents * l.quantity, currency))}</td></tr>`,
+        `<td class="n">${escapeHtml(formatSimulatorAmount(l.unitAmountCents * l.quantity, currency))}</td></tr>`,
     )
     .join('');
   const open = session.status === 'open';
@@ -43,8 +53,8 @@ input{width:100%;padding:6px}button{padding:10px 18px;margin:12px 8px 0 0;font-s
 <p class="note">Local payment simulator — no real money moves. Pay and Cancel send Stripe-shaped, signed events to this API's webhook.</p>
 <h1>Order ${escapeHtml(session.metadata.orderPublicId ?? '')}</h1>
 <table>${rows}
-<tr><td>Shipping</td><td></td><td class="n">${escapeHtml(formatCents(s.shippingCents, currency))}</td></tr>
-<tr><td><strong>Total</strong></td><td></td><td class="n"><strong>${escapeHtml(formatCents(session.amountTotal ?? 0, currency))}</strong></td></tr>
+<tr><td>Shipping</td><td></td><td class="n">${escapeHtml(formatSimulatorAmount(s.shippingCents, currency))}</td></tr>
+<tr><td><strong>Total</strong></td><td></td><td class="n"><strong>${escapeHtml(formatSimulatorAmount(session.amountTotal ?? 0, currency))}</strong></td></tr>
 </table>
 ${
   open
@@ -142,31 +152,34 @@ const sessionParam = { name: 'sessionId', in: 'path', required: true, schema: { 
 const redirect = {
   303: { description: 'Redirect to the shop (success URL with the session id, or cancel URL)' },
 };
-const errors = {
-  404: { description: 'Unknown session', content: { 'application/json': { schema: errorResponseSchema } } },
-  409: {
-    description: 'Session no longer open',
-    content: { 'application/json': { schema: errorResponseSchema } },
-  },
-};
+/** The simulator's sessions live in this process: an unknown id is a 404, a closed session a 409. */
+const errors = errorResponses(['NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'INTERNAL'], {
+  404: 'Unknown session',
+  409: 'Session no longer open',
+});
 
 export const devCheckoutPaths: PlainPaths = {
   '/dev/checkout/{sessionId}': {
-    servers: [{ url: '/' }],
     get: {
-      tags: ['checkout'],
+      operationId: 'dev-checkout-page',
+      tags: ['dev', 'checkout'],
+      security: PUBLIC_SECURITY(),
       summary: 'Local payment simulator: the checkout page (only when no Stripe key is configured)',
       parameters: [sessionParam],
       responses: {
-        200: { description: 'HTML page with Pay and Cancel', content: { 'text/html': {} } },
-        ...errors,
+        200: {
+          description: 'HTML page with Pay and Cancel',
+          content: { 'text/html': { schema: { type: 'string' } } },
+        },
+        ...errorResponses(['NOT_FOUND', 'RATE_LIMITED'], { 404: 'Unknown session' }),
       },
     },
   },
   '/dev/checkout/{sessionId}/pay': {
-    servers: [{ url: '/' }],
     post: {
-      tags: ['checkout'],
+      operationId: 'dev-checkout-pay',
+      tags: ['dev', 'checkout'],
+      security: PUBLIC_SECURITY(),
       summary: 'Local payment simulator: pay (async=1 delayed success, async=fail delayed failure)',
       parameters: [
         sessionParam,
@@ -191,18 +204,20 @@ export const devCheckoutPaths: PlainPaths = {
     },
   },
   '/dev/checkout/{sessionId}/cancel': {
-    servers: [{ url: '/' }],
     post: {
-      tags: ['checkout'],
+      operationId: 'dev-checkout-cancel',
+      tags: ['dev', 'checkout'],
+      security: PUBLIC_SECURITY(),
       summary: 'Local payment simulator: abandon the checkout (the session expires)',
       parameters: [sessionParam],
       responses: { ...redirect, ...errors },
     },
   },
   '/dev/checkout/{sessionId}/expire': {
-    servers: [{ url: '/' }],
     post: {
-      tags: ['checkout'],
+      operationId: 'dev-checkout-expire',
+      tags: ['dev', 'checkout'],
+      security: PUBLIC_SECURITY(),
       summary:
         'Local payment simulator: close a session as Stripe expires one (the jobs process calls it, F6)',
       parameters: [sessionParam],
@@ -219,6 +234,7 @@ export const devCheckoutPaths: PlainPaths = {
             },
           },
         },
+        ...errors,
       },
     },
   },

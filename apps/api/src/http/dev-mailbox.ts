@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { escapeHtml, html, listDevMailbox, raw, type Deps } from '@popbox/domain';
 import type { PlainPaths } from './openapi.js';
+import { errorResponses } from './openapi/responses.js';
+import { PUBLIC_SECURITY } from './openapi/security.js';
 
 const PAGE_LIMIT = 100;
 const CSP = [
@@ -174,19 +176,22 @@ const json = (schema: object) => ({ 'application/json': { schema } });
 
 export const devMailboxPaths: PlainPaths = {
   '/dev/mailbox': {
-    servers: [{ url: '/' }],
     get: {
+      operationId: 'dev-mailbox-page',
       tags: ['dev'],
+      security: PUBLIC_SECURITY(),
       summary: 'Dev mailbox page: emails delivered by the dev-mailbox adapter (development only)',
       responses: {
         200: { description: 'HTML page', content: { 'text/html': { schema: { type: 'string' } } } },
+        ...errorResponses(['RATE_LIMITED', 'INTERNAL']),
       },
     },
   },
   '/dev/mailbox.json': {
-    servers: [{ url: '/' }],
     get: {
+      operationId: 'dev-mailbox-list',
       tags: ['dev'],
+      security: PUBLIC_SECURITY(),
       summary: 'Dev mailbox as JSON (development only)',
       responses: {
         200: {
@@ -215,6 +220,7 @@ export const devMailboxPaths: PlainPaths = {
             required: ['items'],
           }),
         },
+        ...errorResponses(['RATE_LIMITED', 'INTERNAL']),
       },
     },
   },

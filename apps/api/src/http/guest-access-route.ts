@@ -5,6 +5,8 @@ import { responseControl } from './trpc-context.js';
 import { sendError } from './send-error.js';
 import { toApiError } from './error-mapping.js';
 import type { PlainPaths } from './openapi.js';
+import { errorContent, errorResponses } from './openapi/responses.js';
+import { GUEST_SECURITY } from './openapi/security.js';
 
 /**
  * `GET /api/v1/orders/{publicId}/access` (B10): swaps the emailed access token (query `token` or header
@@ -63,8 +65,9 @@ function parseCookieValue(header: string | undefined, name: string): string | un
 }
 
 export const guestAccessPaths: PlainPaths = {
-  '/orders/{publicId}/access': {
+  '/api/v1/orders/{publicId}/access': {
     get: {
+      operationId: 'order-access-exchangeToken',
       tags: ['orders'],
       summary:
         'Bootstrap guest order access: swap the emailed token (or an existing session) for the session cookie',
@@ -72,15 +75,30 @@ export const guestAccessPaths: PlainPaths = {
         'Accepts the access token from the `token` query parameter or the `x-order-token` header, or a session ' +
         'cookie already valid for this order. Sets the HttpOnly `guest_order_session` cookie and redirects to the ' +
         'storefront order page. Unknown orders answer 401 like invalid tokens.',
+      // An existing session cookie works, or none at all: the emailed token is a parameter, not a credential scheme.
+      security: [...GUEST_SECURITY(), {}],
       parameters: [
         { name: 'publicId', in: 'path', required: true, schema: { type: 'string' } },
         { name: 'token', in: 'query', required: false, schema: { type: 'string', minLength: 1 } },
         { name: 'x-order-token', in: 'header', required: false, schema: { type: 'string' } },
       ],
       responses: {
-        302: { description: 'Redirect to `{CLIENT_BASE_URL}/orders/{publicId}`; sets the session cookie' },
-        400: { description: 'Empty token parameter' },
-        401: { description: 'No valid token or session for this order' },
+        302: {
+          description: 'Redirect to `{CLIENT_BASE_URL}/orders/{publicId}`; sets the session cookie',
+          headers: {
+            Location: { description: 'The storefront order page', schema: { type: 'string' } },
+            'Set-Cookie': {
+              description: '`guest_order_session=…; HttpOnly; SameSite=Lax`',
+              schema: { type: 'string' },
+            },
+          },
+        },
+        400: { description: 'Empty token parameter (`VALIDATION_FAILED`)', content: errorContent() },
+        401: {
+          description: 'No valid token or session for this order (`ORDER_ACCESS_DENIED`)',
+          content: errorContent(),
+        },
+        ...errorResponses(['RATE_LIMITED', 'INTERNAL']),
       },
     },
   },

@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { checkDatabaseReadiness, type Deps } from '@popbox/domain';
 import type { PlainPaths } from './openapi.js';
+import { errorContent } from './openapi/responses.js';
+import { PUBLIC_SECURITY } from './openapi/security.js';
 import { errorBody } from './send-error.js';
 
 const READY_TIMEOUT_MS = 3000;
@@ -68,9 +70,10 @@ export function healthRouter(deps: Pick<Deps, 'db'>): Router {
 
 export const healthPaths: PlainPaths = {
   '/health': {
-    servers: [{ url: '/' }],
     get: {
+      operationId: 'public-health-liveness',
       tags: ['health'],
+      security: PUBLIC_SECURITY(),
       summary: 'Liveness: process uptime and timestamp',
       responses: {
         200: {
@@ -87,12 +90,19 @@ export const healthPaths: PlainPaths = {
         },
       },
     },
-    head: { tags: ['health'], summary: 'Liveness probe', responses: { 200: { description: 'Alive' } } },
+    head: {
+      operationId: 'public-health-livenessProbe',
+      tags: ['health'],
+      summary: 'Liveness probe',
+      security: PUBLIC_SECURITY(),
+      responses: { 200: { description: 'Alive' } },
+    },
   },
   '/ready': {
-    servers: [{ url: '/' }],
     get: {
+      operationId: 'public-health-readiness',
       tags: ['health'],
+      security: PUBLIC_SECURITY(),
       summary: 'Readiness: database answers within 3 s and migrations are at head',
       responses: {
         200: {
@@ -111,12 +121,17 @@ export const healthPaths: PlainPaths = {
             },
           },
         },
-        503: { description: 'Not ready' },
+        503: {
+          description: 'Not ready: database unreachable or migrations pending (`DEPENDENCY_UNAVAILABLE`)',
+          content: errorContent(),
+        },
       },
     },
     head: {
+      operationId: 'public-health-readinessProbe',
       tags: ['health'],
       summary: 'Readiness probe',
+      security: PUBLIC_SECURITY(),
       responses: { 200: { description: 'Ready' }, 503: { description: 'Not ready' } },
     },
   },

@@ -2,6 +2,9 @@ import { open } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import express, { Router, type RequestHandler } from 'express';
 import { sniffImageType, type ImageMime } from '@popbox/domain';
+import type { PlainPaths } from './openapi.js';
+import { errorResponses } from './openapi/responses.js';
+import { PUBLIC_SECURITY } from './openapi/security.js';
 
 /** Enough leading bytes for every signature of the upload allow-list. */
 const SNIFF_BYTES = 16;
@@ -75,3 +78,39 @@ async function sniffFile(file: string): Promise<ImageMime | null | 'missing'> {
     await handle.close();
   }
 }
+
+/** Documented only while the local folder is served (app.ts mounts both together). */
+export const mediaPaths: PlainPaths = {
+  '/media/{key}': {
+    get: {
+      operationId: 'public-media-get',
+      tags: ['catalog'],
+      summary: 'A stored image of the local media folder (embedded storage default; never rate-limited)',
+      security: PUBLIC_SECURITY(),
+      parameters: [
+        {
+          name: 'key',
+          in: 'path',
+          required: true,
+          description:
+            'Object key, which may contain `/` (e.g. a prize image prefix): use the image `url` the API returns',
+          schema: { type: 'string' },
+        },
+      ],
+      responses: {
+        200: {
+          description:
+            'The image, typed from its bytes; anything else is `application/octet-stream` as an attachment',
+          content: {
+            'image/jpeg': { schema: { type: 'string', format: 'binary' } },
+            'image/png': { schema: { type: 'string', format: 'binary' } },
+            'image/webp': { schema: { type: 'string', format: 'binary' } },
+            'image/avif': { schema: { type: 'string', format: 'binary' } },
+            'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+          },
+        },
+        ...errorResponses(['ROUTE_NOT_FOUND', 'BAD_REQUEST', 'INTERNAL'], { 404: 'No such object' }),
+      },
+    },
+  },
+};

@@ -3,6 +3,7 @@ import { ipKeyGenerator, rateLimit, MemoryStore, type Options, type Store } from
 import type { Db } from '@popbox/db';
 import type { Logger } from '@popbox/domain';
 import { PostgresRateLimitStore } from './rate-limit-store.js';
+import { BatchedPostgresRateLimitStore } from './batched-rate-limit-store.js';
 import { trpcCalls, trpcErrorEnvelope } from './trpc-calls.js';
 
 const MINUTE = 60_000;
@@ -44,7 +45,9 @@ const GLOBAL_EXEMPT = /^\/(health|ready)\/?$|^\/media\//;
 
 export interface RateLimitSettings {
   /**
-   * `postgres`: counters in `rate_limit_hits`, shared by every API replica (production).
+   * `postgres`: counters in `rate_limit_hits`, shared by every API replica (production). The global limit
+   * counts in the process and flushes to the table every 200 ms (one statement for all clients, issue 14);
+   * the scoped limits count each request in the table.
    * `memory`: counters in this process (one process only; tests of the pipeline).
    */
   store: 'postgres' | 'memory';
@@ -64,12 +67,17 @@ export function createRateLimiters(
   settings: RateLimitSettings,
   deps: { db: Db; logger: Logger },
 ): RateLimiters {
-  const store = (prefix: string): Store =>
-    settings.store === 'postgres'
-      ? new PostgresRateLimitStore(deps.db, prefix, (err) =>
-          deps.logger.warn({ err }, 'rate limit sweep failed'),
-        )
-      : new MemoryStore();
+  const store = (prefix: string): Store => {
+    if (settings.store === 'memory') return new MemoryStore();
+    if (prefix === 'global:') {
+      return new BatchedPostgresRateLimitStore(deps.db, prefix, (err) =>
+        deps.logger.warn({ err }, 'rate limit flush failed'),
+      );
+    }
+    return new PostgresRateLimitStore(deps.db, prefix, (err) =>
+      deps.logger.warn({ err }, 'rate limit sweep failed'),
+    );
+  };
   const make = (name: keyof typeof RATE_LIMITS, weight: (req: Request) => number): RequestHandler => {
     const counter = store(`${name}:`);
     const limiter = rateLimit({
@@ -127,7 +135,9 @@ function countEveryCall(
 }
 
 async function addHits(counter: Store, key: string, hits: number): Promise<void> {
-  if (counter instanceof PostgresRateLimitStore) return void (await counter.incrementBy(key, hits));
+  if (counter instanceof PostgresRateLimitStore || counter instanceof BatchedPostgresRateLimitStore) {
+    return void (await counter.incrementBy(key, hits));
+  }
   for (let i = 0; i < hits; i++) await counter.increment(key);
 }
 

@@ -1,6 +1,8 @@
 import express, { Router } from 'express';
 import { receivePaymentWebhook, type Deps } from '@popbox/domain';
 import type { PlainPaths } from './openapi.js';
+import { errorResponses } from './openapi/responses.js';
+import { PUBLIC_SECURITY } from './openapi/security.js';
 import { sendError } from './send-error.js';
 
 import { STRIPE_WEBHOOK_PATH } from './stripe-webhook-path.js';
@@ -34,36 +36,26 @@ export function stripeWebhookRouter(deps: Deps): Router {
   return r;
 }
 
-/** The one error shape of every surface (documented inline: plain routes have no generated schema). */
-export const errorResponseSchema = {
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      properties: {
-        code: { type: 'string' },
-        status: { type: 'integer' },
-        message: { type: 'string' },
-        requestId: { type: 'string' },
-        details: {},
-      },
-      required: ['code', 'status', 'message'],
-    },
-  },
-  required: ['error'],
-} as const;
-const errorResponse = {
-  description: 'Error',
-  content: { 'application/json': { schema: errorResponseSchema } },
-};
-
 export const stripeWebhookPaths: PlainPaths = {
-  '/webhooks/stripe': {
+  [STRIPE_WEBHOOK_PATH]: {
     post: {
+      operationId: 'public-webhooks-stripe',
       tags: ['checkout'],
       summary:
         'Receive Stripe events (raw body, stripe-signature); finalise, expire or record; dedupe by event id',
-      parameters: [{ name: 'stripe-signature', in: 'header', required: true, schema: { type: 'string' } }],
+      description:
+        'Authenticated by the `Stripe-Signature` header (an HMAC of the raw body with the webhook secret), not by ' +
+        'a security scheme: a missing or invalid signature answers 400 `INVALID_SIGNATURE`.',
+      security: PUBLIC_SECURITY(),
+      parameters: [
+        {
+          name: 'Stripe-Signature',
+          in: 'header',
+          required: true,
+          description: "Stripe's `t=…,v1=…` signature of the raw request body",
+          schema: { type: 'string' },
+        },
+      ],
       requestBody: {
         required: true,
         content: { 'application/json': { schema: { type: 'object', description: 'A Stripe event' } } },
@@ -81,21 +73,27 @@ export const stripeWebhookPaths: PlainPaths = {
             },
           },
         },
-        400: {
-          ...errorResponse,
-          description: 'Missing or invalid signature, or malformed event (e.g. an event id that is not one)',
-        },
-        404: { ...errorResponse, description: 'The event names an unknown order' },
-        409: {
-          ...errorResponse,
-          description:
-            'The same event is still being processed by another delivery (EVENT_IN_PROGRESS, Retry-After): deliver it again',
-        },
-        413: { ...errorResponse, description: 'Body larger than 1 MB' },
-        502: {
-          ...errorResponse,
-          description: 'The payment provider could not be reached (retried by Stripe)',
-        },
+        ...errorResponses(
+          [
+            'INVALID_SIGNATURE',
+            'BAD_REQUEST',
+            'MALFORMED_JSON',
+            'NOT_FOUND',
+            'EVENT_IN_PROGRESS',
+            'PAYLOAD_TOO_LARGE',
+            'UNSUPPORTED_MEDIA_TYPE',
+            'RATE_LIMITED',
+            'INTERNAL',
+            'UPSTREAM_FAILED',
+          ],
+          {
+            400: 'Missing or invalid signature, or a malformed event (e.g. an event id that is not one)',
+            404: 'The event names an unknown order',
+            409: 'The same event is still being processed by another delivery: deliver it again after Retry-After',
+            413: 'Body larger than 1 MB',
+            502: 'The payment provider could not be reached (Stripe retries)',
+          },
+        ),
       },
     },
   },

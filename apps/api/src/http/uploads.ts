@@ -9,6 +9,8 @@ import {
   type Deps,
 } from '@popbox/domain';
 import type { PlainPaths } from './openapi.js';
+import { errorResponses } from './openapi/responses.js';
+import { ADMIN_SECURITY } from './openapi/security.js';
 import { parseMultipart, type ParsedForm } from './multipart.js';
 
 /**
@@ -78,15 +80,34 @@ function send201(res: Response, body: unknown) {
   if (!res.headersSent) res.status(201).json(body);
 }
 
-const errorResponses = {
-  400: { description: 'Malformed multipart body, unexpected field, wrong alt-text count' },
-  401: { description: 'Missing or invalid bearer token' },
-  403: { description: 'Not an admin' },
-  404: { description: 'Product not found' },
-  422: { description: 'Unsupported image type, image over 5 MB, more than 10 files, wrong product type' },
-  502: { description: 'Object storage failed' },
-  503: { description: 'Storage bucket not provisioned' },
-};
+/** Both uploads: multipart parsing, admin auth, the product, the image rules, then object storage. */
+const uploadErrors = errorResponses(
+  [
+    'VALIDATION_FAILED',
+    'BAD_REQUEST',
+    'UNAUTHENTICATED',
+    'FORBIDDEN',
+    'ADMIN_NOT_PROVISIONED',
+    'NOT_FOUND',
+    'PAYLOAD_TOO_LARGE',
+    'UNSUPPORTED_MEDIA_TYPE',
+    'WRONG_PRODUCT_TYPE',
+    'UNSUPPORTED_IMAGE_TYPE',
+    'FILE_TOO_LARGE',
+    'TOO_MANY_FILES',
+    'RATE_LIMITED',
+    'INTERNAL',
+    'UPSTREAM_FAILED',
+    'DEPENDENCY_UNAVAILABLE',
+  ],
+  {
+    400: 'Malformed multipart body, unexpected field, wrong alt-text count',
+    404: 'Product not found',
+    422: 'Unsupported image type, image over 5 MB, more than 10 files, wrong product type',
+    502: 'Object storage failed',
+    503: 'Storage bucket not provisioned',
+  },
+);
 const idParam = {
   name: 'id',
   in: 'path',
@@ -109,12 +130,13 @@ const imageRow = {
 } as const;
 
 export const uploadPaths: PlainPaths = {
-  '/admin/products/{id}/images': {
+  '/api/v1/admin/products/{id}/images': {
     post: {
+      operationId: 'admin-products-uploadImages',
       tags: ['admin'],
       summary:
         'Multipart upload of 1..10 product images (JPEG, PNG, WebP, AVIF; 5 MB each) with optional alt texts',
-      security: [{ Authorization: [] }],
+      security: ADMIN_SECURITY(),
       parameters: [idParam],
       requestBody: {
         required: true,
@@ -143,15 +165,16 @@ export const uploadPaths: PlainPaths = {
             },
           },
         },
-        ...errorResponses,
+        ...uploadErrors,
       },
     },
   },
-  '/admin/products/{id}/kuji-prizes/upload-image': {
+  '/api/v1/admin/products/{id}/kuji-prizes/upload-image': {
     post: {
+      operationId: 'admin-kujiPrizes-uploadImage',
       tags: ['admin', 'kuji'],
       summary: 'Upload one prize image (field "file") and get its public URL',
-      security: [{ Authorization: [] }],
+      security: ADMIN_SECURITY(),
       parameters: [idParam],
       requestBody: {
         required: true,
@@ -178,7 +201,7 @@ export const uploadPaths: PlainPaths = {
             },
           },
         },
-        ...errorResponses,
+        ...uploadErrors,
       },
     },
   },

@@ -3,6 +3,8 @@ import { ipKeyGenerator } from 'express-rate-limit';
 import { sendError } from '../http/send-error.js';
 import { toApiError } from '../http/error-mapping.js';
 import type { PlainPaths } from '../http/openapi.js';
+import { errorResponses } from '../http/openapi/responses.js';
+import { PUBLIC_SECURITY } from '../http/openapi/security.js';
 import { openKujiLiveStream, type LiveBoard } from './live-board.js';
 
 /** A stream whose client reads slower than this much buffered output is cut (it reconnects and resumes). */
@@ -51,7 +53,7 @@ export function kujiLiveRouter(live: LiveBoard): Router {
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     // no-transform: the compression middleware leaves the stream alone (it would buffer the events).
-    res.setHeader('Cache-Control', 'no-cache, no-transform');
+    res.setHeader('Cache-Control', 'private, no-store, no-transform');
     res.setHeader('X-Accel-Buffering', 'no');
     res.flushHeaders();
     res.write(`retry: ${live.settings.retryMs}\n\n`);
@@ -75,9 +77,11 @@ export function kujiLiveRouter(live: LiveBoard): Router {
 }
 
 export const kujiLivePaths: PlainPaths = {
-  '/kuji/{slug}/live': {
+  '/api/v1/kuji/{slug}/live': {
     get: {
+      operationId: 'public-kuji-liveStream',
       tags: ['kuji'],
+      security: PUBLIC_SECURITY(),
       summary:
         "A kuji board's live state as Server-Sent Events (counts, pending draws, dealt rounds, Last One)",
       description:
@@ -99,8 +103,13 @@ export const kujiLivePaths: PlainPaths = {
           description: 'The event stream',
           content: { 'text/event-stream': { schema: { type: 'string' } } },
         },
-        404: { description: 'No active kuji board with this slug' },
-        429: { description: 'Too many open live streams from this client (`Retry-After`)' },
+        ...errorResponses(
+          ['VALIDATION_FAILED', 'NOT_FOUND', 'RATE_LIMITED', 'INTERNAL', 'DEPENDENCY_UNAVAILABLE'],
+          {
+            404: 'No active kuji board with this slug',
+            429: 'Too many open live streams from this client, or the global rate limit',
+          },
+        ),
       },
     },
   },

@@ -1,4 +1,4 @@
-import * as Sentry from '@sentry/node';
+import type * as SentryModule from '@sentry/node';
 import type { ErrorRequestHandler } from 'express';
 import { toApiError } from '../http/error-mapping.js';
 import { currentRequestId } from '../logger.js';
@@ -12,19 +12,24 @@ export interface ErrorTrackingOptions {
   environment: string;
   production: boolean;
   /** Tests: a fake transport records envelopes instead of sending them. */
-  transport?: Sentry.NodeOptions['transport'];
+  transport?: SentryModule.NodeOptions['transport'];
   tracesSampleRate?: number;
 }
 
 export type ErrorTrackingState = 'enabled' | 'off' | 'dsn-ignored-outside-production';
 
+/** The SDK, once error tracking is on: only then is it loaded (~650 modules with its OpenTelemetry stack). */
+let sentry: typeof SentryModule | undefined;
+
 /**
  * Initialises Sentry. Call it before the HTTP stack is imported (main.ts imports app.js afterwards), so
- * the Express instrumentation can hook the router as it loads.
+ * the Express instrumentation can hook the router as it loads. The SDK is imported here, on demand: an API
+ * without error tracking never loads it (issue 14, lean memory).
  */
-export function initErrorTracking(opts: ErrorTrackingOptions): ErrorTrackingState {
+export async function initErrorTracking(opts: ErrorTrackingOptions): Promise<ErrorTrackingState> {
   if (!opts.dsn) return 'off';
   if (!opts.production) return 'dsn-ignored-outside-production';
+  const Sentry = await import('@sentry/node');
   Sentry.init({
     dsn: opts.dsn,
     environment: opts.environment,
@@ -50,6 +55,7 @@ export function initErrorTracking(opts: ErrorTrackingOptions): ErrorTrackingStat
     beforeBreadcrumb: (breadcrumb) => sanitizeBreadcrumb(breadcrumb),
     ...(opts.transport ? { transport: opts.transport } : {}),
   });
+  sentry = Sentry;
   return 'enabled';
 }
 
@@ -64,8 +70,8 @@ export function shouldReport(error: unknown): boolean {
 
 /** Reports an unexpected error (no-op for expected ones, or when error tracking is off). */
 export function reportError(error: unknown, context: { procedure?: string } = {}): void {
-  if (!Sentry.isInitialized() || !shouldReport(error)) return;
-  Sentry.captureException(error, { tags: tags({ procedure: context.procedure }) });
+  if (!sentry?.isInitialized() || !shouldReport(error)) return;
+  sentry.captureException(error, { tags: tags({ procedure: context.procedure }) });
 }
 
 /** Flows whose failures are always reported explicitly, with their tag (B3, B5). */
@@ -82,9 +88,9 @@ export function captureFlowFailure(
   error: unknown,
   extras: Record<string, string | number | boolean | null | undefined> = {},
 ): string | undefined {
-  if (!Sentry.isInitialized()) return undefined;
+  if (!sentry?.isInitialized()) return undefined;
   const extra = Object.fromEntries(Object.entries(extras).filter(([, v]) => v !== undefined));
-  return Sentry.captureException(error, { tags: tags({ flow }), extra });
+  return sentry.captureException(error, { tags: tags({ flow }), extra });
 }
 
 /** Express error middleware placed before the central handler (B0 step 6): report, then pass on. */
@@ -95,7 +101,7 @@ export const errorReporter: ErrorRequestHandler = (err, _req, _res, next) => {
 
 /** Sends what is queued (shutdown). */
 export async function flushErrorTracking(timeoutMs = 2000): Promise<void> {
-  if (Sentry.isInitialized()) await Sentry.close(timeoutMs);
+  if (sentry?.isInitialized()) await sentry.close(timeoutMs);
 }
 
 function tags(values: Record<string, string | undefined>): Record<string, string> {

@@ -44,7 +44,7 @@ export interface RestOperation {
 
 const METHODS = ['get', 'head', 'post', 'put', 'patch', 'delete'];
 
-/** Every operation of the document (paths are relative to `servers[0].url` unless they are probes). */
+/** Every operation of the document (full paths: its one server is the origin). */
 export function restOperations(doc: { paths: Record<string, Record<string, Operation>> }): RestOperation[] {
   return Object.entries(doc.paths).flatMap(([path, item]) =>
     Object.entries(item)
@@ -58,8 +58,8 @@ export function restOperations(doc: { paths: Record<string, Record<string, Opera
   );
 }
 
-/** Probes are served at the root; everything else under /api/v1. */
-const urlOf = (path: string) => (path === '/health' || path === '/ready' ? path : `/api/v1${path}`);
+/** The document's paths are full paths on its one server, the origin. */
+const urlOf = (path: string) => path;
 
 const MAX_PARAM = 3_000;
 const validPathParam = (p: Parameter, pools: Pools): fc.Arbitrary<Tagged<string>> =>

@@ -14,6 +14,8 @@ export interface FuzzRequest {
   url: string;
   headers: Record<string, string>;
   body?: string | Uint8Array;
+  /** The operation documents HTML error pages (a page for browsers): an HTML 4xx body is expected. */
+  htmlErrors?: boolean;
 }
 
 export interface Answer {
@@ -124,7 +126,10 @@ export function judge(req: FuzzRequest, answer: Answer, repoRoot: string): strin
     return problems;
   }
   const body = parse(answer.text);
-  if (body === undefined) return [...problems, 'error body is not JSON'];
+  if (body === undefined) {
+    if (req.htmlErrors && status < 500 && /^\s*<!doctype html>/i.test(answer.text)) return problems;
+    return [...problems, 'error body is not JSON'];
+  }
   let shape: string | undefined;
   if (req.surface.startsWith('REST')) shape = restShapeProblem(status, body);
   else if (Array.isArray(body)) shape = body.map((e) => trpcErrorProblem(e)).find(Boolean);

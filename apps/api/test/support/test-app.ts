@@ -20,6 +20,8 @@ import {
 import { testBeacon } from '@popbox/domain/testing';
 import { createApp, type AppOptions } from '../../src/app.js';
 import { liveBoardOf, stopLiveBoard } from '../../src/live/create-live-board.js';
+import { publicReadCacheOf, stopPublicReadCache } from '../../src/http/public-cache/index.js';
+import type { PublicReadCache } from '../../src/http/public-cache/public-read-cache.js';
 import type { LiveBoard } from '../../src/live/live-board.js';
 import { createHttpServer, SERVER_TIMEOUTS, type ServerTimeouts } from '../../src/http-server.js';
 import { appRouter } from '../../src/trpc/app-router.js';
@@ -41,6 +43,8 @@ export interface TestApp {
   queries?: CountingDb;
   /** The app's live kuji board (hub and stream limits). */
   live: LiveBoard;
+  /** The shared public read cache, when the test turned it on (`app: { publicReadCache: {} }`). */
+  publicCache?: PublicReadCache;
   /** A tRPC caller with the given actor (no HTTP). */
   caller(actor?: Actor): Caller;
   adminToken(subject?: string): Promise<string>;
@@ -109,6 +113,8 @@ export async function startTestApp(
     mediaDir: storageDir,
     // Off unless a test exercises them: suites send far more requests from 127.0.0.1 than a shopper would.
     rateLimit: false,
+    // Off like the limits: the suite's read-after-write tests stay exact; the cache tests turn it on.
+    publicReadCache: false,
     ...opts.app,
   });
   const server: Server = createHttpServer(app, opts.timeouts ?? SERVER_TIMEOUTS);
@@ -120,12 +126,14 @@ export async function startTestApp(
     database,
     storageDir,
     live: liveBoardOf(app)!,
+    ...(publicReadCacheOf(app) ? { publicCache: publicReadCacheOf(app)! } : {}),
     ...(queries ? { queries } : {}),
     caller: (actor) => createCaller(createContextInner(deps, actor ? { actor } : {})),
     adminToken: (subject = '00000000-0000-4000-8000-00000000a001') =>
       signDevToken({ secret: TEST_JWT_SECRET, subject }),
     async close() {
       await stopLiveBoard(app);
+      await stopPublicReadCache(app);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -1,14 +1,17 @@
-import { deliverOutbox } from '@popbox/domain';
+import { deliverOutbox, EMAIL_OUTBOX_CHANNEL } from '@popbox/domain';
 import type { JobModule } from '../registry.js';
 
 /**
- * F7. pg-boss cron ticks once a minute at most, so a message waits up to a minute for its first attempt;
- * each run drains the backlog in passes (EMAIL_OUTBOX_MAX_BATCHES), and a run is also queued when a worker
- * starts, so mail piled up while no worker ran goes out at once.
+ * F7. Issue 15: `enqueueEmail` NOTIFYs `email_outbox` in the transaction that writes the message, and the worker
+ * queues a run when that commits, so an email goes out within a second or so. The cron schedule (once a
+ * minute at most) stays as the backstop for retries and notifications missed while no worker listened; a run
+ * is also queued when a worker starts. Each run drains the backlog in passes (EMAIL_OUTBOX_MAX_BATCHES),
+ * delivering the messages of one order in the order they were written.
  */
 export const deliverEmailOutboxJob: JobModule = {
   name: 'deliver-email-outbox',
   runOnStart: true,
+  wakeOn: EMAIL_OUTBOX_CHANNEL,
   handler: async (deps, config) => {
     const result = await deliverOutbox(deps, { ...config.outbox, fromEmail: config.email.from });
     return { ...result };

@@ -4,6 +4,7 @@ import {
   check,
   index,
   integer,
+  json,
   pgTable,
   primaryKey,
   text,
@@ -172,3 +173,22 @@ export const productImages = pgTable(
     index('product_images_primary_idx').on(t.productId, t.sortOrder, t.createdAt, t.id),
   ],
 );
+
+/**
+ * Issue 14 read model: the public product card (and the static part of the detail view) as ready JSON, so a
+ * list page is one index-ordered read of `products` joined by primary key, with no per-row sub-selects.
+ * Written ONLY by the `refresh_product_cards` database function, which triggers on products, images,
+ * collections, tags and kuji prizes call in the same transaction as the write (custom migration
+ * 0006_product_cards); never by the application. Filtering and ordering stay on `products` and its indexes.
+ * Volatile stock (product_inventory) is NOT in here: readers join it by primary key, so checkout never
+ * writes a card. `json`, not `jsonb`: reads only ever send the whole document, and json's output is a copy.
+ */
+export const productCards = pgTable('product_cards', {
+  productId: uuid('product_id')
+    .primaryKey()
+    .references(() => products.id, { onDelete: 'cascade' }),
+  /** The list card: every field of `ProductCard` except inventory, availability and image URLs. */
+  card: json('card').notNull(),
+  /** What the detail view adds to the card: sku, all images, tags, kuji prizes, created/updated instants. */
+  detail: json('detail').notNull(),
+});

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, text, uuid, varchar } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, jsonb, pgSequence, pgTable, text, uuid, varchar } from 'drizzle-orm/pg-core';
 import { users } from './auth.js';
 import { createdAt, id, tstz, updatedAt } from './columns.js';
 import { orders } from './orders.js';
@@ -53,6 +53,11 @@ export const emailOutbox = pgTable(
     sentAt: tstz('sent_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /**
+     * Issue 15: write order. Ids are random and rows of one transaction share `created_at`, so this identity
+     * is what "delivered in the order they were written" means for the messages of one order.
+     */
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull(),
   },
   (t) => [
     check('email_outbox_status_check', sql`${t.status} in ('queued', 'sending', 'sent', 'failed')`),
@@ -60,6 +65,10 @@ export const emailOutbox = pgTable(
     check('email_outbox_max_attempts_check', sql`${t.maxAttempts} > 0`),
     index('email_outbox_status_next_attempt_at_idx').on(t.status, t.nextAttemptAt),
     index('email_outbox_order_id_created_at_idx').on(t.orderId, t.createdAt),
+    /** The claim's "no earlier message of this order is still pending" check. */
+    index('email_outbox_pending_order_seq_idx')
+      .on(t.orderId, t.seq)
+      .where(sql`${t.status} in ('queued', 'sending') and ${t.orderId} is not null`),
   ],
 );
 
@@ -119,3 +128,14 @@ export const rateLimitHits = pgTable(
   // Expired windows are swept by reset_at.
   (t) => [index('rate_limit_hits_reset_at_idx').on(t.resetAt)],
 );
+
+/**
+ * Issue 14: the version of everything an anonymous public read returns, apart from the volatile numbers
+ * (stock, kuji counts, trending) that public caches expire within a second instead. Statement-level
+ * triggers take `nextval` in the same transaction as every catalog/content write and announce it with
+ * `pg_notify('public_read', version)` (delivered at commit), so every API replica drops its cached public
+ * reads exactly when they change. A sequence rather than a one-row table: `nextval` never waits for another
+ * transaction, so concurrent admin writes neither serialise on it nor deadlock (a row bumped mid-transaction
+ * stays locked until commit). Kept off the checkout hot path on purpose.
+ */
+export const publicReadVersion = pgSequence('public_read_version', { startWith: 1, cache: 1 });

@@ -1,12 +1,13 @@
-import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { DEV_ISSUER, SUPABASE_AUDIENCE } from '@popbox/domain/dev-token';
+
+/** The dev token's rules live in a dependency-free module `pnpm admin:token` runs without a compile. */
+export { DEV_ISSUER, SUPABASE_AUDIENCE, signDevToken } from '@popbox/domain/dev-token';
 
 /** Verifies a staff access token and returns its subject. Throws on any problem. */
 export interface TokenVerifier {
   verify(token: string): Promise<{ subject: string }>;
 }
-
-export const SUPABASE_AUDIENCE = 'authenticated';
-export const DEV_ISSUER = 'popbox-dev';
 
 /**
  * Supabase access tokens (B12): JWKS from `{SUPABASE_URL}/auth/v1/.well-known/jwks.json` (jose caches the
@@ -48,25 +49,4 @@ export function devTokenVerifier(secret: string): TokenVerifier {
       return { subject: payload.sub as string };
     },
   };
-}
-
-/** Signs a dev token the dev verifier accepts (and tests use for every flavour of bad token). */
-export async function signDevToken(opts: {
-  secret: string;
-  subject: string;
-  email?: string;
-  issuer?: string;
-  audience?: string;
-  expiresInSeconds?: number;
-  now?: Date;
-}): Promise<string> {
-  const now = Math.floor((opts.now ?? new Date()).getTime() / 1000);
-  return new SignJWT({ email: opts.email, role: 'authenticated' })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(opts.subject)
-    .setIssuer(opts.issuer ?? DEV_ISSUER)
-    .setAudience(opts.audience ?? SUPABASE_AUDIENCE)
-    .setIssuedAt(now)
-    .setExpirationTime(now + (opts.expiresInSeconds ?? 12 * 60 * 60))
-    .sign(new TextEncoder().encode(opts.secret));
 }

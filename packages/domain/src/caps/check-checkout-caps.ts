@@ -35,12 +35,15 @@ export async function guardCappedCheckout(
   deps: Pick<Deps, 'db' | 'challenge' | 'config' | 'logger'>,
   checkout: NormalisedCheckout,
   client: CheckoutClient,
+  /** The cart's caps when the caller already read them (checkout does, with its key); else read here. */
+  loaded?: ProductCaps[],
 ): Promise<void> {
   const caps = (
-    await loadProductCaps(
+    loaded ??
+    (await loadProductCaps(
       deps.db,
       checkout.lines.map((l) => l.productId),
-    )
+    ))
   ).filter(isCapped);
   if (!caps.length) return;
   const key = emailKey(checkout.email);

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../shared/deps.js';
 import { likeEscape, rows } from '../shared/sql.js';
-import { primaryImageJson, type ImageJson } from './product-card.queries.js';
 import { normaliseQuery, prefixTsQuery } from './search.rules.js';
 import { relevanceSql, useSimilarityThreshold } from './search-products.js';
 import { publiclyVisibleAt } from './sale-window.queries.js';
@@ -17,7 +16,7 @@ export interface Suggestion {
 
 /**
  * B1 autocomplete: name prefix, prefix full-text or trigram match; an exact name scores 100, a name prefix
- * 50, plus the search relevance terms. One round trip for the rows (thumbnails included).
+ * 50, plus the search relevance terms. One round trip for the rows (thumbnails from the card read model).
  */
 export async function autocomplete(
   deps: Pick<Deps, 'db' | 'storage' | 'clock'>,
@@ -31,10 +30,11 @@ export async function autocomplete(
   const startsWith = sql`lower(p.name) like ${`${likeEscape(q.toLowerCase())}%`}`;
   const found = await deps.db.transaction(async (tx) => {
     await useSimilarityThreshold(tx);
-    return rows<Omit<Suggestion, 'thumbnailUrl'> & { image: ImageJson | null }>(
+    return rows<Omit<Suggestion, 'thumbnailUrl'> & { thumbnailKey: string | null }>(
       tx,
-      sql`select p.id, p.name, p.slug, p.price_cents as "priceCents", p.currency, ${primaryImageJson} as image
-          from products p
+      sql`select p.id, p.name, p.slug, p.price_cents as "priceCents", p.currency,
+                 c.card #>> '{primaryImage,storageKey}' as "thumbnailKey"
+          from products p join product_cards c on c.product_id = p.id
           where ${publiclyVisibleAt(now)} and (${startsWith} or p.search_vector @@ ${tsquery} or p.name % ${q})
           order by (case when lower(p.name) = ${q.toLowerCase()} then 100
                          when ${startsWith} then 50 else 0 end) + ${relevanceSql(tsquery, q)} desc,
@@ -43,9 +43,9 @@ export async function autocomplete(
     );
   });
   return {
-    items: found.map(({ image, ...s }) => ({
+    items: found.map(({ thumbnailKey, ...s }) => ({
       ...s,
-      thumbnailUrl: image ? deps.storage.publicUrl(image.storageKey) : null,
+      thumbnailUrl: thumbnailKey ? deps.storage.publicUrl(thumbnailKey) : null,
     })),
   };
 }

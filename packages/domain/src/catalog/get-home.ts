@@ -2,12 +2,14 @@ import { sql } from 'drizzle-orm';
 import type { Deps } from '../shared/deps.js';
 import { FEATURED_COLLECTION_SLUG, HOME_RAIL_SIZES } from '../shared/constants.js';
 import { rows } from '../shared/sql.js';
-import { loadProductCards, type ProductCard } from './product-card.js';
+import { toProductCard, type ProductCard } from './product-card.js';
+import { cardColumns, cardJoins, type CardReadRow } from './product-card.queries.js';
 import { selectTrending } from './trending.queries.js';
 import { publiclyVisibleAt } from './sale-window.queries.js';
 
 /**
- * B2 homepage: the three rails' ids are computed concurrently, then every card is hydrated in one query.
+ * B2 homepage: the three rails are read concurrently, each as one query returning its ready cards (issue 14:
+ * no hydration round trip).
  */
 export async function getHome(deps: Pick<Deps, 'db' | 'storage' | 'clock'>): Promise<{
   featured: ProductCard[];
@@ -16,12 +18,14 @@ export async function getHome(deps: Pick<Deps, 'db' | 'storage' | 'clock'>): Pro
 }> {
   const now = deps.clock.now();
   const [featured, trending, newest] = await Promise.all([
-    rows<{ id: string }>(
+    rows<CardReadRow>(
       deps.db,
-      sql`select p.id from products p
-          join product_collections pc on pc.product_id = p.id
-          join collections c on c.id = pc.collection_id and c.slug = ${FEATURED_COLLECTION_SLUG}
-          where ${publiclyVisibleAt(now)}
+      // The collection as a scalar sub-select rather than a join: one relation less to plan per read.
+      sql`select ${cardColumns} from product_collections pc
+          join products p on p.id = pc.product_id
+          ${cardJoins}
+          where pc.collection_id = (select fc.id from collections fc where fc.slug = ${FEATURED_COLLECTION_SLUG})
+            and ${publiclyVisibleAt(now)}
           order by pc.sort_order asc, p.created_at desc, p.id desc
           limit ${HOME_RAIL_SIZES.featured}`,
     ),
@@ -29,18 +33,12 @@ export async function getHome(deps: Pick<Deps, 'db' | 'storage' | 'clock'>): Pro
       limit: HOME_RAIL_SIZES.trendingNow,
       excludeUnavailable: true,
     }),
-    rows<{ id: string }>(
+    rows<CardReadRow>(
       deps.db,
-      sql`select p.id from products p where ${publiclyVisibleAt(now)}
+      sql`select ${cardColumns} from products p ${cardJoins} where ${publiclyVisibleAt(now)}
           order by p.created_at desc, p.id desc limit ${HOME_RAIL_SIZES.allProductsPreview}`,
     ),
   ]);
-  const ids = (list: { id: string }[]) => list.map((r) => r.id);
-  const cards = new Map(
-    (await loadProductCards(deps, [...new Set([...ids(featured), ...ids(trending), ...ids(newest)])])).map(
-      (c) => [c.id, c],
-    ),
-  );
-  const pick = (list: { id: string }[]) => list.flatMap((r) => cards.get(r.id) ?? []);
-  return { featured: pick(featured), trendingNow: pick(trending), allProductsPreview: pick(newest) };
+  const cards = (list: CardReadRow[]) => list.map((row) => toProductCard(deps.storage, row, now));
+  return { featured: cards(featured), trendingNow: cards(trending), allProductsPreview: cards(newest) };
 }

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor, ProductType } from '@popbox/db';
 import { isoUs, rows } from '../shared/sql.js';
-import { allOf } from './product-card.queries.js';
+import { allOf, cardColumns, cardJoins, type CardReadRow } from './product-card.queries.js';
 import { publiclyVisibleAt } from './sale-window.queries.js';
 import { KEYSET_SORTS, type KeysetSort, type ListingCursor } from './listing.rules.js';
 
@@ -34,7 +34,7 @@ function afterCursor(sort: KeysetSort, cursor: ListingCursor): SQL {
   return sql`(pc.sort_order > ${position} or (pc.sort_order = ${position} and ${keyed}))`;
 }
 
-export interface ListingRow {
+export interface ListingRow extends CardReadRow {
   id: string;
   createdAt: string;
   priceCents: number;
@@ -42,7 +42,10 @@ export interface ListingRow {
   collectionSortOrder: number | null;
 }
 
-/** One page (+1 row, to know whether there is more) of public product ids in the listing order of B1. */
+/**
+ * One page (+1 row, to know whether there is more) of public product cards in the listing order of B1: ONE
+ * index-ordered read of `products` with the ready card and the stock joined by primary key (issue 14).
+ */
 export async function selectListingPage(db: Executor, f: ListingFilter): Promise<ListingRow[]> {
   const { field, direction } = KEYSET_SORTS[f.sort];
   const where: SQL[] = [publiclyVisibleAt(f.now)];
@@ -66,8 +69,9 @@ export async function selectListingPage(db: Executor, f: ListingFilter): Promise
   return rows<ListingRow>(
     db,
     sql`select p.id, ${isoUs(sql`p.created_at`)} as "createdAt", p.price_cents as "priceCents", p.name,
-               ${f.collectionId ? sql`pc.sort_order` : sql`null::integer`} as "collectionSortOrder"
-        from products p ${join}
+               ${f.collectionId ? sql`pc.sort_order` : sql`null::integer`} as "collectionSortOrder",
+               ${cardColumns}
+        from products p ${join} ${cardJoins}
         where ${allOf(where)}
         order by ${order}
         limit ${f.limit + 1}`,

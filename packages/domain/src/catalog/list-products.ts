@@ -1,7 +1,7 @@
 import type { ProductType } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
-import { loadProductCards, type ProductCard } from './product-card.js';
+import { toProductCard, type ProductCard } from './product-card.js';
 import { findCollectionIdBySlug, selectListingPage } from './list-products.queries.js';
 import {
   KEYSET_SORTS,
@@ -27,7 +27,7 @@ export interface ProductPage {
   nextCursor: string | null;
 }
 
-/** B1 product listing: keyset pages of active product cards (two queries per page, plus the slug lookup). */
+/** B1 product listing: keyset pages of public product cards (one query per page, plus the slug lookup). */
 export async function listProducts(
   deps: Pick<Deps, 'db' | 'storage' | 'clock'>,
   input: ListProductsInput,
@@ -42,8 +42,9 @@ export async function listProducts(
 
   const sort: KeysetSort = input.sort;
   const cursor = decodeCursor(input.cursor, (raw) => parseListingCursor(raw, sort, Boolean(collectionId)));
+  const now = deps.clock.now();
   const page = await selectListingPage(deps.db, {
-    now: deps.clock.now(),
+    now,
     sort,
     limit: input.limit,
     cursor,
@@ -63,13 +64,7 @@ export async function listProducts(
           }),
         )
       : null;
-  return {
-    items: await loadProductCards(
-      deps,
-      rows.map((r) => r.id),
-    ),
-    nextCursor,
-  };
+  return { items: rows.map((row) => toProductCard(deps.storage, row, now)), nextCursor };
 }
 
 async function listTrending(
@@ -77,7 +72,8 @@ async function listTrending(
   input: ListProductsInput,
   collectionId: string | undefined,
 ): Promise<ProductPage> {
-  const page = await selectTrending(deps.db, deps.clock.now(), {
+  const now = deps.clock.now();
+  const page = await selectTrending(deps.db, now, {
     limit: input.limit + 1,
     cursor: decodeCursor(input.cursor, parseTrendingCursor),
     type: input.type,
@@ -90,11 +86,5 @@ async function listTrending(
     page.length > input.limit && last
       ? encodeCursor({ id: last.id, score: last.score, createdAt: last.createdAt })
       : null;
-  return {
-    items: await loadProductCards(
-      deps,
-      rows.map((r) => r.id),
-    ),
-    nextCursor,
-  };
+  return { items: rows.map((row) => toProductCard(deps.storage, row, now)), nextCursor };
 }

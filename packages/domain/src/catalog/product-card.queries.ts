@@ -1,8 +1,12 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Executor, ProductStatus, ProductType } from '@popbox/db';
-import { isoMs, rows, uuidArray } from '../shared/sql.js';
+import type { ProductStatus, ProductType } from '@popbox/db';
+import { isoMs } from '../shared/sql.js';
 
-/** The SQL fragments every product view shares (p = products, i = product_inventory). */
+/**
+ * The live SQL fragments of a product view (p = products, i = product_inventory). Public reads use the card
+ * read model instead; the admin views still read these live, and `refresh_product_cards` (migration
+ * 0006_product_cards) builds the same JSON: keep both in step.
+ */
 export const collectionsJson = sql`(
   select coalesce(json_agg(json_build_object('id', c.id, 'name', c.name, 'slug', c.slug)
                            order by pc.sort_order, c.name, c.id), '[]'::json)
@@ -15,13 +19,6 @@ export const primaryImageJson = sql`(
                            'sortOrder', im.sort_order)
   from product_images im where im.product_id = p.id
   order by im.sort_order, im.created_at, im.id limit 1)`;
-
-/** Non-Last-One sums of a kuji board (spec "kuji_prizes": public board data). */
-export const ticketSummaryJson = sql`case when p.product_type = 'kuji' then (
-  select json_build_object(
-    'remainingTickets', coalesce(sum(kp.remaining_quantity) filter (where kp.prize_tier <> 'LO'), 0),
-    'totalTickets', coalesce(sum(kp.initial_quantity) filter (where kp.prize_tier <> 'LO'), 0))
-  from kuji_prizes kp where kp.product_id = p.id) end`;
 
 /** The sale window columns of every product view (issue 13), as ISO instants. */
 export const saleWindowColumns = sql`${isoMs(sql`p.sales_start_at`)} as "salesStartAt",
@@ -63,26 +60,31 @@ export interface CardRow {
   preSaleVisibility: 'announced' | 'hidden';
 }
 
+/** The static part of a card, exactly as `product_cards.card` stores it (everything but stock). */
+export type StaticCard = Omit<CardRow, 'inventory'>;
+
 /**
- * Every card of a page in ONE query, whatever the page size (architecture "Performance rules"): the
- * collections, primary image, inventory and kuji sums come from correlated sub-selects, not per-row queries.
+ * The card read model (issue 14) for a query over `products p`: the ready card JSON by primary key and the
+ * volatile stock by primary key (never stored in the card, so checkout never rewrites one).
  */
-export async function selectCardRows(db: Executor, ids: readonly string[]): Promise<CardRow[]> {
-  if (ids.length === 0) return [];
-  return rows<CardRow>(
-    db,
-    sql`select p.id, p.name, p.slug, p.description, p.product_type as "productType", p.status,
-               p.price_cents as "priceCents", p.currency,
-               p.max_per_order as "maxPerOrder", p.max_per_buyer as "maxPerBuyer",
-               ${collectionsJson} as collections,
-               ${primaryImageJson} as "primaryImage",
-               ${inventoryJson} as inventory,
-               ${ticketSummaryJson} as "ticketSummary",
-               ${saleWindowColumns}
-        from products p left join product_inventory i on i.product_id = p.id
-        where p.id = any(${uuidArray(ids)})`,
-  );
+export const cardJoins = sql`join product_cards c on c.product_id = p.id
+  left join product_inventory i on i.product_id = p.id`;
+/** The columns `cardJoins` yields, read back with `cardInventory`. */
+export const cardColumns = sql`c.card, i.on_hand as "onHand", i.reserved,
+  i.low_stock_threshold as "lowStockThreshold"`;
+
+export interface CardReadRow {
+  card: StaticCard;
+  onHand: number | null;
+  reserved: number | null;
+  lowStockThreshold: number | null;
 }
+
+/** The stock columns of a `cardColumns` row as the card's inventory (null: the product has no row). */
+export const cardInventory = (row: CardReadRow): InventoryJson | null =>
+  row.onHand === null
+    ? null
+    : { onHand: row.onHand, reserved: row.reserved ?? 0, lowStockThreshold: row.lowStockThreshold ?? 0 };
 
 /** A condition list joined with AND (`true` when empty). */
 export function allOf(conditions: SQL[]): SQL {

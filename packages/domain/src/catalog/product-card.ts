@@ -1,7 +1,12 @@
-import type { Deps } from '../shared/deps.js';
 import type { ObjectStorage } from '../ports/storage.js';
 import { saleAvailability, type Availability } from './sale-window.rules.js';
-import { selectCardRows, type CardRow, type ImageJson, type InventoryJson } from './product-card.queries.js';
+import {
+  cardInventory,
+  type CardReadRow,
+  type CardRow,
+  type ImageJson,
+  type InventoryJson,
+} from './product-card.queries.js';
 
 export interface ImageView extends ImageJson {
   url: string;
@@ -40,44 +45,33 @@ export const toImageView = (storage: Pick<ObjectStorage, 'publicUrl'>, image: Im
 export const toInventoryView = (inventory: InventoryJson | null): InventoryView | null =>
   inventory && { ...inventory, available: Math.max(inventory.onHand - inventory.reserved, 0) };
 
+/** A card as the API shows it: the stored static JSON, live stock, image URLs and the clock's availability. */
 export function toProductCard(
   storage: Pick<ObjectStorage, 'publicUrl'>,
-  row: CardRow,
+  row: CardReadRow,
   now: Date,
 ): ProductCard {
+  const c = row.card;
   const card: ProductCard = {
-    id: row.id,
-    name: row.name,
-    slug: row.slug,
-    description: row.description,
-    productType: row.productType,
-    status: row.status,
-    priceCents: row.priceCents,
-    currency: row.currency,
-    maxPerOrder: row.maxPerOrder,
-    maxPerBuyer: row.maxPerBuyer,
-    collections: row.collections,
-    images: row.primaryImage ? [toImageView(storage, row.primaryImage)] : [],
-    inventory: toInventoryView(row.inventory),
-    availability: saleAvailability(row, now),
-    salesStartAt: row.salesStartAt,
-    salesEndAt: row.salesEndAt,
+    id: c.id,
+    name: c.name,
+    slug: c.slug,
+    description: c.description,
+    productType: c.productType,
+    status: c.status,
+    priceCents: c.priceCents,
+    currency: c.currency,
+    maxPerOrder: c.maxPerOrder,
+    maxPerBuyer: c.maxPerBuyer,
+    collections: c.collections,
+    images: c.primaryImage ? [toImageView(storage, c.primaryImage)] : [],
+    inventory: toInventoryView(cardInventory(row)),
+    availability: saleAvailability(c, now),
+    salesStartAt: c.salesStartAt,
+    salesEndAt: c.salesEndAt,
   };
-  if (row.productType === 'kuji') {
-    card.ticketSummary = row.ticketSummary ?? { remainingTickets: 0, totalTickets: 0 };
+  if (c.productType === 'kuji') {
+    card.ticketSummary = c.ticketSummary ?? { remainingTickets: 0, totalTickets: 0 };
   }
   return card;
-}
-
-/** Cards for the given ids, in exactly the order requested (B1); ids that no longer exist are skipped. */
-export async function loadProductCards(
-  deps: Pick<Deps, 'db' | 'storage' | 'clock'>,
-  ids: readonly string[],
-): Promise<ProductCard[]> {
-  const now = deps.clock.now();
-  const byId = new Map((await selectCardRows(deps.db, ids)).map((row) => [row.id, row]));
-  return ids.flatMap((id) => {
-    const row = byId.get(id);
-    return row ? [toProductCard(deps.storage, row, now)] : [];
-  });
 }

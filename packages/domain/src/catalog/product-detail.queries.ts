@@ -2,9 +2,13 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@popbox/db';
 import { isoMs, rows } from '../shared/sql.js';
 import {
+  cardColumns,
+  cardInventory,
+  cardJoins,
   collectionsJson,
   inventoryJson,
   saleWindowColumns,
+  type CardReadRow,
   type CardRow,
   type ImageJson,
 } from './product-card.queries.js';
@@ -38,7 +42,30 @@ export const prizesJson = sql`(
     'initialQuantity', kp.initial_quantity, 'sortOrder', kp.sort_order) order by kp.sort_order, kp.id), '[]'::json)
   from kuji_prizes kp where kp.product_id = p.id)`;
 
-/** The full product view of B1/B13 in one query. `where` filters `products p`. */
+/** What `product_cards.detail` stores: the detail view's static part beyond the card. */
+export type StaticDetail = Pick<
+  DetailRow,
+  'sku' | 'images' | 'tags' | 'kujiPrizes' | 'createdAt' | 'updatedAt'
+>;
+
+/**
+ * The public detail (B1) from the card read model (issue 14): the stored card and detail JSON and the stock
+ * by primary key, one query without sub-selects. `where` filters `products p`.
+ */
+export async function selectPublicDetail(db: Executor, where: SQL): Promise<DetailRow | null> {
+  const [row] = await rows<CardReadRow & { detail: StaticDetail }>(
+    db,
+    sql`select ${cardColumns}, c.detail from products p ${cardJoins} where ${where}`,
+  );
+  if (!row) return null;
+  const { primaryImage: _image, ticketSummary: _summary, ...card } = row.card;
+  return { ...card, ...row.detail, inventory: cardInventory(row) };
+}
+
+/**
+ * The full product view of B13 (admin) read live from the source tables in one query, so a write can answer
+ * and audit from inside its own transaction without depending on the read model. `where` filters `products p`.
+ */
 export async function selectProductDetail(db: Executor, where: SQL): Promise<DetailRow | null> {
   const [row] = await rows<DetailRow>(
     db,

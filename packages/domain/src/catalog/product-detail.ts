@@ -4,7 +4,7 @@ import type { Deps } from '../shared/deps.js';
 import { notFound } from '../shared/errors.js';
 import type { ObjectStorage } from '../ports/storage.js';
 import { toImageView, toInventoryView } from './product-card.js';
-import { selectProductDetail, type DetailRow } from './product-detail.queries.js';
+import { selectProductDetail, selectPublicDetail, type DetailRow } from './product-detail.queries.js';
 import { saleAvailability } from './sale-window.rules.js';
 import { publiclyVisibleAt } from './sale-window.queries.js';
 
@@ -27,7 +27,7 @@ export async function getProductBySlug(
   slug: string,
 ): Promise<ProductDetail> {
   const now = deps.clock.now();
-  const row = await selectProductDetail(deps.db, sql`p.slug = ${slug} and ${publiclyVisibleAt(now)}`);
+  const row = await selectPublicDetail(deps.db, sql`p.slug = ${slug} and ${publiclyVisibleAt(now)}`);
   if (!row) throw notFound('Product', { slug });
   return toProductDetail(deps.storage, row, now);
 }

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Deps } from '../shared/deps.js';
 import { notFound } from '../shared/errors.js';
 import { rows } from '../shared/sql.js';
-import { loadProductCards, type ProductCard } from './product-card.js';
+import { toProductCard, type ProductCard } from './product-card.js';
+import { cardColumns, cardJoins, type CardReadRow } from './product-card.queries.js';
 import { publiclyVisibleAt } from './sale-window.queries.js';
 import { priceTolerance, RECOMMENDATION_WEIGHTS as W } from './recommendations.rules.js';
 
@@ -15,7 +16,8 @@ interface Source {
 
 /**
  * B1 recommendations: in-stock active products scored against the source (shared collection, shared tags,
- * same type, in stock, close price); score desc, then newest. Three queries whatever the limit.
+ * same type, in stock, close price); score desc, then newest. Two queries whatever the limit: the source,
+ * then the ranked ready cards (issue 14).
  */
 export async function recommendProducts(
   deps: Pick<Deps, 'db' | 'storage' | 'clock'>,
@@ -29,9 +31,10 @@ export async function recommendProducts(
   );
   if (!source) throw notFound('Product', { slug: input.slug });
 
-  const ranked = await rows<{ id: string }>(
+  const ranked = await rows<CardReadRow>(
     deps.db,
-    sql`select p.id,
+    sql`with ranked as (
+        select p.id, p.created_at,
           (case when exists (select 1 from product_collections a
                              join product_collections b on b.collection_id = a.collection_id
                              where a.product_id = p.id and b.product_id = ${source.id})
@@ -47,11 +50,11 @@ export async function recommendProducts(
         from products p join product_inventory i on i.product_id = p.id
         where ${publiclyVisibleAt(now)} and p.id <> ${source.id} and i.on_hand - i.reserved > 0
         order by score desc, p.created_at desc, p.id desc
-        limit ${input.limit}`,
+        limit ${input.limit})
+      -- The cards are joined to the page only, not to every scored product.
+      select ${cardColumns} from ranked p ${cardJoins}
+      order by p.score desc, p.created_at desc, p.id desc`,
   );
-  const items = await loadProductCards(
-    deps,
-    ranked.map((r) => r.id),
-  );
+  const items = ranked.map((row) => toProductCard(deps.storage, row, now));
   return { items, meta: { count: items.length, limit: input.limit } };
 }

@@ -7,7 +7,8 @@ import {
   SEARCH_SIMILARITY_WEIGHT,
 } from '../shared/constants.js';
 import { rows } from '../shared/sql.js';
-import { loadProductCards, type ProductCard } from './product-card.js';
+import { toProductCard, type ProductCard } from './product-card.js';
+import { cardColumns, cardJoins, type CardReadRow } from './product-card.queries.js';
 import { normaliseQuery } from './search.rules.js';
 import { publiclyVisibleAt } from './sale-window.queries.js';
 import type { Executor } from '@popbox/db';
@@ -27,7 +28,10 @@ export const relevanceSql = (tsquery: ReturnType<typeof sql>, q: string) =>
   sql`(coalesce(ts_rank_cd(p.search_vector, ${tsquery}), 0) * ${SEARCH_RANK_WEIGHT}
       + greatest(similarity(p.name, ${q}) - ${SEARCH_SIMILARITY_FLOOR}, 0) * ${SEARCH_SIMILARITY_WEIGHT})`;
 
-/** B1 search: full text (web-style query, simple dictionary) or trigram similarity; never paginated. */
+/**
+ * B1 search: full text (web-style query, simple dictionary) or trigram similarity; never paginated. The
+ * matching rows come with their ready cards in the same query (issue 14).
+ */
 export async function searchProducts(
   deps: Pick<Deps, 'db' | 'storage' | 'clock'>,
   input: { q: string; limit: number },
@@ -35,21 +39,19 @@ export async function searchProducts(
   const now = deps.clock.now();
   const q = normaliseQuery(input.q);
   const tsquery = sql`websearch_to_tsquery('simple', ${q})`;
-  const ids = await deps.db.transaction(async (tx) => {
+  const found = await deps.db.transaction(async (tx) => {
     await useSimilarityThreshold(tx);
-    return rows<{ id: string }>(
+    return rows<CardReadRow>(
       tx,
-      sql`select p.id from products p
-          where ${publiclyVisibleAt(now)} and (p.search_vector @@ ${tsquery} or p.name % ${q})
-          order by ${relevanceSql(tsquery, q)} desc, p.created_at desc, p.id desc
-          limit ${input.limit}`,
+      sql`with hits as (
+            select p.id, p.created_at, ${relevanceSql(tsquery, q)} as relevance from products p
+            where ${publiclyVisibleAt(now)} and (p.search_vector @@ ${tsquery} or p.name % ${q})
+            order by relevance desc, p.created_at desc, p.id desc
+            limit ${input.limit})
+          -- The cards are joined to the hits kept, not to every match.
+          select ${cardColumns} from hits p ${cardJoins}
+          order by p.relevance desc, p.created_at desc, p.id desc`,
     );
   });
-  return {
-    items: await loadProductCards(
-      deps,
-      ids.map((r) => r.id),
-    ),
-    nextCursor: null,
-  };
+  return { items: found.map((row) => toProductCard(deps.storage, row, now)), nextCursor: null };
 }

@@ -3,7 +3,7 @@ import type { Executor, ProductType } from '@popbox/db';
 import { isoUs, rows } from '../shared/sql.js';
 import type { TrendingCursor } from './listing.rules.js';
 import { PAID_DEMAND_BUCKETS, PAID_STATUSES, RESERVATION_BUCKETS } from './trending.rules.js';
-import { allOf } from './product-card.queries.js';
+import { allOf, cardColumns, cardJoins, type CardReadRow } from './product-card.queries.js';
 import { publiclyVisibleAt } from './sale-window.queries.js';
 
 export interface TrendingFilter {
@@ -16,31 +16,29 @@ export interface TrendingFilter {
   excludeUnavailable?: boolean;
 }
 
-export interface TrendingRow {
+export interface TrendingRow extends CardReadRow {
   id: string;
   score: number;
   createdAt: string;
 }
 
-const days = (now: SQL, n: number) => sql`(${now} - make_interval(days => ${n}))`;
+const ints = (values: readonly number[]) => sql`${sql.param([...values])}::integer[]`;
 
-/** Freshest-bucket weight as a CASE over the bucket list. */
-function bucketWeight(at: SQL, now: SQL, buckets: readonly { withinDays: number; weight: number }[]): SQL {
-  const whens = buckets.map((b) => sql`when ${at} >= ${days(now, b.withinDays)} then ${b.weight}`);
-  return sql`(case ${sql.join(whens, sql` `)} else 0 end)`;
+/**
+ * The demand score of every product with recent demand, from the `trending_demand` database function
+ * (migration 0006_product_cards: its plan is prepared once per connection instead of planned per read),
+ * fed with the buckets of trending.rules.ts.
+ */
+function demandScores(now: SQL): SQL {
+  return sql`public.trending_demand(${now},
+    ${sql.param([...PAID_STATUSES])}::order_status[],
+    ${ints(PAID_DEMAND_BUCKETS.map((b) => b.withinDays))}, ${ints(PAID_DEMAND_BUCKETS.map((b) => b.weight))},
+    ${ints(RESERVATION_BUCKETS.map((b) => b.withinDays))}, ${ints(RESERVATION_BUCKETS.map((b) => b.weight))})`;
 }
 
-/** B2 ranking: score desc, created_at desc, id desc, with the clock injected as `now`. */
+/** B2 ranking (score desc, created_at desc, id desc, clock injected as `now`), each row with its card. */
 export async function selectTrending(db: Executor, now: Date, f: TrendingFilter): Promise<TrendingRow[]> {
   const nowSql = sql`${now.toISOString()}::timestamptz`;
-  const paidWindow = PAID_DEMAND_BUCKETS[PAID_DEMAND_BUCKETS.length - 1]!.withinDays;
-  const intentWindow = RESERVATION_BUCKETS[RESERVATION_BUCKETS.length - 1]!.withinDays;
-  const eventAt = sql`coalesce(o.paid_at, o.placed_at, o.created_at)`;
-  const statuses = sql.join(
-    PAID_STATUSES.map((s) => sql`${s}::order_status`),
-    sql`, `,
-  );
-
   const where: SQL[] = [publiclyVisibleAt(now)];
   if (f.type) where.push(sql`p.product_type = ${f.type}`);
   if (f.collectionId) {
@@ -56,35 +54,25 @@ export async function selectTrending(db: Executor, now: Date, f: TrendingFilter)
                           where i.product_id = p.id and i.on_hand - i.reserved > 0)`);
   }
   const after = f.cursor
-    ? sql`where (score, created_at, id) < (${f.cursor.score}::bigint, ${f.cursor.createdAt}::timestamptz, ${f.cursor.id}::uuid)`
+    ? sql`where (p.score, p.created_at, p.id) < (${f.cursor.score}::bigint, ${f.cursor.createdAt}::timestamptz, ${f.cursor.id}::uuid)`
     : sql``;
 
-  const result = await rows<{ id: string; score: string | number; createdAt: string }>(
+  const result = await rows<Omit<TrendingRow, 'score'> & { score: string | number }>(
     db,
-    sql`with paid as (
-          select oi.product_id, sum(oi.quantity * ${bucketWeight(eventAt, nowSql, PAID_DEMAND_BUCKETS)}) as score
-          from order_items oi join orders o on o.id = oi.order_id
-          where o.status in (${statuses})
-            and ${eventAt} >= ${days(nowSql, paidWindow)} and ${eventAt} <= ${nowSql}
-          group by oi.product_id
-        ), intent as (
-          select r.product_id,
-                 sum(r.quantity * ${bucketWeight(sql`r.created_at`, nowSql, RESERVATION_BUCKETS)}) as score
-          from inventory_reservations r
-          where r.status = 'active' and r.expires_at > ${nowSql}
-            and r.created_at >= ${days(nowSql, intentWindow)} and r.created_at <= ${nowSql}
-          group by r.product_id
-        ), ranked as (
-          select p.id, p.created_at, (coalesce(paid.score, 0) + coalesce(intent.score, 0))::bigint as score
-          from products p
-          left join paid on paid.product_id = p.id
-          left join intent on intent.product_id = p.id
+    sql`with ranked as (
+          select p.id, p.created_at, coalesce(d.score, 0) as score
+          from products p left join ${demandScores(nowSql)} d on d.product_id = p.id
           where ${allOf(where)}
+        ), page as (
+          select id, created_at, score from ranked p
+          ${after}
+          order by score desc, created_at desc, id desc
+          limit ${f.limit}
         )
-        select id, score, ${isoUs(sql`created_at`)} as "createdAt" from ranked
-        ${after}
-        order by score desc, created_at desc, id desc
-        limit ${f.limit}`,
+        -- The cards are joined to the page only, not to every ranked product.
+        select p.id, p.score, ${isoUs(sql`p.created_at`)} as "createdAt", ${cardColumns}
+        from page p ${cardJoins}
+        order by p.score desc, p.created_at desc, p.id desc`,
   );
-  return result.map((r) => ({ id: r.id, score: Number(r.score), createdAt: r.createdAt }));
+  return result.map((r) => ({ ...r, score: Number(r.score) }));
 }

@@ -12,7 +12,13 @@ export const CHECKOUT_SCOPE = 'checkout';
 
 export type CheckoutKeyRow = typeof idempotencyKeys.$inferSelect;
 
-export async function findCheckoutKey(db: Executor, key: string): Promise<CheckoutKeyRow | undefined> {
+/** What answering an existing key needs (see create-checkout-session.ts answerExistingKey). */
+export type CheckoutKeyRecord = Pick<
+  CheckoutKeyRow,
+  'id' | 'fingerprint' | 'state' | 'responseStatus' | 'responseBody' | 'resourceId'
+>;
+
+export async function findCheckoutKey(db: Executor, key: string): Promise<CheckoutKeyRecord | undefined> {
   const [row] = await db
     .select()
     .from(idempotencyKeys)
@@ -20,10 +26,14 @@ export async function findCheckoutKey(db: Executor, key: string): Promise<Checko
   return row;
 }
 
-/** Inside the order's transaction; null when another request holds (or already committed) the key. */
+/**
+ * Inside the order's transaction, its first statement; null when another request holds (or already
+ * committed) the key. The key names its order from the start (`resource_id`, the order's id chosen before):
+ * both commit together or not at all, so no second statement has to bind them.
+ */
 export async function claimCheckoutKey(
   tx: Tx,
-  input: { key: string; fingerprint: string; now: Date },
+  input: { key: string; fingerprint: string; now: Date; orderId: string },
 ): Promise<string | null> {
   const [inserted] = await tx
     .insert(idempotencyKeys)
@@ -32,15 +42,12 @@ export async function claimCheckoutKey(
       key: input.key,
       fingerprint: input.fingerprint,
       state: 'in_progress',
+      resourceId: input.orderId,
       expiresAt: new Date(input.now.getTime() + IDEMPOTENCY_KEY_TTL_MS),
     })
     .onConflictDoNothing({ target: [idempotencyKeys.scope, idempotencyKeys.key] })
     .returning({ id: idempotencyKeys.id });
   return inserted?.id ?? null;
-}
-
-export async function bindCheckoutKeyToOrder(tx: Tx, id: string, orderId: string): Promise<void> {
-  await tx.update(idempotencyKeys).set({ resourceId: orderId }).where(eq(idempotencyKeys.id, id));
 }
 
 /** Serialises whoever finishes the key (the first request, a retry resuming it, the compensation). */

@@ -11,15 +11,11 @@ import {
   type CheckoutRequest,
   type NormalisedCheckout,
 } from './cart.rules.js';
-import {
-  bindCheckoutKeyToOrder,
-  claimCheckoutKey,
-  dropStaleOrphanKey,
-  findCheckoutKey,
-  type CheckoutKeyRow,
-} from './checkout-key.queries.js';
-import { getShippingSettings } from '../content/shipping-settings.js';
+import { claimCheckoutKey, dropStaleOrphanKey, type CheckoutKeyRecord } from './checkout-key.queries.js';
+import { loadCheckoutContext } from './checkout-context.queries.js';
+import { shippingSettingsFrom } from '../content/shipping-settings.js';
 import { placePendingOrder, type PlacedOrder } from './place-pending-order.js';
+import type { ShippingSettings } from '../content/shipping.rules.js';
 import { openPaymentSession, type CheckoutSessionResult } from './open-payment-session.js';
 import { resumeCheckout, sessionExpiryFor } from './resume-checkout.js';
 import { guardCappedCheckout, type CheckoutClient } from '../caps/check-checkout-caps.js';
@@ -47,17 +43,20 @@ export async function createCheckoutSession(
   const checkout = normaliseCheckout(request);
   const fingerprint = checkoutFingerprint(checkout);
   let guarded = false;
+  const productIds = checkout.lines.map((l) => l.productId);
   for (let attempt = 0; attempt < 3; attempt++) {
-    const existing = await findCheckoutKey(deps.db, key);
-    if (existing) {
-      const answer = await answerExistingKey(deps, existing, fingerprint);
+    // Issue 14: the key's record, the caps and the shipping setting in one round trip.
+    const context = await loadCheckoutContext(deps.db, key, productIds);
+    if (context.key) {
+      const answer = await answerExistingKey(deps, context.key, fingerprint);
       if (answer) return answer;
       continue; // an orphan of a dead request was dropped: the key is free
     }
     // Only a request that will place an order is challenged and counted (a replay is not: its token is spent).
-    if (!guarded) await guardCappedCheckout(deps, checkout, client);
+    if (!guarded) await guardCappedCheckout(deps, checkout, client, context.caps);
     guarded = true;
-    const placed = await placeWithKey(deps, checkout, key, fingerprint);
+    const shipping = await shippingSettingsFrom(deps, context.shipping);
+    const placed = await placeWithKey(deps, checkout, key, fingerprint, shipping);
     if (!placed) continue; // a concurrent request committed the key first: answer from its record
     closeSessionsInBackground(
       deps,
@@ -88,14 +87,15 @@ async function placeWithKey(
   checkout: NormalisedCheckout,
   key: string,
   fingerprint: string,
+  shipping: ShippingSettings,
 ): Promise<(PlacedOrder & { claimId: string }) | null> {
-  const shipping = await getShippingSettings(deps);
+  // Chosen before the transaction, so the key names its order in the statement that claims it.
+  const orderId = deps.random.uuid();
   return deps.db.transaction(async (tx) => {
     // Waits while another open transaction inserts the same key, then sees its outcome.
-    const claimId = await claimCheckoutKey(tx, { key, fingerprint, now: deps.clock.now() });
+    const claimId = await claimCheckoutKey(tx, { key, fingerprint, now: deps.clock.now(), orderId });
     if (!claimId) return null;
-    const placed = await placePendingOrder(deps, tx, checkout, key, shipping);
-    await bindCheckoutKeyToOrder(tx, claimId, placed.orderId);
+    const placed = await placePendingOrder(deps, tx, checkout, { orderId, idempotencyKey: key }, shipping);
     return { ...placed, claimId };
   });
 }
@@ -103,7 +103,7 @@ async function placeWithKey(
 /** F3: 422 for another request; the stored answer; or the unfinished checkout of a request that died. */
 async function answerExistingKey(
   deps: Deps,
-  row: CheckoutKeyRow,
+  row: CheckoutKeyRecord,
   fingerprint: string,
 ): Promise<Outcome | null> {
   if (row.fingerprint !== fingerprint) {
@@ -127,7 +127,7 @@ const inFlight = () =>
  * F3 replay: the first response again, as long as its checkout can still be paid. A checkout that failed,
  * expired or was paid cannot be reused (B3): the client starts over with a new key.
  */
-async function replay(deps: Pick<Deps, 'db'>, row: CheckoutKeyRow): Promise<CheckoutSessionResult> {
+async function replay(deps: Pick<Deps, 'db'>, row: CheckoutKeyRecord): Promise<CheckoutSessionResult> {
   const [order] = row.resourceId
     ? await deps.db.select({ status: orders.status }).from(orders).where(eq(orders.id, row.resourceId))
     : [];

@@ -1,12 +1,11 @@
-import { and, eq, isNull, or } from 'drizzle-orm';
-import { orders, payments, type Tx } from '@popbox/db';
+import type { Tx } from '@popbox/db';
 import type { Deps } from '../shared/deps.js';
 import { CURRENCY, IDEMPOTENCY_RETRY_AFTER_SECONDS } from '../shared/constants.js';
 import { DomainError } from '../shared/errors.js';
 import { PaymentProviderError, type CheckoutSession } from '../ports/payments.js';
-import { slimSessionSnapshot } from '../payments/session.rules.js';
 import { closeSessionsInBackground, providerFailure } from '../payments/provider-errors.js';
 import { completeIdempotencyKey } from './idempotency.queries.js';
+import { attachSessionToOrder } from './attach-session.queries.js';
 import { lockCheckoutKey } from './checkout-key.queries.js';
 import { cancelFailedCheckoutIn } from './cancel-failed-checkout.js';
 
@@ -118,44 +117,23 @@ async function attachSession(
     publicId: payable.publicId,
     orderId: payable.orderId,
   };
-  return deps.db.transaction(async (tx) => {
-    const key = await lockCheckoutKey(tx, claimId);
-    const stored = storedSuccess(key);
-    if (stored) {
-      if (stored.sessionId === session.id) return stored; // the other request got there first
-      throw new DomainError('CHECKOUT_NOT_REUSABLE', 'The order already has another payment session');
-    }
-    if (key?.state === 'completed') {
-      throw new DomainError('CHECKOUT_NOT_REUSABLE', 'This checkout failed; start again with a new key');
-    }
-    const updated = await tx
-      .update(orders)
-      .set({ stripeCheckoutSessionId: session.id })
-      .where(
-        and(
-          eq(orders.id, payable.orderId),
-          eq(orders.status, 'pending_payment'),
-          or(isNull(orders.stripeCheckoutSessionId), eq(orders.stripeCheckoutSessionId, session.id)),
-        ),
-      )
-      .returning({ id: orders.id });
-    if (!updated.length) throw new DomainError('CHECKOUT_NOT_REUSABLE', 'The order is no longer payable');
-    await tx
-      .update(payments)
-      .set({
-        providerCheckoutSessionId: session.id,
-        providerPaymentIntentId: session.paymentIntentId,
-        rawResponse: slimSessionSnapshot(session),
-      })
-      .where(eq(payments.orderId, payable.orderId));
-    await completeIdempotencyKey(tx, claimId, {
-      status: 201,
-      body: result,
-      resourceId: payable.orderId,
-      now: deps.clock.now(),
-    });
-    return result;
+  const outcome = await attachSessionToOrder(deps.db, {
+    claimId,
+    orderId: payable.orderId,
+    session,
+    answer: result,
+    now: deps.clock.now(),
   });
+  const stored = storedSuccess(outcome.key);
+  if (stored) {
+    if (stored.sessionId === session.id) return stored; // the other request got there first
+    throw new DomainError('CHECKOUT_NOT_REUSABLE', 'The order already has another payment session');
+  }
+  if (outcome.key?.state === 'completed') {
+    throw new DomainError('CHECKOUT_NOT_REUSABLE', 'This checkout failed; start again with a new key');
+  }
+  if (!outcome.attached) throw new DomainError('CHECKOUT_NOT_REUSABLE', 'The order is no longer payable');
+  return result;
 }
 
 /** B3 compensation, unless a retry already finished the key (then its answer stands). */

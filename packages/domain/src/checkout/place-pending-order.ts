@@ -1,14 +1,6 @@
-import { asc, eq, inArray } from 'drizzle-orm';
-import {
-  inventoryReservations,
-  isUniqueViolation,
-  orderItems,
-  orders,
-  payments,
-  productInventory,
-  products,
-  type Tx,
-} from '@popbox/db';
+import { sql } from 'drizzle-orm';
+import { isUniqueViolation, type products, type Tx } from '@popbox/db';
+import { uuidArray } from '../shared/sql.js';
 import type { Deps } from '../shared/deps.js';
 import { CURRENCY, RESERVATION_TTL_MS } from '../shared/constants.js';
 import { DomainError } from '../shared/errors.js';
@@ -49,30 +41,69 @@ export interface PlacedOrder {
   expiredElsewhere: ExpiredElsewhere[];
 }
 
-async function loadProducts(tx: Tx, ids: string[]) {
-  // FOR SHARE OF products: prices and status are read from rows no admin edit can change under us
-  // (security rule 3); share locks never make two checkouts wait for each other.
-  return tx
-    .select({
-      id: products.id,
-      name: products.name,
-      slug: products.slug,
-      description: products.description,
-      status: products.status,
-      productType: products.productType,
-      priceCents: products.priceCents,
-      salesStartAt: products.salesStartAt,
-      salesEndAt: products.salesEndAt,
-      preSaleVisibility: products.preSaleVisibility,
-      maxPerOrder: products.maxPerOrder,
-      maxPerBuyer: products.maxPerBuyer,
-      inventoryProductId: productInventory.productId,
-    })
-    .from(products)
-    .leftJoin(productInventory, eq(productInventory.productId, products.id))
-    .where(inArray(products.id, ids))
-    .orderBy(asc(products.id))
-    .for('share', { of: products });
+type ProductRow = typeof products.$inferSelect;
+
+/** A cart product as checkout prices and validates it. */
+export interface CartProduct extends Pick<
+  ProductRow,
+  | 'id'
+  | 'name'
+  | 'slug'
+  | 'description'
+  | 'status'
+  | 'productType'
+  | 'priceCents'
+  | 'salesStartAt'
+  | 'salesEndAt'
+  | 'preSaleVisibility'
+  | 'maxPerOrder'
+  | 'maxPerBuyer'
+> {
+  /** Set when the product has an inventory row (every sellable product has one). */
+  inventoryProductId: string | null;
+}
+
+interface CartProductRow extends Record<string, unknown> {
+  id: string;
+  name: string;
+  slug: string;
+  description: string | null;
+  status: ProductRow['status'];
+  product_type: ProductRow['productType'];
+  price_cents: number;
+  sales_start_at: string | null;
+  sales_end_at: string | null;
+  pre_sale_visibility: ProductRow['preSaleVisibility'];
+  max_per_order: number | null;
+  max_per_buyer: number | null;
+  has_inventory: boolean;
+}
+
+/**
+ * The cart's products, FOR SHARE OF products (prices and status are read from rows no admin edit can change
+ * under us, security rule 3; share locks never make two checkouts wait for each other), in id order, through
+ * `checkout_products_for_share` (migration 0006: its plan is kept; planning this join over a dozen indexes
+ * cost more than running it).
+ */
+async function loadProducts(tx: Tx, ids: string[]): Promise<CartProduct[]> {
+  const result = await tx.execute<CartProductRow>(
+    sql`select * from public.checkout_products_for_share(${uuidArray(ids)})`,
+  );
+  return result.rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    slug: r.slug,
+    description: r.description,
+    status: r.status,
+    productType: r.product_type,
+    priceCents: r.price_cents,
+    salesStartAt: r.sales_start_at === null ? null : new Date(r.sales_start_at),
+    salesEndAt: r.sales_end_at === null ? null : new Date(r.sales_end_at),
+    preSaleVisibility: r.pre_sale_visibility,
+    maxPerOrder: r.max_per_order,
+    maxPerBuyer: r.max_per_buyer,
+    inventoryProductId: r.has_inventory ? r.id : null,
+  }));
 }
 
 /**
@@ -80,11 +111,7 @@ async function loadProducts(tx: Tx, ids: string[]) {
  * undealt cards), inside its sale window at `now` (issue 13: 409 NOT_ON_SALE_YET / SALE_ENDED; a hidden drop
  * before its start is NOT_FOUND, as everywhere public).
  */
-export function priceLines(
-  lines: NormalisedCheckout['lines'],
-  rows: Awaited<ReturnType<typeof loadProducts>>,
-  now: Date,
-): PlacedLine[] {
+export function priceLines(lines: NormalisedCheckout['lines'], rows: CartProduct[], now: Date): PlacedLine[] {
   const byId = new Map(rows.map((r) => [r.id, r]));
   return lines.map((line) => {
     const product = byId.get(line.productId);
@@ -119,7 +146,11 @@ interface PendingOrder {
   totalCents: number;
 }
 
-/** B3 step 10: order (no customer, F2), items with snapshots, one reservation per line, pending payment. */
+/**
+ * B3 step 10: order (no customer, F2), items with snapshots, one reservation per line, pending payment —
+ * one call of `checkout_insert_pending_order` (migration 0006; issue 14: four inserts were four round trips,
+ * each costing the database more to receive, parse and plan than to run; the function's plans are kept).
+ */
 async function insertPendingOrder(
   tx: Tx,
   order: PendingOrder,
@@ -128,23 +159,18 @@ async function insertPendingOrder(
   idempotencyKey: string,
   reservationExpiresAt: Date,
 ): Promise<void> {
-  const { orderId } = order;
+  // A JS array bound as ONE parameter (drizzle would otherwise expand it into a list).
+  const column = <T>(pick: (l: PlacedLine) => T) => sql.param(lines.map(pick));
   try {
-    await tx.insert(orders).values({
-      id: orderId,
-      publicId: order.publicId,
-      status: 'pending_payment',
-      currency: CURRENCY,
-      subtotalCents: order.subtotalCents,
-      taxCents: 0,
-      shippingCents: order.shippingCents,
-      totalCents: order.totalCents,
-      checkoutIdempotencyKey: idempotencyKey,
-      checkoutEmail: checkout.email,
-      checkoutName: checkout.name,
-      // Issue 13: the normalised email purchase caps count by (replaced by Stripe's at finalisation).
-      buyerEmailKey: emailKey(checkout.email),
-    });
+    await tx.execute(sql`
+      select public.checkout_insert_pending_order(
+        ${order.orderId}::uuid, ${order.publicId}, ${CURRENCY}, ${order.subtotalCents}::int,
+        ${order.shippingCents}::int, ${order.totalCents}::int, ${idempotencyKey}, ${checkout.email}::text,
+        ${checkout.name}::text, ${emailKey(checkout.email)}::text,
+        ${column((l) => l.productId)}::uuid[], ${column((l) => l.name)}::text[],
+        ${column((l) => l.productType)}::product_type[], ${column((l) => l.unitPriceCents)}::int[],
+        ${column((l) => l.quantity)}::int[], ${column((l) => l.slug)}::text[],
+        ${column((l) => l.description)}::text[], ${reservationExpiresAt.toISOString()}::timestamptz)`);
   } catch (error) {
     if (isUniqueViolation(error)?.constraint === 'orders_checkout_idempotency_key_key') {
       throw new DomainError(
@@ -154,29 +180,6 @@ async function insertPendingOrder(
     }
     throw error;
   }
-  await tx.insert(orderItems).values(
-    lines.map((l) => ({
-      orderId,
-      productId: l.productId,
-      productName: l.name,
-      productType: l.productType,
-      unitPriceCents: l.unitPriceCents,
-      quantity: l.quantity,
-      lineTotalCents: l.unitPriceCents * l.quantity,
-      metadata: { slug: l.slug, description: l.description },
-    })),
-  );
-  await tx.insert(inventoryReservations).values(
-    lines.map((l) => ({
-      orderId,
-      productId: l.productId,
-      quantity: l.quantity,
-      expiresAt: reservationExpiresAt,
-    })),
-  );
-  await tx
-    .insert(payments)
-    .values({ orderId, amountCents: order.totalCents, currency: CURRENCY, status: 'pending' });
 }
 
 /**
@@ -232,7 +235,7 @@ export async function placePendingOrder(
   deps: Pick<Deps, 'clock' | 'random' | 'beacon'>,
   tx: Tx,
   checkout: NormalisedCheckout,
-  idempotencyKey: string,
+  ids: { orderId: string; idempotencyKey: string },
   shipping: ShippingSettings,
 ): Promise<PlacedOrder> {
   const now = deps.clock.now();
@@ -258,14 +261,14 @@ export async function placePendingOrder(
   const subtotalCents = lines.reduce((s, l) => s + l.unitPriceCents * l.quantity, 0);
   const shippingCents = shippingCentsFor(shipping, subtotalCents);
   const order: PendingOrder = {
-    orderId: deps.random.uuid(),
+    orderId: ids.orderId,
     publicId: generatePublicId(deps.random),
     subtotalCents,
     shippingCents,
     totalCents: subtotalCents + shippingCents,
   };
   const reservationExpiresAt = new Date(now.getTime() + RESERVATION_TTL_MS);
-  await insertPendingOrder(tx, order, checkout, lines, idempotencyKey, reservationExpiresAt);
+  await insertPendingOrder(tx, order, checkout, lines, ids.idempotencyKey, reservationExpiresAt);
   const expiredElsewhere = await holdStock(tx, deps, lines, hiddenDrops, now);
   return { ...order, lines, reservationExpiresAt, expiredElsewhere };
 }

@@ -7,7 +7,20 @@ export const SHIPPING_KEY = 'shipping';
 
 /** Shipping settings, default-inserted when missing. A stored value that fails validation is a 500. */
 export async function getShippingSettings(deps: Pick<Deps, 'db'>): Promise<ShippingSettings> {
-  const settings = parseStoredShipping(await readSetting(deps.db, SHIPPING_KEY, DEFAULT_SHIPPING));
+  return shippingSettingsFrom(deps, undefined);
+}
+
+/**
+ * The same from a value the caller already read (checkout reads it together with its key, issue 14);
+ * `undefined` (no row) reads it again, default-inserting it.
+ */
+export async function shippingSettingsFrom(
+  deps: Pick<Deps, 'db'>,
+  stored: unknown,
+): Promise<ShippingSettings> {
+  const settings = parseStoredShipping(
+    stored === undefined ? await readSetting(deps.db, SHIPPING_KEY, DEFAULT_SHIPPING) : stored,
+  );
   if (!settings) throw new Error('shipping setting is invalid');
   return settings;
 }

@@ -6,9 +6,10 @@ import {
 } from './deliver-outbox-batch.js';
 
 /**
- * The outbox job's run: delivery passes until a pass finds less than a full batch (the backlog is drained)
- * or `maxBatches` passes ran, so one scheduled run catches up after an outage without holding its worker
- * indefinitely.
+ * The outbox job's run: delivery passes until a pass claims nothing (the backlog is drained) or `maxBatches`
+ * passes ran, so one run catches up after an outage without holding its worker indefinitely. A short pass is
+ * not the end: sending an order's message makes its next message claimable (one per order per pass), so a
+ * paid order's confirmation and the refund written after it go out in one run, in that order.
  */
 export async function deliverOutbox(
   deps: OutboxDeliveryDeps,
@@ -23,7 +24,7 @@ export async function deliverOutbox(
     total.retried += pass.retried;
     total.failed += pass.failed;
     total.released += pass.released;
-    if (pass.claimed < opts.batchSize) break;
+    if (pass.claimed === 0) break;
   }
   return total;
 }

@@ -1,4 +1,5 @@
-import { and, asc, eq, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { emailOutbox, orders, type Executor } from '@popbox/db';
 import type { OrderEmailMarker } from './outbox-delivery.rules.js';
 
@@ -41,10 +42,24 @@ const isDue = (now: Date) =>
     and(eq(emailOutbox.status, 'sending'), lt(emailOutbox.lockedUntil, now)),
   );
 
+const earlier = alias(emailOutbox, 'earlier');
+
+/**
+ * Issue 15: the messages of one order go out in the order they were written. A message waits while an earlier
+ * message of its order (lower `seq`) is still queued or being sent — retries included — and goes once that one
+ * is sent or has failed for good. Messages without an order are independent.
+ */
+const isHeadOfItsOrder = or(
+  isNull(emailOutbox.orderId),
+  sql`not exists (select 1 from ${emailOutbox} as "earlier" where ${earlier.orderId} = ${emailOutbox.orderId}
+    and ${earlier.seq} < ${emailOutbox.seq} and ${earlier.status} in ('queued', 'sending'))`,
+);
+
 /**
  * Claims up to `limit` due messages in one statement (its own short transaction): rows locked by another
  * worker's claim are skipped, so concurrent workers never claim the same message. Each claim counts as an
- * attempt, so a message that crashes its worker every time still ends in `failed`.
+ * attempt, so a message that crashes its worker every time still ends in `failed`. Only the earliest pending
+ * message of each order is claimable (`isHeadOfItsOrder`), so one pass never sends two of one order.
  */
 export async function claimDueEmails(
   db: Executor,
@@ -53,8 +68,8 @@ export async function claimDueEmails(
   const due = db
     .select({ id: emailOutbox.id })
     .from(emailOutbox)
-    .where(and(isDue(opts.now), lt(emailOutbox.attempts, emailOutbox.maxAttempts)))
-    .orderBy(asc(emailOutbox.nextAttemptAt), asc(emailOutbox.id))
+    .where(and(isDue(opts.now), lt(emailOutbox.attempts, emailOutbox.maxAttempts), isHeadOfItsOrder))
+    .orderBy(asc(emailOutbox.nextAttemptAt), asc(emailOutbox.seq))
     .limit(opts.limit)
     .for('update', { skipLocked: true });
   return db

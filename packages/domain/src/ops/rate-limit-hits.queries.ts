@@ -43,6 +43,32 @@ export async function hitRateLimit(
   return toWindow(result.rows[0]!);
 }
 
+/**
+ * Counts several keys' hits in ONE upsert (the batched global limit flushes this way): the same window rules
+ * as `hitRateLimit`, per key. Returns each key's window after the counting.
+ */
+export async function hitRateLimits(
+  db: Executor,
+  counts: readonly { key: string; hits: number }[],
+  windowMs: number,
+): Promise<Map<string, RateLimitWindow>> {
+  if (counts.length === 0) return new Map();
+  const keys = counts.map((c) => c.key);
+  const hits = counts.map((c) => c.hits);
+  const result = await db.execute<WindowRow & { key: string }>(sql`
+    insert into rate_limit_hits (key, hits, reset_at)
+    select k.key, k.hits, now() + make_interval(secs => ${windowMs / 1000})
+    from unnest(${sql.param(keys)}::text[], ${sql.param(hits)}::int[]) as k(key, hits),
+         (select set_config('synchronous_commit', 'off', true)) as async_commit
+    on conflict (key) do update set
+      hits = case when rate_limit_hits.reset_at <= now() then excluded.hits
+                  else rate_limit_hits.hits + excluded.hits end,
+      reset_at = case when rate_limit_hits.reset_at <= now() then excluded.reset_at
+                      else rate_limit_hits.reset_at end
+    returning key, hits, (extract(epoch from reset_at) * 1000)::float8 as reset_ms`);
+  return new Map(result.rows.map((row) => [row.key, toWindow(row)]));
+}
+
 /** The current window of a key, if one is running. */
 export async function readRateLimit(db: Executor, key: string): Promise<RateLimitWindow | undefined> {
   const result = await db.execute<WindowRow>(sql`

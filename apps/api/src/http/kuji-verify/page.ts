@@ -1,6 +1,9 @@
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import { findKujiBoard, html, raw, type Deps, type RawHtml } from '@popbox/domain';
 import { verifierBundle } from './bundle.js';
+import type { PlainPaths } from '../openapi.js';
+import { errorResponses } from '../openapi/responses.js';
+import { PUBLIC_SECURITY } from '../openapi/security.js';
 
 const CSP = [
   "default-src 'none'",
@@ -118,7 +121,7 @@ function verifyPage(board: { slug: string; name: string }, query: Request['query
       </table>
       <p class="note">
         Raw data: <a href="/api/v1/kuji/${board.slug}/fairness">fairness document (JSON)</a>. From a terminal:
-        <code>pnpm kuji:verify &lt;this page's URL&gt;</code>.
+        <code>./shop kuji:verify &lt;this page's URL&gt;</code>.
       </p>
     </main>`,
     script,
@@ -167,3 +170,49 @@ export function kujiVerifyRouter(deps: Pick<Deps, 'db' | 'clock'>): Router {
   });
   return r;
 }
+
+const html200 = (description: string) => ({
+  description,
+  content: { 'text/html': { schema: { type: 'string' as const } } },
+});
+
+/** The verify page (its script bundle is an asset named by the page, not an operation). */
+export const kujiVerifyPaths: PlainPaths = {
+  '/kuji/{slug}/verify': {
+    get: {
+      operationId: 'public-kuji-verifyPage',
+      tags: ['kuji'],
+      summary: "Verify a kuji board in the browser: the fairness document checked by PopBox's open verifier",
+      security: PUBLIC_SECURITY(),
+      parameters: [
+        { name: 'slug', in: 'path', required: true, schema: { type: 'string' } },
+        {
+          name: 'line',
+          in: 'query',
+          required: false,
+          description: 'Prefill: a line reference (`ln_…`)',
+          schema: { type: 'string' },
+        },
+        {
+          name: 'position',
+          in: 'query',
+          required: false,
+          description: 'Prefill: a ticket position',
+          schema: { type: 'string' },
+        },
+        {
+          name: 'prize',
+          in: 'query',
+          required: false,
+          description: 'Prefill: a prize id',
+          schema: { type: 'string' },
+        },
+      ],
+      responses: {
+        200: html200('HTML page; the verdict is computed in the browser'),
+        404: html200('HTML page: no kuji board on sale with this slug'),
+        ...errorResponses(['VALIDATION_FAILED', 'RATE_LIMITED', 'INTERNAL']),
+      },
+    },
+  },
+};

@@ -1,10 +1,9 @@
-import {
-  fetchBeacon,
-  type Chain,
-  type ChainClient,
-  type ChainInfo,
-  type ChainOptions,
-  type RandomnessBeacon as DrandBeaconRound,
+import type {
+  Chain,
+  ChainClient,
+  ChainInfo,
+  ChainOptions,
+  RandomnessBeacon as DrandBeaconRound,
 } from 'drand-client';
 import { verifyBeaconRound } from '../../kuji-verifier/beacon-signature.js';
 import { QUICKNET_CHAIN } from '../../kuji-verifier/quicknet-vectors.js';
@@ -128,6 +127,8 @@ export function drandBeacon(opts: DrandBeaconOptions = {}): RandomnessBeacon {
       if (now < publishedMs) return null;
       const failures: string[] = [];
       let notYet = false;
+      // Loaded at the first round asked for, not at startup: an API that sells no kuji never needs it.
+      const { fetchBeacon } = await import('drand-client');
       for (const client of clients) {
         try {
           // drand-client checks the relay's /info against the chain params and verifies the BLS signature.

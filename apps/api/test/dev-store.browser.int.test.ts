@@ -48,8 +48,9 @@ describe.skipIf(!haveChromium)('the dev storefront in a real browser', () => {
     });
     const page = await browser.newPage();
     const problems: string[] = [];
-    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('console', (m) => m.type() === 'error' && problems.push(`${m.text()} ${m.location().url}`));
     page.on('pageerror', (e) => problems.push(e.message));
+    page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
 
     const home = await page.goto(`${app.url}/shop/`);
     expect(home!.status()).toBe(200);
@@ -74,6 +75,7 @@ describe.skipIf(!haveChromium)('the dev storefront in a real browser', () => {
 
     await Promise.all([page.waitForURL(`${app.url}/shop/orders/**`), page.click('#order-link')]);
     expect(await page.getAttribute('#order-status', 'data-status')).toBe('paid');
+    await page.locator('.ticket').nth(1).waitFor();
     expect(await page.locator('.ticket').count()).toBe(2);
 
     // Dealt within a few beacon rounds; then each ticket can be scratched.

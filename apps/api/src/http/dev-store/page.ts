@@ -33,6 +33,7 @@ function shell(script: string): string {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>PopBox Studio · dev storefront</title>
+        <link rel="icon" href="data:," />
         <style>
           ${raw(STYLE)}
         </style>

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { dealKujiDrawsNow, makeKujiProduct } from '@popbox/domain/testing';
+import { resendEmailSender } from '@popbox/domain';
 import { haveChromium, launchChromium, warnIfNoChromium } from './support/browser.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -55,6 +56,8 @@ describe.skipIf(!haveChromium)('the dev storefront in a real browser', () => {
     const home = await page.goto(`${app.url}/shop/`);
     expect(home!.status()).toBe(200);
     expect(home!.headers()['content-security-policy']).toContain("script-src 'self'");
+    await page.fill('#search input[name="q"]', 'Gacha');
+    await Promise.all([page.waitForURL(`${app.url}/shop/?q=Gacha`), page.click('#search button')]);
     await page.click(`#products li[data-slug="${product.slug}"] a`);
     await page.waitForURL(`${app.url}/shop/products/${product.slug}`);
     expect(await page.textContent('h1')).toBe('Gacha Plush Kuji');
@@ -92,6 +95,17 @@ describe.skipIf(!haveChromium)('the dev storefront in a real browser', () => {
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it('is not mounted without both embedded defaults (Resend configured: 404)', async () => {
+    const resendApp = await startTestApp({
+      deps: { emailSender: resendEmailSender({ apiKey: 're_x', baseUrl: 'http://127.0.0.1:9' }) },
+    });
+    try {
+      expect((await fetch(`${resendApp.url}/shop/`)).status).toBe(404);
+    } finally {
+      await resendApp.close();
+    }
+  });
 
   it('sends the emailed order link through the guest access exchange', async () => {
     const res = await fetch(`${app.url}/shop/orders/PB-NOPE?token=abc`, { redirect: 'manual' });

@@ -89,7 +89,10 @@ describe.skipIf(!haveChromium)('the dev storefront in a real browser', () => {
     await prize.waitFor({ timeout: 10_000 });
     expect(await prize.textContent()).toMatch(/^[A-Z]+: (Giant plush|Keychain)$/);
 
-    await Promise.all([page.waitForURL(`${app.url}/kuji/${product.slug}/verify`), page.click('#board-verify')]);
+    await Promise.all([
+      page.waitForURL(`${app.url}/kuji/${product.slug}/verify`),
+      page.click('#board-verify'),
+    ]);
     await page.locator('#verdict[data-ok="true"]').waitFor({ timeout: 20_000 });
     expect(await page.textContent('#verdict')).toContain('Verified');
     expect(problems).toEqual([]);

@@ -12,7 +12,14 @@ const api = createPopBoxClient({
   fetch: (input, init) => fetch(input, { ...init, credentials: 'include' }),
 });
 
-type CartLine = { productId: string; slug: string; name: string; priceCents: number; currency: string; quantity: number };
+type CartLine = {
+  productId: string;
+  slug: string;
+  name: string;
+  priceCents: number;
+  currency: string;
+  quantity: number;
+};
 const CART_KEY = 'popbox.cart';
 
 function readCart(): CartLine[] {
@@ -57,7 +64,10 @@ function problem(error: unknown): HTMLElement {
 
 async function homePage(query: string): Promise<void> {
   const form = el('form', { id: 'search', method: 'get', action: `${BASE}/` });
-  form.append(el('input', { name: 'q', type: 'search', value: query, placeholder: 'Search the shop' }), el('button', { type: 'submit' }, 'Search'));
+  form.append(
+    el('input', { name: 'q', type: 'search', value: query, placeholder: 'Search the shop' }),
+    el('button', { type: 'submit' }, 'Search'),
+  );
   const list = el('ul', { id: 'products', class: 'grid' });
   show(el('h1', {}, query ? `Results for “${query}”` : 'PopBox Studio'), form, list);
   const { items } = query
@@ -96,18 +106,38 @@ async function productPage(slug: string): Promise<void> {
     const cart = readCart();
     const line = cart.find((l) => l.productId === p.id);
     if (line) line.quantity += quantity;
-    else cart.push({ productId: p.id, slug: p.slug, name: p.name, priceCents: p.priceCents, currency: p.currency, quantity });
+    else
+      cart.push({
+        productId: p.id,
+        slug: p.slug,
+        name: p.name,
+        priceCents: p.priceCents,
+        currency: p.currency,
+        quantity,
+      });
     writeCart(cart);
     added.replaceChildren('Added. ', el('a', { href: `${BASE}/cart`, id: 'go-to-cart' }, 'Go to cart'));
   });
   if (p.productType === 'kuji') {
-    const tiers = el('table', { id: 'tiers' }, el('thead', {}, el('tr', {}, el('th', {}, 'Tier'), el('th', {}, 'Remaining'))));
+    const tiers = el(
+      'table',
+      { id: 'tiers' },
+      el('thead', {}, el('tr', {}, el('th', {}, 'Tier'), el('th', {}, 'Remaining'))),
+    );
     const body = el('tbody');
     tiers.append(body);
     nodes.push(
       el('h2', {}, 'Board (live)'),
       tiers,
-      el('p', {}, el('a', { id: 'verify-link', href: `/kuji/${encodeURIComponent(p.slug)}/verify` }, 'Verify this board’s fairness')),
+      el(
+        'p',
+        {},
+        el(
+          'a',
+          { id: 'verify-link', href: `/kuji/${encodeURIComponent(p.slug)}/verify` },
+          'Verify this board’s fairness',
+        ),
+      ),
     );
     // The live board: tRPC subscription over SSE (`public.kuji.live`), one snapshot then a push per change.
     api.public.kuji.live.subscribe(
@@ -117,7 +147,12 @@ async function productPage(slug: string): Promise<void> {
           const state = 'data' in envelope ? envelope.data : envelope;
           body.replaceChildren(
             ...state.tiers.map((t) =>
-              el('tr', { 'data-tier': t.tier }, el('td', {}, t.tier), el('td', {}, `${t.remaining} / ${t.initial}`)),
+              el(
+                'tr',
+                { 'data-tier': t.tier },
+                el('td', {}, t.tier),
+                el('td', {}, `${t.remaining} / ${t.initial}`),
+              ),
             ),
           );
         },
@@ -130,11 +165,20 @@ async function productPage(slug: string): Promise<void> {
 function cartPage(): void {
   const cart = readCart();
   if (!cart.length) {
-    show(el('h1', {}, 'Your cart'), el('p', {}, 'Your cart is empty. ', el('a', { href: `${BASE}/` }, 'Keep shopping')));
+    show(
+      el('h1', {}, 'Your cart'),
+      el('p', {}, 'Your cart is empty. ', el('a', { href: `${BASE}/` }, 'Keep shopping')),
+    );
     return;
   }
   const rows = cart.map((l) =>
-    el('tr', {}, el('td', {}, l.name), el('td', {}, String(l.quantity)), el('td', {}, money(l.priceCents * l.quantity, l.currency))),
+    el(
+      'tr',
+      {},
+      el('td', {}, l.name),
+      el('td', {}, String(l.quantity)),
+      el('td', {}, money(l.priceCents * l.quantity, l.currency)),
+    ),
   );
   const email = el('input', { id: 'email', type: 'email', value: 'buyer@example.com', size: '30' });
   const pay = el('button', { id: 'checkout', type: 'button' }, 'Checkout');
@@ -146,7 +190,10 @@ function cartPage(): void {
     sessionStorage.setItem('popbox.checkout-key', key);
     api.public.checkout.createSession
       .mutate(
-        { items: cart.map((l) => ({ productId: l.productId, quantity: l.quantity })), email: email.value || undefined },
+        {
+          items: cart.map((l) => ({ productId: l.productId, quantity: l.quantity })),
+          email: email.value || undefined,
+        },
         withIdempotencyKey(key),
       )
       .then((session) => {
@@ -164,7 +211,13 @@ function cartPage(): void {
     writeCart([]);
     cartPage();
   });
-  show(el('h1', {}, 'Your cart'), el('table', { id: 'cart' }, el('tbody', {}, ...rows)), el('p', {}, el('label', {}, 'Email ', email)), el('p', {}, pay, ' ', clear), status);
+  show(
+    el('h1', {}, 'Your cart'),
+    el('table', { id: 'cart' }, el('tbody', {}, ...rows)),
+    el('p', {}, el('label', {}, 'Email ', email)),
+    el('p', {}, pay, ' ', clear),
+    status,
+  );
 }
 
 async function successPage(sessionId: string): Promise<void> {
@@ -177,22 +230,35 @@ async function successPage(sessionId: string): Promise<void> {
       writeCart([]);
       status.replaceChildren(
         `Order ${result.publicId} is ${result.order.status}. `,
-        el('a', { id: 'order-link', href: `${BASE}/orders/${encodeURIComponent(result.publicId)}` }, 'View your order'),
+        el(
+          'a',
+          { id: 'order-link', href: `${BASE}/orders/${encodeURIComponent(result.publicId)}` },
+          'View your order',
+        ),
       );
       return;
     }
     await new Promise((r) => setTimeout(r, 1000));
   }
-  status.textContent = 'Still waiting for the payment confirmation; the confirmation email has your order link.';
+  status.textContent =
+    'Still waiting for the payment confirmation; the confirmation email has your order link.';
 }
 
 async function orderPage(publicId: string): Promise<void> {
   const order = await api.order.orders.get.query({ publicId });
-  const items = el('ul', { id: 'items' }, ...order.items.map((i) => el('li', {}, `${i.quantity} × ${i.productName}`)));
+  const items = el(
+    'ul',
+    { id: 'items' },
+    ...order.items.map((i) => el('li', {}, `${i.quantity} × ${i.productName}`)),
+  );
   const tickets = el('div', { id: 'tickets' });
   show(
     el('h1', {}, `Order ${order.publicId}`),
-    el('p', { id: 'order-status', 'data-status': order.status }, `Status: ${order.status} · ${money(order.totalCents, order.currency)}`),
+    el(
+      'p',
+      { id: 'order-status', 'data-status': order.status },
+      `Status: ${order.status} · ${money(order.totalCents, order.currency)}`,
+    ),
     items,
     el('h2', {}, 'Kuji tickets'),
     tickets,
@@ -212,7 +278,11 @@ async function renderTickets(publicId: string, box: HTMLElement): Promise<void> 
       'ul',
       {},
       ...tickets.map((t) => {
-        const li = el('li', { class: 'ticket', 'data-ticket': t.id, 'data-status': t.status }, `#${t.ticketNumber} `);
+        const li = el(
+          'li',
+          { class: 'ticket', 'data-ticket': t.id, 'data-status': t.status },
+          `#${t.ticketNumber} `,
+        );
         if (t.status === 'pending') li.append('waiting for its draw…');
         else if (t.status === 'voided') li.append(`voided (${t.voidReason ?? ''})`);
         else if (t.revealedAt && t.prize) {
@@ -241,7 +311,15 @@ async function renderTickets(publicId: string, box: HTMLElement): Promise<void> 
         return li;
       }),
     ),
-    el('p', {}, el('a', { id: 'board-verify', href: `/kuji/${encodeURIComponent(tickets[0]!.kujiProduct.slug)}/verify` }, 'Verify the board')),
+    el(
+      'p',
+      {},
+      el(
+        'a',
+        { id: 'board-verify', href: `/kuji/${encodeURIComponent(tickets[0]!.kujiProduct.slug)}/verify` },
+        'Verify the board',
+      ),
+    ),
   );
   if (tickets.some((t) => t.status === 'pending')) setTimeout(() => void renderTickets(publicId, box), 1000);
 }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { dealKujiDrawsNow, makeKujiProduct } from '@popbox/domain/testing';
-import { resendEmailSender } from '@popbox/domain';
+import { orderAccessUrl, resendEmailSender } from '@popbox/domain';
+import { sql } from './support/checkout.js';
 import { haveChromium, launchChromium, warnIfNoChromium } from './support/browser.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -110,9 +111,21 @@ describe.skipIf(!haveChromium)('the dev storefront in a real browser', () => {
     }
   });
 
-  it('sends the emailed order link through the guest access exchange', async () => {
-    const res = await fetch(`${app.url}/shop/orders/PB-NOPE?token=abc`, { redirect: 'manual' });
-    expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toBe('/api/v1/orders/PB-NOPE/access?token=abc');
+  it('opens the order from the emailed link in a fresh browser: the token becomes the session cookie', async () => {
+    const [order] = (await sql(
+      app,
+      `SELECT public_id AS "publicId", access_token_version AS "accessTokenVersion" FROM orders WHERE status = 'paid' LIMIT 1`,
+    )) as [{ publicId: string; accessTokenVersion: number }];
+    // What the confirmation email links to (the dev mailbox shows it): {CLIENT_BASE_URL}/orders/{publicId}?token=…
+    const link = orderAccessUrl(app.deps, order);
+    expect(link.startsWith(`${app.url}/shop/orders/${order.publicId}?token=`)).toBe(true);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(link);
+    expect(page.url()).toBe(`${app.url}/shop/orders/${order.publicId}`);
+    expect(await page.getAttribute('#order-status', 'data-status')).toBe('paid');
+    await page.locator('.ticket .prize').first().waitFor();
+    expect((await context.cookies()).map((c) => c.name)).toContain('guest_order_session');
+    await context.close();
   });
 });

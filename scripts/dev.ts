@@ -130,6 +130,7 @@ async function main() {
   }
   console.log(`
 PopBox Studio is running (ready in ${secs(0)} s: launcher + database ${secs(0, tDatabase)} s, migrations + seed ${secs(tDatabase, tApps)} s, API + jobs ${secs(tApps)} s)
+  Storefront     ${apiUrl}/shop/     (dev storefront: browse, pay on the simulator, scratch kuji tickets)
   API            ${apiUrl}
   REST           ${apiUrl}/api/v1        (OpenAPI: ${apiUrl}/api/v1/openapi.json)
   API reference  ${apiUrl}/docs

@@ -106,7 +106,8 @@ const PRODUCTION_REQUIRED = [
 ] as const satisfies readonly (keyof Env)[];
 
 export const DEV_DEFAULTS = {
-  clientBaseUrl: 'http://localhost:5173',
+  /** The dev storefront the API serves with the embedded defaults (issue 15), under the API's own URL. */
+  clientBasePath: '/shop',
   orderTokenPepper: 'dev-only-order-token-pepper-not-secret',
   stripeWebhookSecret: 'whsec_popbox_dev_simulator',
   /** Shared with `pnpm admin:token` (packages/domain/src/auth/dev-token.mjs). */
@@ -198,8 +199,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (!env.DATABASE_URL)
     throw new ConfigError('api', ['DATABASE_URL: required (use `pnpm dev` for an embedded database)']);
 
-  const clientBaseUrl = env.CLIENT_BASE_URL ?? DEV_DEFAULTS.clientBaseUrl;
   const apiBaseUrl = env.PUBLIC_API_URL ?? `http://localhost:${env.PORT}`;
+  const clientBaseUrl = env.CLIENT_BASE_URL ?? `${apiBaseUrl}${DEV_DEFAULTS.clientBasePath}`;
   const emailAddresses = {
     from: env.RESEND_FROM_EMAIL ?? DEV_DEFAULTS.email.from,
     orderNotificationTo: env.ORDER_NOTIFICATION_EMAIL ?? DEV_DEFAULTS.email.orders,
@@ -212,7 +213,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
-    corsOrigin: env.CORS_ORIGIN ?? clientBaseUrl,
+    corsOrigin: env.CORS_ORIGIN ?? new URL(clientBaseUrl).origin,
     clientBaseUrl,
     adminBaseUrl: env.ADMIN_BASE_URL ?? `${clientBaseUrl}/admin`,
     apiBaseUrl,

@@ -240,4 +240,14 @@ describe('development configuration', () => {
     expect(config.storage.kind).toBe('local');
     expect(config.auth.kind).toBe('dev');
   });
+
+  it('points the storefront URLs at the dev storefront the API serves under /shop (issue 15)', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/popbox', PORT: '4000' });
+    expect(config.clientBaseUrl).toBe('http://localhost:4000/shop');
+    expect(config.checkout).toEqual({
+      successUrl: 'http://localhost:4000/shop/checkout/success?session_id={CHECKOUT_SESSION_ID}',
+      cancelUrl: 'http://localhost:4000/shop/cart',
+    });
+    expect(config.corsOrigin).toBe('http://localhost:4000');
+  });
 });

@@ -190,6 +190,18 @@ async function loop(
   return done / ((performance.now() - t0) / 1000);
 }
 
+/** VACUUM (ANALYZE) and CHECKPOINT (where allowed): no maintenance left over from earlier writes. */
+async function settle(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('VACUUM (ANALYZE)');
+    await client.query('CHECKPOINT').catch(() => undefined);
+  } finally {
+    await client.end();
+  }
+}
+
 async function databaseCeilings(url: string, hotProductId: string) {
   const pool = new pg.Pool({ connectionString: url, max: connections });
   const clients = await Promise.all(Array.from({ length: connections }, () => pool.connect()));
@@ -720,6 +732,9 @@ async function main() {
       },
     );
 
+    // Settle the database before measuring reads: without this, autovacuum and the checkpointer work off the
+    // seed's and the ceilings' writes during the first read paths, and that CPU lands on whichever path runs.
+    await settle(databaseUrl);
     const reads = publicReads(standard[1]!.slug);
     const devEnv = {
       DATABASE_URL: databaseUrl,
@@ -740,6 +755,7 @@ async function main() {
     rows.push(...(await kujiDealer(cold, databaseUrl)));
     await cold.stop();
 
+    await settle(databaseUrl);
     const warm = await startApi('warm (PUBLIC_READ_CACHE=on)', { ...devEnv, PUBLIC_READ_CACHE: 'on' });
     apis.push(warm);
     rows.push(...(await readPhase(warm, 'warm', reads)));

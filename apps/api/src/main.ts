@@ -1,4 +1,4 @@
-import { createDb } from '@popbox/db';
+import { createDb, usePreparedStatements } from '@popbox/db';
 import {
   devTokenVerifier,
   localStorage,
@@ -56,6 +56,11 @@ export async function main(): Promise<void> {
   const { publicReadListenClient, stopPublicReadCache } = await import('./http/public-cache/index.js');
   const database = createDb(config.databaseUrl, {
     max: 10,
+    preparedStatements: usePreparedStatements(
+      config.preparedStatements,
+      config.databaseUrl,
+      config.databaseDirectUrl,
+    ),
     applicationName: 'popbox-api',
     onPoolError: (err) => logger.error({ err }, 'idle database client error'),
   });

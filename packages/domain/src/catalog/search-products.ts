@@ -18,7 +18,8 @@ import type { Executor } from '@popbox/db';
  * similarity arm (a bare `similarity() >= x` cannot use it). Transaction-scoped: safe behind a pooler.
  */
 export async function useSimilarityThreshold(tx: Executor): Promise<void> {
-  await tx.execute(
+  await rows(
+    tx,
     sql`select set_config('pg_trgm.similarity_threshold', ${String(SEARCH_SIMILARITY_THRESHOLD)}, true)`,
   );
 }

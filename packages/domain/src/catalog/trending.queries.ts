@@ -53,21 +53,36 @@ export async function selectTrending(db: Executor, now: Date, f: TrendingFilter)
     where.push(sql`exists (select 1 from product_inventory i
                           where i.product_id = p.id and i.on_hand - i.reserved > 0)`);
   }
-  const after = f.cursor
-    ? sql`where (p.score, p.created_at, p.id) < (${f.cursor.score}::bigint, ${f.cursor.createdAt}::timestamptz, ${f.cursor.id}::uuid)`
-    : sql``;
+  const limit = f.limit;
+  // A cursor is "strictly after (score, created_at, id)" in the ranking order.
+  const after = (score: SQL) =>
+    f.cursor
+      ? sql`and (${score}, p.created_at, p.id) < (${f.cursor.score}::bigint, ${f.cursor.createdAt}::timestamptz, ${f.cursor.id}::uuid)`
+      : sql``;
 
+  // Two arms, each index-ordered and cut at the page size: the few products with demand, by score; then the
+  // rest (score 0) newest first, which reads only as many products as the page can still take.
   const result = await rows<Omit<TrendingRow, 'score'> & { score: string | number }>(
     db,
-    sql`with ranked as (
-          select p.id, p.created_at, coalesce(d.score, 0) as score
-          from products p left join ${demandScores(nowSql)} d on d.product_id = p.id
-          where ${allOf(where)}
+    sql`with d as materialized (
+          select product_id, score from ${demandScores(nowSql)} where score > 0
+        ), scored as (
+          select p.id, p.created_at, d.score from d join products p on p.id = d.product_id
+          where ${allOf(where)} ${after(sql`d.score`)}
+          order by d.score desc, p.created_at desc, p.id desc
+          limit ${limit}
+        ), rest as (
+          select p.id, p.created_at, 0::bigint as score from products p
+          where ${allOf(where)} and not exists (select 1 from d where d.product_id = p.id)
+            ${after(sql`0::bigint`)}
+          order by p.created_at desc, p.id desc
+          limit ${limit}
         ), page as (
-          select id, created_at, score from ranked p
-          ${after}
+          select id, created_at, score from scored
+          union all
+          select id, created_at, score from rest
           order by score desc, created_at desc, id desc
-          limit ${f.limit}
+          limit ${limit}
         )
         -- The cards are joined to the page only, not to every ranked product.
         select p.id, p.score, ${isoUs(sql`p.created_at`)} as "createdAt", ${cardColumns}

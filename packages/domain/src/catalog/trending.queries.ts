@@ -36,8 +36,11 @@ function demandScores(now: SQL): SQL {
     ${ints(RESERVATION_BUCKETS.map((b) => b.withinDays))}, ${ints(RESERVATION_BUCKETS.map((b) => b.weight))})`;
 }
 
-/** B2 ranking (score desc, created_at desc, id desc, clock injected as `now`), each row with its card. */
-export async function selectTrending(db: Executor, now: Date, f: TrendingFilter): Promise<TrendingRow[]> {
+/**
+ * The statement of one B2 ranking page (score desc, created_at desc, id desc, clock injected as `now`): rows of
+ * `id`, `score`, `createdAt` and the card columns, in ranking order.
+ */
+export function trendingPageSql(now: Date, f: TrendingFilter): SQL {
   const nowSql = sql`${now.toISOString()}::timestamptz`;
   const where: SQL[] = [publiclyVisibleAt(now)];
   if (f.type) where.push(sql`p.product_type = ${f.type}`);
@@ -62,9 +65,7 @@ export async function selectTrending(db: Executor, now: Date, f: TrendingFilter)
 
   // Two arms, each index-ordered and cut at the page size: the few products with demand, by score; then the
   // rest (score 0) newest first, which reads only as many products as the page can still take.
-  const result = await rows<Omit<TrendingRow, 'score'> & { score: string | number }>(
-    db,
-    sql`with d as materialized (
+  return sql`with d as materialized (
           select product_id, score from ${demandScores(nowSql)} where score > 0
         ), scored as (
           select p.id, p.created_at, d.score from d join products p on p.id = d.product_id
@@ -87,7 +88,14 @@ export async function selectTrending(db: Executor, now: Date, f: TrendingFilter)
         -- The cards are joined to the page only, not to every ranked product.
         select p.id, p.score, ${isoUs(sql`p.created_at`)} as "createdAt", ${cardColumns}
         from page p ${cardJoins}
-        order by p.score desc, p.created_at desc, p.id desc`,
+        order by p.score desc, p.created_at desc, p.id desc`;
+}
+
+/** One B2 ranking page, each row with its card. */
+export async function selectTrending(db: Executor, now: Date, f: TrendingFilter): Promise<TrendingRow[]> {
+  const result = await rows<Omit<TrendingRow, 'score'> & { score: string | number }>(
+    db,
+    trendingPageSql(now, f),
   );
   return result.map((r) => ({ ...r, score: Number(r.score) }));
 }

@@ -8,7 +8,7 @@ const SUPABASE_URL = 'https://abcd.supabase.co';
 let server: Server;
 let jwksUrl: string;
 let jwksFetches = 0;
-let privateKey: CryptoKey;
+let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
 beforeAll(async () => {
   const pair = await generateKeyPair('RS256');

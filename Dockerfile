@@ -41,8 +41,9 @@ ENV PORT=3000
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# Young generation capped at 4 MB semi-spaces (issue 14: idle and loaded RSS; see scripts/api-node-flags.mjs).
-CMD ["node", "--max-semi-space-size=4", "dist/main.js"]
+# Young generation capped at 4 MB semi-spaces, and gc exposed so the API can hand back the heap pages freed
+# after startup (issue 14: idle and loaded RSS; see scripts/api-node-flags.mjs).
+CMD ["node", "--max-semi-space-size=4", "--expose-gc", "dist/main.js"]
 
 # ---- jobs worker -----------------------------------------------------------------------------------------
 FROM runtime AS jobs

@@ -24,7 +24,10 @@
  * every 100 ms). PostgreSQL is the embedded one started here (so its CPU is only ours); BENCH_DATABASE_URL
  * points the bench at another server instead (a fresh database is created and dropped; other work on that
  * server then counts as ours). BENCH_SECONDS (default 5) sets each path's duration, BENCH_CONNECTIONS the
- * concurrency (16), BENCH_BUILD=always|never|auto (auto) the build. Results go to .data/bench/latest.json.
+ * concurrency (16), BENCH_BUILD=always|never|auto (auto) the build. BENCH_STATEMENTS=1 loads pg_stat_statements
+ * into the embedded server (tracking statements inside functions, and planning) and prints each path's costliest
+ * statements: where the database time goes (the extension's own overhead then inflates the CPU figures a little).
+ * Results go to .data/bench/latest.json.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -64,6 +67,16 @@ interface Row {
   /** Peak RSS of the API while this path ran (MB). */
   rssMaxMb?: number;
   note?: string;
+  /** BENCH_STATEMENTS=1: the costliest statements of this path (pg_stat_statements). */
+  statements?: StatementCost[];
+}
+
+interface StatementCost {
+  /** Executions per successful request. */
+  perRequest: number;
+  planMs: number;
+  execMs: number;
+  query: string;
 }
 
 interface Target {
@@ -175,6 +188,18 @@ async function loop(
     }),
   );
   return done / ((performance.now() - t0) / 1000);
+}
+
+/** VACUUM (ANALYZE) and CHECKPOINT (where allowed): no maintenance left over from earlier writes. */
+async function settle(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('VACUUM (ANALYZE)');
+    await client.query('CHECKPOINT').catch(() => undefined);
+  } finally {
+    await client.end();
+  }
 }
 
 async function databaseCeilings(url: string, hotProductId: string) {
@@ -337,22 +362,40 @@ interface Measured {
   apiCpu: number;
   pgCpu: number;
   rssMaxMb: number;
+  statements?: { calls: number; planMs: number; execMs: number; query: string }[];
 }
 
 let postmasterPid: number | undefined;
+/** BENCH_STATEMENTS=1: a connection to the bench database with pg_stat_statements loaded. */
+let statementStats: pg.Client | undefined;
+
+async function topStatements(): Promise<Measured['statements']> {
+  if (!statementStats) return undefined;
+  const { rows } = await statementStats.query<{ calls: string; plan: number; exec: number; query: string }>(
+    `select calls, total_plan_time as plan, total_exec_time as exec, query from pg_stat_statements
+      where dbid = (select oid from pg_database where datname = current_database())
+        and query not like '%pg_stat_statements%'
+      order by total_plan_time + total_exec_time desc limit 6`,
+  );
+  return rows.map((r) => ({ calls: Number(r.calls), planMs: r.plan, execMs: r.exec, query: r.query }));
+}
 
 async function measure(api: Api, run: () => Promise<autocannon.Result>): Promise<Measured> {
   api.resetPeak();
+  await statementStats?.query('select pg_stat_statements_reset()');
   const a0 = processCpuMs(api.pid);
   const p0 = postgresCpuMs(postmasterPid);
   const result = await run();
   // Let the last backends' work settle into the counters (10 ms ticks).
   await new Promise((r) => setTimeout(r, 50));
+  const apiCpu = processCpuMs(api.pid) - a0;
+  const pgCpu = postgresCpuMs(postmasterPid) - p0;
   return {
     result,
-    apiCpu: processCpuMs(api.pid) - a0,
-    pgCpu: postgresCpuMs(postmasterPid) - p0,
+    apiCpu,
+    pgCpu,
     rssMaxMb: Math.max(api.pathPeakRssMb, rssMb(api.pid)),
+    statements: await topStatements(),
   };
 }
 
@@ -377,6 +420,16 @@ function fromCannon(
     apiCpuMs: m.apiCpu / per,
     pgCpuMs: m.pgCpu / per,
     rssMaxMb: m.rssMaxMb,
+    ...(m.statements
+      ? {
+          statements: m.statements.map((st) => ({
+            perRequest: st.calls / per,
+            planMs: st.planMs / Math.max(1, st.calls),
+            execMs: st.execMs / Math.max(1, st.calls),
+            query: st.query.replace(/\s+/g, ' ').slice(0, 160),
+          })),
+        }
+      : {}),
   };
 }
 
@@ -606,7 +659,18 @@ async function main() {
   let database: string;
   if (!adminUrl) {
     const dataDir = join(root, '.data/bench-postgres');
-    const server = await startEmbeddedPostgres({ dataDir });
+    const server = await startEmbeddedPostgres({
+      dataDir,
+      ...(process.env.BENCH_STATEMENTS === '1'
+        ? {
+            settings: {
+              shared_preload_libraries: 'pg_stat_statements',
+              'pg_stat_statements.track': 'all',
+              'pg_stat_statements.track_planning': 'on',
+            },
+          }
+        : {}),
+    });
     adminUrl = server.url;
     stopEmbedded = server.stop;
     postmasterPid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
@@ -628,6 +692,11 @@ async function main() {
   let prodRow: Row | undefined;
   try {
     await runMigrations(databaseUrl);
+    if (process.env.BENCH_STATEMENTS === '1') {
+      statementStats = new pg.Client({ connectionString: databaseUrl });
+      await statementStats.connect();
+      await statementStats.query('create extension if not exists pg_stat_statements');
+    }
     const storageDir = join(root, '.data/bench/storage');
     const seeding = createDb(databaseUrl, { max: 2 });
     await seedDemo(seeding.db, { storageDir });
@@ -663,6 +732,9 @@ async function main() {
       },
     );
 
+    // Settle the database before measuring reads: without this, autovacuum and the checkpointer work off the
+    // seed's and the ceilings' writes during the first read paths, and that CPU lands on whichever path runs.
+    await settle(databaseUrl);
     const reads = publicReads(standard[1]!.slug);
     const devEnv = {
       DATABASE_URL: databaseUrl,
@@ -683,6 +755,7 @@ async function main() {
     rows.push(...(await kujiDealer(cold, databaseUrl)));
     await cold.stop();
 
+    await settle(databaseUrl);
     const warm = await startApi('warm (PUBLIC_READ_CACHE=on)', { ...devEnv, PUBLIC_READ_CACHE: 'on' });
     apis.push(warm);
     rows.push(...(await readPhase(warm, 'warm', reads)));
@@ -698,6 +771,7 @@ async function main() {
     await production.stop();
   } finally {
     await Promise.all(apis.map((a) => a.stop()));
+    await statementStats?.end();
     await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
     await admin.end();
     await stopEmbedded?.();
@@ -722,6 +796,13 @@ async function main() {
     console.log(
       `| ${r.name} | ${r.phase} | ${fmt(r.perSecond)} | ${fmt(r.ratio, 3)} | ${r.ceiling ?? r.note ?? ''} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.apiCpuMs, 2)} | ${fmt(r.pgCpuMs, 2)} | ${r.errors ?? ''} | ${fmt(r.rssMaxMb)} |`,
     );
+  }
+  for (const r of rows.filter((r) => r.statements?.length)) {
+    console.log(`\n${r.phase} ${r.name}: costliest statements (per request, plan + exec ms per call)`);
+    for (const st of r.statements!)
+      console.log(
+        `  ${st.perRequest.toFixed(2)}× ${st.planMs.toFixed(3)} + ${st.execMs.toFixed(3)} ms  ${st.query}`,
+      );
   }
   console.log('\n| API process | idle RSS MB | peak RSS MB |\n|---|---:|---:|');
   for (const a of apis) console.log(`| ${a.name} | ${fmt(a.idleRssMb)} | ${fmt(a.peakRssMb)} |`);

@@ -1,10 +1,17 @@
 # Sourced by ./shop and .ci/run: puts Node >= 22.12 and the pinned pnpm on PATH, installing them from the npm
 # registry into ~/.local/node24 when the machine's are missing or older (corepack does not work here).
-# It runs on every `./shop <script>`, so the checks stay cheap: one `node -e` per Node binary and no pnpm start-up
-# when pnpm's own package.json can tell its version (a `./shop admin:token` should print in about a second).
+# It runs on every `./shop <script>`, so the checks stay cheap: one `node --version` per Node binary and no pnpm start-up
+# when pnpm's own package.json can tell its version (`./shop admin:token` prints in a few tenths of a second).
 toolchain_prefix="$HOME/.local/node24"
+# `node --version` answers before V8 starts (a few ms, where `node -e` takes ~0.1 s).
 node_ok() {
-  "${1:-node}" -e 'const [M, m] = process.versions.node.split(".").map(Number); process.exit(M > 22 || (M === 22 && m >= 12) ? 0 : 1)' 2>/dev/null
+  local v major minor
+  v=$("${1:-node}" --version 2>/dev/null) || return 1
+  v=${v#v}
+  major=${v%%.*}
+  minor=${v#*.}
+  minor=${minor%%.*}
+  [ "$major" -gt 22 ] 2>/dev/null || { [ "$major" -eq 22 ] 2>/dev/null && [ "$minor" -ge 12 ]; }
 }
 # The version of the pnpm at $1: read from the package.json beside an npm-installed pnpm, else by running it.
 pnpm_version_of() {

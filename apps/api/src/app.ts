@@ -137,6 +137,12 @@ export function createApp(deps: Deps, opts: AppOptions): Express {
   );
   app.get('/api/v1/openapi.json', (_req, res) => void res.type('json').send(openApiJson));
   app.use(docsRouter('/api/v1/openapi.json'));
+  // The pages the API serves (reference, mailbox, verify page) have no icon: answer a browser's automatic
+  // request with "nothing" rather than a 404 that shows up as a console error on every page.
+  app.get(
+    '/favicon.ico',
+    (_req, res) => void res.setHeader('Cache-Control', 'public, max-age=86400').status(204).end(),
+  );
   app.use(kujiVerifyRouter(deps));
   app.use(alertLinksRouter(deps));
 

@@ -53,6 +53,8 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** auto: named prepared statements unless DATABASE_URL is a separate (pooled) URL; on; off. */
+  DATABASE_PREPARED_STATEMENTS: z.enum(['auto', 'on', 'off']).default('auto'),
   SUPABASE_URL: url.transform(trimSlash).optional(),
   SUPABASE_PUBLIC_KEY: optionalString,
   SUPABASE_SECRET_KEY: optionalString,
@@ -143,6 +145,8 @@ export interface AppConfig {
   databaseUrl: string;
   /** Direct (session) connection for the live board's LISTEN; DATABASE_DIRECT_URL, else DATABASE_URL. */
   databaseDirectUrl: string;
+  /** DATABASE_PREPARED_STATEMENTS, resolved against the two URLs by `usePreparedStatements` at start. */
+  preparedStatements: 'auto' | 'on' | 'off';
   orderTokenPepper: string;
   checkout: { successUrl: string; cancelUrl: string };
   payments:
@@ -219,6 +223,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     apiBaseUrl,
     databaseUrl: env.DATABASE_URL,
     databaseDirectUrl: env.DATABASE_DIRECT_URL ?? env.DATABASE_URL,
+    preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
     orderTokenPepper: env.ORDER_TOKEN_PEPPER ?? DEV_DEFAULTS.orderTokenPepper,
     checkout: {
       successUrl:

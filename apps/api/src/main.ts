@@ -1,4 +1,4 @@
-import { createDb } from '@popbox/db';
+import { createDb, usePreparedStatements } from '@popbox/db';
 import {
   devTokenVerifier,
   localStorage,
@@ -20,7 +20,7 @@ import {
 } from '@popbox/domain';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { probeDatabase, shutdownGracefully } from './lifecycle.js';
+import { probeDatabase, releaseStartupMemory, shutdownGracefully } from './lifecycle.js';
 import { createHttpServer } from './http-server.js';
 import { flushErrorTracking, initErrorTracking } from './observability/sentry.js';
 import { STRIPE_WEBHOOK_PATH } from './http/stripe-webhook-path.js';
@@ -56,6 +56,11 @@ export async function main(): Promise<void> {
   const { publicReadListenClient, stopPublicReadCache } = await import('./http/public-cache/index.js');
   const database = createDb(config.databaseUrl, {
     max: 10,
+    preparedStatements: usePreparedStatements(
+      config.preparedStatements,
+      config.databaseUrl,
+      config.databaseDirectUrl,
+    ),
     applicationName: 'popbox-api',
     onPoolError: (err) => logger.error({ err }, 'idle database client error'),
   });
@@ -141,6 +146,7 @@ export async function main(): Promise<void> {
       await flushErrorTracking();
     },
   });
+  releaseStartupMemory();
   await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
   // Issue 13: over-cap orders whose automatic refund a previous process did not get to (after listening: the
   // simulator reports refunds through this process's webhook).

@@ -126,6 +126,12 @@ describe('OpenAPI document and API reference', () => {
     expect((await fetch(`${app.url}/api/v1/no-such-thing`)).status).toBe(404);
   });
 
+  it('answers a browser’s automatic /favicon.ico with 204, not a 404 console error', async () => {
+    const res = await fetch(`${app.url}/favicon.ico`);
+    expect(res.status).toBe(204);
+    expect(res.headers.get('cache-control')).toBe('public, max-age=86400');
+  });
+
   it('renders the Scalar reference page with its bundle served locally', async () => {
     const page = await fetch(`${app.url}/docs`);
     expect(page.status).toBe(200);

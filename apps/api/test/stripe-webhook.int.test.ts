@@ -181,7 +181,7 @@ describe('Stripe webhook: signatures', () => {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        'stripe-signature': signStripeWebhookPayload(payload, 'whsec_test_popbox_webhook_secret'),
+        'stripe-signature': await signStripeWebhookPayload(payload, 'whsec_test_popbox_webhook_secret'),
       },
       body: payload.replace('"livemode":false', '"livemode":true'),
     });

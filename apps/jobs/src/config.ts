@@ -37,6 +37,8 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** auto: named prepared statements unless DATABASE_URL is a separate (pooled) URL; on; off. */
+  DATABASE_PREPARED_STATEMENTS: z.enum(['auto', 'on', 'off']).default('auto'),
   RESEND_API_KEY: z.string().trim().optional(),
   RESEND_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional(),
   RESEND_FROM_EMAIL: z.email().optional(),
@@ -119,6 +121,7 @@ export function loadJobsConfig(source: Record<string, string | undefined> = proc
     logLevel: env.LOG_LEVEL,
     databaseUrl: env.DATABASE_URL,
     directDatabaseUrl: env.DATABASE_DIRECT_URL ?? env.DATABASE_URL,
+    preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
     schedules,
     email: env.RESEND_API_KEY
       ? { kind: 'resend' as const, apiKey: env.RESEND_API_KEY, baseUrl: env.RESEND_BASE_URL, from }

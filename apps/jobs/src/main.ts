@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { createDb } from '@popbox/db';
+import { createDb, usePreparedStatements } from '@popbox/db';
 import {
   commitKujiBoards,
   createBeacon,
@@ -45,6 +45,11 @@ async function main(): Promise<void> {
   });
   const database = createDb(config.databaseUrl, {
     max: 5,
+    preparedStatements: usePreparedStatements(
+      config.preparedStatements,
+      config.databaseUrl,
+      config.directDatabaseUrl,
+    ),
     applicationName: 'popbox-jobs',
     onPoolError: (err) => logger.error({ err }, 'idle database client error'),
   });

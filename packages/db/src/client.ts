@@ -1,6 +1,7 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as schema from './schema/index.js';
+import { preparesStatements } from './statements.js';
 
 export type Schema = typeof schema;
 
@@ -21,6 +22,11 @@ export interface CreateDbOptions {
   connectionTimeoutMillis?: number;
   /** Errors of idle pooled clients (e.g. server restart). Without a listener pg would crash the process. */
   onPoolError?: (error: Error) => void;
+  /**
+   * Raw SQL run through `executeRows` becomes named prepared statements, planned once per connection (see
+   * statements.ts). Only for a direct connection or a session pooler: a transaction pooler cannot keep them.
+   */
+  preparedStatements?: boolean;
 }
 
 export interface Database {
@@ -40,6 +46,7 @@ export function createDb(url: string, opts: CreateDbOptions = {}): Database {
     ...(opts.applicationName ? { application_name: opts.applicationName } : {}),
   });
   pool.on('error', opts.onPoolError ?? ((error) => console.error('[db] idle client error', error)));
+  if (opts.preparedStatements) preparesStatements(pool);
   const db = drizzle({ client: pool, schema });
   let closing: Promise<void> | undefined;
   return {

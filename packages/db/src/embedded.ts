@@ -14,6 +14,8 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** Server/initdb output, line by line (default: kept only for error messages). */
   onLog?: (line: string) => void;
+  /** Extra server settings (`-c name=value`), e.g. the bench's `shared_preload_libraries`. */
+  settings?: Record<string, string>;
 }
 
 export interface EmbeddedPostgres {
@@ -58,7 +60,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       // Without an explicit encoding a "C" locale would give SQL_ASCII.
       initdbFlags: ['--encoding=UTF8'],
       // TCP on loopback only; no unix socket, so no stale socket lock file after a hard kill.
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      postgresFlags: [
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+      ],
       onLog: logs.push,
       onError: (e) => logs.push(e instanceof Error ? e.message : String(e)),
     });

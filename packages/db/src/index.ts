@@ -18,6 +18,7 @@ export {
   pgError,
   type PgErrorInfo,
 } from './errors.js';
+export { executeRows, usePreparedStatements, type PreparedStatementsSetting } from './statements.js';
 export { listenForNotifications, type ListenOptions, type NotificationListener } from './listen.js';
 export { migrationStatus, runMigrations, type MigrationStatus } from './migrate.js';
 export { seedDemo, type SeedOptions, type SeedResult } from './seed.js';

@@ -52,7 +52,7 @@ export function postCheckout(
 }
 
 /** Posts a Stripe event to the webhook, signed like Stripe signs (the SDK's own helper). */
-export function postWebhook(
+export async function postWebhook(
   app: Pick<TestApp, 'url'>,
   event: unknown,
   opts: { secret?: string; timestamp?: number; signature?: string | null } = {},
@@ -60,7 +60,7 @@ export function postWebhook(
   const payload = JSON.stringify(event);
   const signature =
     opts.signature === undefined
-      ? signStripeWebhookPayload(payload, opts.secret ?? TEST_WEBHOOK_SECRET, opts.timestamp)
+      ? await signStripeWebhookPayload(payload, opts.secret ?? TEST_WEBHOOK_SECRET, opts.timestamp)
       : opts.signature;
   return fetch(`${app.url}/api/v1/webhooks/stripe`, {
     method: 'POST',

@@ -121,13 +121,26 @@ export const orders = pgTable(
     check('orders_shipping_cents_check', sql`${t.shippingCents} >= 0`),
     check('orders_total_cents_check', sql`${t.totalCents} >= 0`),
     check('orders_access_token_version_check', sql`${t.accessTokenVersion} > 0`),
-    index('orders_customer_id_created_at_id_idx').on(t.customerId, t.createdAt, t.id),
+    // Issue 14: columns that are null while an order is pending (all but the email key until it is paid;
+    // the email key whenever the buyer gave none) are indexed only where set, so placing an order writes
+    // no entry into these indexes. Every lookup by them is an equality or a range, which implies not null.
+    index('orders_customer_id_created_at_id_idx')
+      .on(t.customerId, t.createdAt, t.id)
+      .where(sql`${t.customerId} is not null`),
     index('orders_status_created_at_id_idx').on(t.status, t.createdAt, t.id),
     index('orders_created_at_id_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
-    index('orders_placed_at_id_idx').on(t.placedAt, t.id),
-    index('orders_buyer_email_key_idx').on(t.buyerEmailKey),
-    index('orders_buyer_card_fingerprint_idx').on(t.buyerCardFingerprint),
-    index('orders_buyer_address_key_idx').on(t.buyerAddressKey),
+    index('orders_placed_at_id_idx')
+      .on(t.placedAt, t.id)
+      .where(sql`${t.placedAt} is not null`),
+    index('orders_buyer_email_key_idx')
+      .on(t.buyerEmailKey)
+      .where(sql`${t.buyerEmailKey} is not null`),
+    index('orders_buyer_card_fingerprint_idx')
+      .on(t.buyerCardFingerprint)
+      .where(sql`${t.buyerCardFingerprint} is not null`),
+    index('orders_buyer_address_key_idx')
+      .on(t.buyerAddressKey)
+      .where(sql`${t.buyerAddressKey} is not null`),
   ],
 );
 

@@ -20,7 +20,7 @@ export interface TestDatabase extends Database {
  * Call in beforeAll; `close()` drops it.
  */
 export async function createTestDatabase(
-  opts: { max?: number; connectionTimeoutMillis?: number } = {},
+  opts: { max?: number; connectionTimeoutMillis?: number; preparedStatements?: boolean } = {},
 ): Promise<TestDatabase> {
   const { adminUrl, template, runId } = inject('testDb');
   const name = `popbox_t_${runId}_${randomBytes(4).toString('hex')}`;
@@ -45,6 +45,8 @@ export async function createTestDatabase(
     max: opts.max ?? 20,
     ...(opts.connectionTimeoutMillis ? { connectionTimeoutMillis: opts.connectionTimeoutMillis } : {}),
     applicationName: 'popbox-test',
+    // Like a production API on a direct connection: raw SQL runs as named prepared statements (issue 14).
+    preparedStatements: opts.preparedStatements ?? true,
     // pool.end() can resolve while ending clients still hold their backend; DROP … WITH (FORCE) below then
     // terminates them (57P01). That is the drop working, not a failure worth printing.
     onPoolError: (error) => {

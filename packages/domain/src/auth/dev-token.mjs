@@ -1,5 +1,3 @@
-import { SignJWT } from 'jose';
-
 /**
  * The embedded dev auth's rules in one place: the token shape the API's dev verifier accepts, the dev secret and
  * the seeded admin it is issued for, and which environment variables override them.
@@ -34,6 +32,8 @@ export function devAuthSettings(env = process.env) {
 
 /** Signs a dev token the dev verifier accepts (and tests use for every flavour of bad token). */
 export async function signDevToken(opts) {
+  // Imported here, not at the top: the API loads these constants at startup, and jose only for a token.
+  const { SignJWT } = await import('jose');
   const now = Math.floor((opts.now ?? new Date()).getTime() / 1000);
   return new SignJWT({ email: opts.email, role: 'authenticated' })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

@@ -1,10 +1,13 @@
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
 import { DEV_ISSUER, SUPABASE_AUDIENCE } from '@popbox/domain/dev-token';
 
 /** The dev token's rules live in a dependency-free module `pnpm admin:token` runs without a compile. */
 export { DEV_ISSUER, SUPABASE_AUDIENCE, signDevToken } from '@popbox/domain/dev-token';
 
-/** Verifies a staff access token and returns its subject. Throws on any problem. */
+/**
+ * Verifies a staff access token and returns its subject. Throws on any problem. jose is imported on the
+ * first token (issue 14, lean memory): a process that never sees a staff request never loads it.
+ */
 export interface TokenVerifier {
   verify(token: string): Promise<{ subject: string }>;
 }
@@ -20,11 +23,14 @@ export function supabaseTokenVerifier(opts: {
   jwksUrl?: string;
 }): TokenVerifier {
   const issuer = `${opts.supabaseUrl.replace(/\/+$/, '')}/auth/v1`;
-  const key: Uint8Array | JWTVerifyGetKey = opts.jwtSecret
-    ? new TextEncoder().encode(opts.jwtSecret)
-    : createRemoteJWKSet(new URL(opts.jwksUrl ?? `${issuer}/.well-known/jwks.json`));
+  // One key (and one JWKS cache) for the process, made on the first token (jose loads then).
+  let key: Uint8Array | JWTVerifyGetKey | undefined;
   return {
     async verify(token) {
+      const { createRemoteJWKSet, jwtVerify } = await import('jose');
+      key ??= opts.jwtSecret
+        ? new TextEncoder().encode(opts.jwtSecret)
+        : createRemoteJWKSet(new URL(opts.jwksUrl ?? `${issuer}/.well-known/jwks.json`));
       const { payload } = await jwtVerify(token, key as Uint8Array, {
         issuer,
         audience: SUPABASE_AUDIENCE,
@@ -40,6 +46,7 @@ export function devTokenVerifier(secret: string): TokenVerifier {
   const key = new TextEncoder().encode(secret);
   return {
     async verify(token) {
+      const { jwtVerify } = await import('jose');
       const { payload } = await jwtVerify(token, key, {
         issuer: DEV_ISSUER,
         audience: SUPABASE_AUDIENCE,

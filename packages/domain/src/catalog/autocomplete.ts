@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Deps } from '../shared/deps.js';
 import { likeEscape, rows } from '../shared/sql.js';
 import { normaliseQuery, prefixTsQuery } from './search.rules.js';
-import { relevanceSql, useSimilarityThreshold } from './search-products.js';
+import { relevanceSql, similarNameSql } from './search-products.js';
 import { publiclyVisibleAt } from './sale-window.queries.js';
 
 export interface Suggestion {
@@ -28,20 +28,18 @@ export async function autocomplete(
   if (!prefix) return { items: [] };
   const tsquery = sql`to_tsquery('simple', ${prefix})`;
   const startsWith = sql`lower(p.name) like ${`${likeEscape(q.toLowerCase())}%`}`;
-  const found = await deps.db.transaction(async (tx) => {
-    await useSimilarityThreshold(tx);
-    return rows<Omit<Suggestion, 'thumbnailUrl'> & { thumbnailKey: string | null }>(
-      tx,
-      sql`select p.id, p.name, p.slug, p.price_cents as "priceCents", p.currency,
-                 c.card #>> '{primaryImage,storageKey}' as "thumbnailKey"
-          from products p join product_cards c on c.product_id = p.id
-          where ${publiclyVisibleAt(now)} and (${startsWith} or p.search_vector @@ ${tsquery} or p.name % ${q})
-          order by (case when lower(p.name) = ${q.toLowerCase()} then 100
-                         when ${startsWith} then 50 else 0 end) + ${relevanceSql(tsquery, q)} desc,
-                   p.created_at desc, p.id desc
-          limit ${input.limit}`,
-    );
-  });
+  const found = await rows<Omit<Suggestion, 'thumbnailUrl'> & { thumbnailKey: string | null }>(
+    deps.db,
+    sql`select p.id, p.name, p.slug, p.price_cents as "priceCents", p.currency,
+               c.card #>> '{primaryImage,storageKey}' as "thumbnailKey"
+        from products p join product_cards c on c.product_id = p.id
+        where ${publiclyVisibleAt(now)}
+          and (${startsWith} or p.search_vector @@ ${tsquery} or ${similarNameSql(q)})
+        order by (case when lower(p.name) = ${q.toLowerCase()} then 100
+                       when ${startsWith} then 50 else 0 end) + ${relevanceSql(tsquery, q)} desc,
+                 p.created_at desc, p.id desc
+        limit ${input.limit}`,
+  );
   return {
     items: found.map(({ thumbnailKey, ...s }) => ({
       ...s,

@@ -4,12 +4,12 @@ import { FEATURED_COLLECTION_SLUG, HOME_RAIL_SIZES } from '../shared/constants.j
 import { rows } from '../shared/sql.js';
 import { toProductCard, type ProductCard } from './product-card.js';
 import { cardColumns, cardJoins, type CardReadRow } from './product-card.queries.js';
-import { selectTrending } from './trending.queries.js';
+import { trendingPageSql } from './trending.queries.js';
 import { publiclyVisibleAt } from './sale-window.queries.js';
 
 /**
- * B2 homepage: the three rails are read concurrently, each as one query returning its ready cards (issue 14:
- * no hydration round trip).
+ * B2 homepage: the three rails in ONE statement (issue 14: one round trip, one prepared plan), each rail with
+ * its ready cards; rows carry their rail and position.
  */
 export async function getHome(deps: Pick<Deps, 'db' | 'storage' | 'clock'>): Promise<{
   featured: ProductCard[];
@@ -17,28 +17,37 @@ export async function getHome(deps: Pick<Deps, 'db' | 'storage' | 'clock'>): Pro
   allProductsPreview: ProductCard[];
 }> {
   const now = deps.clock.now();
-  const [featured, trending, newest] = await Promise.all([
-    rows<CardReadRow>(
-      deps.db,
-      // The collection as a scalar sub-select rather than a join: one relation less to plan per read.
-      sql`select ${cardColumns} from product_collections pc
+  const featuredOrder = sql`pc.sort_order asc, p.created_at desc, p.id desc`;
+  const newestOrder = sql`p.created_at desc, p.id desc`;
+  const railRows = await rows<CardReadRow & { rail: Rail }>(
+    deps.db,
+    sql`select * from (
+          select 1 as arm, row_number() over (order by ${featuredOrder}) as pos, 'featured' as rail, ${cardColumns}
+          from product_collections pc
           join products p on p.id = pc.product_id
           ${cardJoins}
           where pc.collection_id = (select fc.id from collections fc where fc.slug = ${FEATURED_COLLECTION_SLUG})
             and ${publiclyVisibleAt(now)}
-          order by pc.sort_order asc, p.created_at desc, p.id desc
-          limit ${HOME_RAIL_SIZES.featured}`,
-    ),
-    selectTrending(deps.db, now, {
-      limit: HOME_RAIL_SIZES.trendingNow,
-      excludeUnavailable: true,
-    }),
-    rows<CardReadRow>(
-      deps.db,
-      sql`select ${cardColumns} from products p ${cardJoins} where ${publiclyVisibleAt(now)}
-          order by p.created_at desc, p.id desc limit ${HOME_RAIL_SIZES.allProductsPreview}`,
-    ),
-  ]);
-  const cards = (list: CardReadRow[]) => list.map((row) => toProductCard(deps.storage, row, now));
-  return { featured: cards(featured), trendingNow: cards(trending), allProductsPreview: cards(newest) };
+          order by ${featuredOrder}
+          limit ${HOME_RAIL_SIZES.featured}) f
+        union all
+        select 2, row_number() over (order by t.score desc, t."createdAt" desc, t.id desc), 'trendingNow',
+               t.card, t."onHand", t.reserved, t."lowStockThreshold"
+        from (${trendingPageSql(now, { limit: HOME_RAIL_SIZES.trendingNow, excludeUnavailable: true })}) t
+        union all
+        select * from (
+          select 3, row_number() over (order by ${newestOrder}), 'allProductsPreview', ${cardColumns}
+          from products p ${cardJoins} where ${publiclyVisibleAt(now)}
+          order by ${newestOrder} limit ${HOME_RAIL_SIZES.allProductsPreview}) n
+        order by arm, pos`,
+  );
+  const home = {
+    featured: [] as ProductCard[],
+    trendingNow: [] as ProductCard[],
+    allProductsPreview: [] as ProductCard[],
+  };
+  for (const row of railRows) home[row.rail].push(toProductCard(deps.storage, row, now));
+  return home;
 }
+
+type Rail = 'featured' | 'trendingNow' | 'allProductsPreview';

@@ -11,17 +11,15 @@ import { toProductCard, type ProductCard } from './product-card.js';
 import { cardColumns, cardJoins, type CardReadRow } from './product-card.queries.js';
 import { normaliseQuery } from './search.rules.js';
 import { publiclyVisibleAt } from './sale-window.queries.js';
-import type { Executor } from '@popbox/db';
 
 /**
- * Makes `name % q` mean similarity >= 0.15 for this transaction only, so the trigram GIN index serves the
- * similarity arm (a bare `similarity() >= x` cannot use it). Transaction-scoped: safe behind a pooler.
+ * `p.name % q` with similarity >= 0.15, as one uncorrelated sub-select evaluated once per statement: the
+ * `products_with_similar_name` function (migration 0007) sets pg_trgm's threshold for its own call and finds the
+ * names through the trigram GIN index (an InitPlan: once per statement). No transaction of the read's own, so a
+ * search is one round trip.
  */
-export async function useSimilarityThreshold(tx: Executor): Promise<void> {
-  await tx.execute(
-    sql`select set_config('pg_trgm.similarity_threshold', ${String(SEARCH_SIMILARITY_THRESHOLD)}, true)`,
-  );
-}
+export const similarNameSql = (q: string) =>
+  sql`p.id = any(coalesce((select public.products_with_similar_name(${q}, ${SEARCH_SIMILARITY_THRESHOLD}::real)), '{}'))`;
 
 /** Relevance of B1: cover-density rank × 1.0 + max(similarity − 0.1, 0) × 0.5. */
 export const relevanceSql = (tsquery: ReturnType<typeof sql>, q: string) =>
@@ -39,19 +37,16 @@ export async function searchProducts(
   const now = deps.clock.now();
   const q = normaliseQuery(input.q);
   const tsquery = sql`websearch_to_tsquery('simple', ${q})`;
-  const found = await deps.db.transaction(async (tx) => {
-    await useSimilarityThreshold(tx);
-    return rows<CardReadRow>(
-      tx,
-      sql`with hits as (
-            select p.id, p.created_at, ${relevanceSql(tsquery, q)} as relevance from products p
-            where ${publiclyVisibleAt(now)} and (p.search_vector @@ ${tsquery} or p.name % ${q})
-            order by relevance desc, p.created_at desc, p.id desc
-            limit ${input.limit})
-          -- The cards are joined to the hits kept, not to every match.
-          select ${cardColumns} from hits p ${cardJoins}
-          order by p.relevance desc, p.created_at desc, p.id desc`,
-    );
-  });
+  const found = await rows<CardReadRow>(
+    deps.db,
+    sql`with hits as (
+          select p.id, p.created_at, ${relevanceSql(tsquery, q)} as relevance from products p
+          where ${publiclyVisibleAt(now)} and (p.search_vector @@ ${tsquery} or ${similarNameSql(q)})
+          order by relevance desc, p.created_at desc, p.id desc
+          limit ${input.limit})
+        -- The cards are joined to the hits kept, not to every match.
+        select ${cardColumns} from hits p ${cardJoins}
+        order by p.relevance desc, p.created_at desc, p.id desc`,
+  );
   return { items: found.map((row) => toProductCard(deps.storage, row, now)), nextCursor: null };
 }

@@ -36,8 +36,11 @@ function demandScores(now: SQL): SQL {
     ${ints(RESERVATION_BUCKETS.map((b) => b.withinDays))}, ${ints(RESERVATION_BUCKETS.map((b) => b.weight))})`;
 }
 
-/** B2 ranking (score desc, created_at desc, id desc, clock injected as `now`), each row with its card. */
-export async function selectTrending(db: Executor, now: Date, f: TrendingFilter): Promise<TrendingRow[]> {
+/**
+ * The statement of one B2 ranking page (score desc, created_at desc, id desc, clock injected as `now`): rows of
+ * `id`, `score`, `createdAt` and the card columns, in ranking order.
+ */
+export function trendingPageSql(now: Date, f: TrendingFilter): SQL {
   const nowSql = sql`${now.toISOString()}::timestamptz`;
   const where: SQL[] = [publiclyVisibleAt(now)];
   if (f.type) where.push(sql`p.product_type = ${f.type}`);
@@ -53,26 +56,46 @@ export async function selectTrending(db: Executor, now: Date, f: TrendingFilter)
     where.push(sql`exists (select 1 from product_inventory i
                           where i.product_id = p.id and i.on_hand - i.reserved > 0)`);
   }
-  const after = f.cursor
-    ? sql`where (p.score, p.created_at, p.id) < (${f.cursor.score}::bigint, ${f.cursor.createdAt}::timestamptz, ${f.cursor.id}::uuid)`
-    : sql``;
+  const limit = f.limit;
+  // A cursor is "strictly after (score, created_at, id)" in the ranking order.
+  const after = (score: SQL) =>
+    f.cursor
+      ? sql`and (${score}, p.created_at, p.id) < (${f.cursor.score}::bigint, ${f.cursor.createdAt}::timestamptz, ${f.cursor.id}::uuid)`
+      : sql``;
 
-  const result = await rows<Omit<TrendingRow, 'score'> & { score: string | number }>(
-    db,
-    sql`with ranked as (
-          select p.id, p.created_at, coalesce(d.score, 0) as score
-          from products p left join ${demandScores(nowSql)} d on d.product_id = p.id
-          where ${allOf(where)}
+  // Two arms, each index-ordered and cut at the page size: the few products with demand, by score; then the
+  // rest (score 0) newest first, which reads only as many products as the page can still take.
+  return sql`with d as materialized (
+          select product_id, score from ${demandScores(nowSql)} where score > 0
+        ), scored as (
+          select p.id, p.created_at, d.score from d join products p on p.id = d.product_id
+          where ${allOf(where)} ${after(sql`d.score`)}
+          order by d.score desc, p.created_at desc, p.id desc
+          limit ${limit}
+        ), rest as (
+          select p.id, p.created_at, 0::bigint as score from products p
+          where ${allOf(where)} and not exists (select 1 from d where d.product_id = p.id)
+            ${after(sql`0::bigint`)}
+          order by p.created_at desc, p.id desc
+          limit ${limit}
         ), page as (
-          select id, created_at, score from ranked p
-          ${after}
+          select id, created_at, score from scored
+          union all
+          select id, created_at, score from rest
           order by score desc, created_at desc, id desc
-          limit ${f.limit}
+          limit ${limit}
         )
         -- The cards are joined to the page only, not to every ranked product.
         select p.id, p.score, ${isoUs(sql`p.created_at`)} as "createdAt", ${cardColumns}
         from page p ${cardJoins}
-        order by p.score desc, p.created_at desc, p.id desc`,
+        order by p.score desc, p.created_at desc, p.id desc`;
+}
+
+/** One B2 ranking page, each row with its card. */
+export async function selectTrending(db: Executor, now: Date, f: TrendingFilter): Promise<TrendingRow[]> {
+  const result = await rows<Omit<TrendingRow, 'score'> & { score: string | number }>(
+    db,
+    trendingPageSql(now, f),
   );
   return result.map((r) => ({ ...r, score: Number(r.score) }));
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '@popbox/db';
+import { rows } from '../shared/sql.js';
 import type { CheckoutSession } from '../ports/payments.js';
 import { slimSessionSnapshot } from '../payments/session.rules.js';
 
@@ -40,12 +41,14 @@ export async function attachSessionToOrder(
   input: AttachSessionInput,
 ): Promise<AttachSessionOutcome> {
   const { session } = input;
-  const result = await db.execute<OutcomeRow>(sql`
-    select * from public.checkout_attach_session(
+  const [row] = await rows<OutcomeRow>(
+    db,
+    sql`select * from public.checkout_attach_session(
       ${input.claimId}::uuid, ${input.orderId}::uuid, ${session.id}, ${session.paymentIntentId}::text,
       ${JSON.stringify(slimSessionSnapshot(session))}::jsonb, ${JSON.stringify(input.answer)}::jsonb,
-      ${input.now.toISOString()}::timestamptz)`);
-  const row = result.rows[0]!;
+      ${input.now.toISOString()}::timestamptz)`,
+  );
+  if (!row) throw new Error('checkout_attach_session returned no row');
   return {
     key: row.key_state
       ? {

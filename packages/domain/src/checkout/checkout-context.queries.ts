@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '@popbox/db';
-import { uuidArray } from '../shared/sql.js';
+import { rows, uuidArray } from '../shared/sql.js';
 import type { ProductCaps } from '../caps/caps.rules.js';
 import { SHIPPING_KEY } from '../content/shipping-settings.js';
 import { CHECKOUT_SCOPE, type CheckoutKeyRecord } from './checkout-key.queries.js';
@@ -37,9 +37,11 @@ export async function loadCheckoutContext(
   key: string,
   productIds: readonly string[],
 ): Promise<CheckoutContext> {
-  const result = await db.execute<ContextRow>(sql`
-    select * from public.checkout_context(${CHECKOUT_SCOPE}, ${key}, ${uuidArray(productIds)}, ${SHIPPING_KEY})`);
-  const row = result.rows[0]!;
+  const [row] = await rows<ContextRow>(
+    db,
+    sql`select * from public.checkout_context(${CHECKOUT_SCOPE}, ${key}, ${uuidArray(productIds)}, ${SHIPPING_KEY})`,
+  );
+  if (!row) throw new Error('checkout_context returned no row');
   return {
     key: row.key_id
       ? {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { isUniqueViolation, type products, type Tx } from '@popbox/db';
-import { uuidArray } from '../shared/sql.js';
+import { rows, uuidArray } from '../shared/sql.js';
 import type { Deps } from '../shared/deps.js';
 import { CURRENCY, RESERVATION_TTL_MS } from '../shared/constants.js';
 import { DomainError } from '../shared/errors.js';
@@ -86,10 +86,11 @@ interface CartProductRow extends Record<string, unknown> {
  * cost more than running it).
  */
 async function loadProducts(tx: Tx, ids: string[]): Promise<CartProduct[]> {
-  const result = await tx.execute<CartProductRow>(
+  const found = await rows<CartProductRow>(
+    tx,
     sql`select * from public.checkout_products_for_share(${uuidArray(ids)})`,
   );
-  return result.rows.map((r) => ({
+  return found.map((r) => ({
     id: r.id,
     name: r.name,
     slug: r.slug,
@@ -162,15 +163,17 @@ async function insertPendingOrder(
   // A JS array bound as ONE parameter (drizzle would otherwise expand it into a list).
   const column = <T>(pick: (l: PlacedLine) => T) => sql.param(lines.map(pick));
   try {
-    await tx.execute(sql`
-      select public.checkout_insert_pending_order(
+    await rows(
+      tx,
+      sql`select public.checkout_insert_pending_order(
         ${order.orderId}::uuid, ${order.publicId}, ${CURRENCY}, ${order.subtotalCents}::int,
         ${order.shippingCents}::int, ${order.totalCents}::int, ${idempotencyKey}, ${checkout.email}::text,
         ${checkout.name}::text, ${emailKey(checkout.email)}::text,
         ${column((l) => l.productId)}::uuid[], ${column((l) => l.name)}::text[],
         ${column((l) => l.productType)}::product_type[], ${column((l) => l.unitPriceCents)}::int[],
         ${column((l) => l.quantity)}::int[], ${column((l) => l.slug)}::text[],
-        ${column((l) => l.description)}::text[], ${reservationExpiresAt.toISOString()}::timestamptz)`);
+        ${column((l) => l.description)}::text[], ${reservationExpiresAt.toISOString()}::timestamptz)`,
+    );
   } catch (error) {
     if (isUniqueViolation(error)?.constraint === 'orders_checkout_idempotency_key_key') {
       throw new DomainError(

@@ -42,18 +42,18 @@ const SESSION_EVENTS = new Set([
 ]);
 const REFUND_EVENTS = new Set(['charge.refunded', 'refund.created', 'refund.updated', 'refund.failed']);
 
-function verify(
+async function verify(
   deps: Pick<Deps, 'payments'>,
   rawBody: Buffer,
   header: string | string[] | undefined,
-): PaymentWebhookEvent {
+): Promise<PaymentWebhookEvent> {
   const signature = Array.isArray(header) ? (header.length === 1 ? header[0] : undefined) : header;
   if (typeof signature !== 'string' || !signature.trim()) {
     throw new DomainError('INVALID_SIGNATURE', 'A single stripe-signature header is required');
   }
   let event: PaymentWebhookEvent;
   try {
-    event = deps.payments.verifyWebhook(rawBody, signature);
+    event = await deps.payments.verifyWebhook(rawBody, signature);
   } catch (error) {
     if (error instanceof PaymentProviderError && error.kind === 'invalid_signature') {
       throw new DomainError('INVALID_SIGNATURE', 'Invalid webhook signature', undefined, { cause: error });
@@ -155,7 +155,7 @@ export async function receivePaymentWebhook(
   /** The `stripe-signature` header; several values (an array) are refused. */
   signature: string | string[] | undefined,
 ): Promise<WebhookReceipt> {
-  const event = verify(deps, rawBody, signature);
+  const event = await verify(deps, rawBody, signature);
   if ((await eventStatus(deps.db, event.id)) === 'processed') return { received: true, duplicate: true };
   let outcome: FinalisationOutcome | null = null;
   let receipt: WebhookReceipt;

@@ -115,7 +115,7 @@ export interface PaymentsPort {
   /** Every refund of a payment intent (all pages). */
   listRefunds(paymentIntentId: string): Promise<ProviderRefund[]>;
   /** Verifies the signature over the exact raw bytes (300 s tolerance). Throws PaymentProviderError('invalid_signature'). */
-  verifyWebhook(rawBody: Buffer, signatureHeader: string): PaymentWebhookEvent;
+  verifyWebhook(rawBody: Buffer, signatureHeader: string): Promise<PaymentWebhookEvent>;
 }
 
 export class PaymentProviderError extends Error {

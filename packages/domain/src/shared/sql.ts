@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Executor } from '@popbox/db';
+import { executeRows, type Executor } from '@popbox/db';
 
 /** ISO-8601 UTC with millisecond precision, for API output. */
 export const isoMs = (column: SQL) =>
@@ -15,10 +15,12 @@ export const isoUs = (column: SQL) =>
 /** A JS array bound as ONE parameter (drizzle would otherwise expand it into a list). */
 export const uuidArray = (ids: readonly string[]) => sql`${sql.param([...ids])}::uuid[]`;
 
-/** Runs raw SQL and returns its rows, typed by the caller. */
-export async function rows<T>(db: Executor, query: SQL): Promise<T[]> {
-  const result = await db.execute(query);
-  return result.rows as T[];
+/**
+ * Runs raw SQL and returns its rows, typed by the caller: a named prepared statement, planned once per
+ * connection, when the database allows it (issue 14; `executeRows` in @popbox/db).
+ */
+export function rows<T>(db: Executor, query: SQL): Promise<T[]> {
+  return executeRows<T>(db, query);
 }
 
 /** Escapes LIKE wildcards so user text matches literally. */

@@ -1,4 +1,4 @@
-import { Resend } from 'resend';
+import type { Resend } from 'resend';
 import { EmailDeliveryError, type EmailSender } from '../../ports/email.js';
 
 export interface ResendSenderOptions {
@@ -36,14 +36,21 @@ export function isPermanentResendError(error: { statusCode: number | null; name:
 
 /** Production email adapter (B18): the `resend` SDK with the outbox row id as the idempotency key. */
 export function resendEmailSender(opts: ResendSenderOptions): EmailSender {
-  const client = new Resend(opts.apiKey, { baseUrl: opts.baseUrl ?? 'https://api.resend.com' });
+  // Issue 14 (lean memory): the SDK loads on the first send, not at startup.
+  let loading: Promise<Resend> | undefined;
+  const client = () =>
+    (loading ??= import('resend').then(
+      ({ Resend }) => new Resend(opts.apiKey, { baseUrl: opts.baseUrl ?? 'https://api.resend.com' }),
+    ));
   const timeoutMs = opts.timeoutMs ?? 10_000;
   return {
     kind: 'resend',
     async send(message) {
-      let response: Awaited<ReturnType<typeof client.emails.send>>;
+      let response: Awaited<ReturnType<Resend['emails']['send']>>;
       try {
-        response = await client.emails.send(
+        response = await (
+          await client()
+        ).emails.send(
           {
             from: message.from,
             to: message.to,

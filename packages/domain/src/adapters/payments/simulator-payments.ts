@@ -126,7 +126,7 @@ export function simulatorPayments(opts: SimulatorOptions): SimulatorPayments {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          'stripe-signature': signStripeWebhookPayload(payload, opts.webhookSecret),
+          'stripe-signature': await signStripeWebhookPayload(payload, opts.webhookSecret),
         },
         body: payload,
       });

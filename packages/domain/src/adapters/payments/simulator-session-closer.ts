@@ -38,8 +38,6 @@ export function simulatorSessionCloser(opts: { apiBaseUrl: string; timeoutMs?: n
     retrieveCheckoutSession: () => Promise.reject(unavailable()),
     createRefund: () => Promise.reject(unavailable()),
     listRefunds: () => Promise.reject(unavailable()),
-    verifyWebhook: () => {
-      throw unavailable();
-    },
+    verifyWebhook: () => Promise.reject(unavailable()),
   };
 }

@@ -1,4 +1,4 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import {
   PaymentProviderError,
   type CheckoutSession,
@@ -9,7 +9,7 @@ import {
   type ProviderRefund,
 } from '../../ports/payments.js';
 import { toCheckoutSession, toProviderRefund } from './stripe-mapping.js';
-import { verifyStripeWebhook } from './stripe-webhooks.js';
+import { loadedStripe, loadStripe, verifyStripeWebhook } from './stripe-webhooks.js';
 
 /** B21: the API version this code is written against (pinned, not the SDK's latest). */
 export const STRIPE_API_VERSION = '2026-02-25.clover';
@@ -23,9 +23,12 @@ export interface StripePaymentsOptions {
 }
 
 /** Builds the SDK client: pinned API version, 2 automatic network retries, 20 s timeout (B21). */
-export function createStripeClient(opts: Pick<StripePaymentsOptions, 'secretKey' | 'apiBase'>): Stripe {
+export async function createStripeClient(
+  opts: Pick<StripePaymentsOptions, 'secretKey' | 'apiBase'>,
+): Promise<Stripe> {
   const base = opts.apiBase ? new URL(opts.apiBase) : undefined;
-  return new Stripe(opts.secretKey, {
+  const sdk = await loadStripe();
+  return new sdk(opts.secretKey, {
     apiVersion: STRIPE_API_VERSION as Stripe.LatestApiVersion,
     maxNetworkRetries: 2,
     timeout: 20_000,
@@ -43,14 +46,15 @@ export function createStripeClient(opts: Pick<StripePaymentsOptions, 'secretKey'
 /** Maps SDK failures onto the port's kinds; the domain turns them into 404 / 409 / 502. */
 export function toProviderError(error: unknown, action: string): PaymentProviderError {
   if (error instanceof PaymentProviderError) return error;
-  if (error instanceof Stripe.errors.StripeError) {
+  const sdk = loadedStripe();
+  if (sdk && error instanceof sdk.errors.StripeError) {
     if (error.code === 'resource_missing' || error.statusCode === 404) {
       return new PaymentProviderError(`Stripe: ${action}: not found`, 'not_found', { cause: error });
     }
     if (
-      error instanceof Stripe.errors.StripeInvalidRequestError ||
-      error instanceof Stripe.errors.StripeIdempotencyError ||
-      error instanceof Stripe.errors.StripeCardError
+      error instanceof sdk.errors.StripeInvalidRequestError ||
+      error instanceof sdk.errors.StripeIdempotencyError ||
+      error instanceof sdk.errors.StripeCardError
     ) {
       return new PaymentProviderError(`Stripe: ${action}: ${error.message}`, 'invalid_request', {
         cause: error,
@@ -70,7 +74,9 @@ async function call<T>(action: string, fn: () => Promise<T>): Promise<T> {
 
 /** The production payments adapter: Stripe Checkout Sessions, refunds and signed webhooks. */
 export function stripePayments(opts: StripePaymentsOptions): PaymentsPort {
-  const stripe = createStripeClient(opts);
+  // Created on the first call (issue 14): the SDK is not loaded until a payment needs it.
+  let client: Promise<Stripe> | undefined;
+  const stripe = () => (client ??= createStripeClient(opts));
 
   return {
     kind: 'stripe',
@@ -79,7 +85,9 @@ export function stripePayments(opts: StripePaymentsOptions): PaymentsPort {
       call('create checkout session', async () => {
         const currency = request.currency.toLowerCase();
         const metadata = { orderId: request.orderId, orderPublicId: request.orderPublicId };
-        const session = await stripe.checkout.sessions.create(
+        const session = await (
+          await stripe()
+        ).checkout.sessions.create(
           {
             mode: 'payment',
             success_url: request.successUrl,
@@ -121,21 +129,23 @@ export function stripePayments(opts: StripePaymentsOptions): PaymentsPort {
       call('retrieve checkout session', async () =>
         // Issue 13: the charge's card fingerprint comes with the session (purchase caps by card).
         toCheckoutSession(
-          await stripe.checkout.sessions.retrieve(sessionId, { expand: ['payment_intent.latest_charge'] }),
+          await (
+            await stripe()
+          ).checkout.sessions.retrieve(sessionId, { expand: ['payment_intent.latest_charge'] }),
         ),
       ),
 
     async expireCheckoutSession(sessionId: string): Promise<ExpireSessionResult> {
       try {
-        await stripe.checkout.sessions.expire(sessionId);
+        await (await stripe()).checkout.sessions.expire(sessionId);
         return 'expired';
       } catch (error) {
         const mapped = toProviderError(error, 'expire checkout session');
         if (mapped.kind === 'not_found') return 'not_found';
         if (mapped.kind !== 'invalid_request') throw mapped;
         // Stripe refuses to expire a session that is no longer open: check that this is the reason.
-        const current = await call('retrieve checkout session', () =>
-          stripe.checkout.sessions.retrieve(sessionId),
+        const current = await call('retrieve checkout session', async () =>
+          (await stripe()).checkout.sessions.retrieve(sessionId),
         );
         if (current.status !== 'open') return 'not_open';
         throw mapped;
@@ -145,7 +155,9 @@ export function stripePayments(opts: StripePaymentsOptions): PaymentsPort {
     createRefund: (request: CreateRefundRequest): Promise<ProviderRefund> =>
       call('create refund', async () =>
         toProviderRefund(
-          await stripe.refunds.create(
+          await (
+            await stripe()
+          ).refunds.create(
             {
               payment_intent: request.paymentIntentId,
               amount: request.amountCents,
@@ -160,13 +172,16 @@ export function stripePayments(opts: StripePaymentsOptions): PaymentsPort {
       call('list refunds', async () => {
         const refunds: ProviderRefund[] = [];
         // Auto-pagination follows `starting_after` until `has_more` is false.
-        for await (const refund of stripe.refunds.list({ payment_intent: paymentIntentId, limit: 100 })) {
+        for await (const refund of (await stripe()).refunds.list({
+          payment_intent: paymentIntentId,
+          limit: 100,
+        })) {
           refunds.push(toProviderRefund(refund));
         }
         return refunds;
       }),
 
-    verifyWebhook: (rawBody, signatureHeader) => {
+    async verifyWebhook(rawBody, signatureHeader) {
       if (!opts.webhookSecret) {
         throw new PaymentProviderError('No webhook secret configured', 'invalid_signature');
       }

@@ -1,4 +1,4 @@
-import { createClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { StorageError, type ObjectStorage } from '../../ports/storage.js';
 
 interface ProviderError {
@@ -34,10 +34,14 @@ function storageError(action: string, key: string, error: unknown): StorageError
  * rule 16). Public URLs are derived, never fetched: `{url}/storage/v1/object/public/{bucket}/{key}`.
  */
 export function supabaseStorage(opts: { url: string; secretKey: string; bucket: string }): ObjectStorage {
-  const client = createClient(opts.url, opts.secretKey, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-  });
-  const bucket = client.storage.from(opts.bucket);
+  // Issue 14 (lean memory): the SDK loads on the first write, not at startup (reads only derive URLs).
+  let loading: Promise<ReturnType<SupabaseClient['storage']['from']>> | undefined;
+  const bucket = () =>
+    (loading ??= import('@supabase/supabase-js').then(({ createClient }) =>
+      createClient(opts.url, opts.secretKey, {
+        auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+      }).storage.from(opts.bucket),
+    ));
   const publicBaseUrl = `${opts.url.replace(/\/+$/, '')}/storage/v1/object/public/${opts.bucket}/`;
   const clean = (key: string) => key.replace(/^\/+/, '');
   return {
@@ -46,7 +50,9 @@ export function supabaseStorage(opts: { url: string; secretKey: string; bucket: 
     async put(key, body, contentType) {
       let result: { error: unknown };
       try {
-        result = await bucket.upload(clean(key), body, {
+        result = await (
+          await bucket()
+        ).upload(clean(key), body, {
           contentType,
           upsert: false,
           cacheControl: '31536000',
@@ -60,7 +66,7 @@ export function supabaseStorage(opts: { url: string; secretKey: string; bucket: 
       if (!keys.length) return;
       let result: { error: unknown };
       try {
-        result = await bucket.remove(keys.map(clean));
+        result = await (await bucket()).remove(keys.map(clean));
       } catch (error) {
         throw storageError('Delete', keys.join(', '), error);
       }

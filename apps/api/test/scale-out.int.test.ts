@@ -57,6 +57,8 @@ async function startApi(name: string, databaseUrl: string): Promise<Api> {
     LOG_LEVEL: 'warn',
     PORT: String(port),
     DATABASE_URL: databaseUrl,
+    // As the README asks behind a pooler: the direct URL for LISTEN (and prepared statements stay off).
+    DATABASE_DIRECT_URL: database.url,
     RATE_LIMITS: 'off', // 80 buyers from 127.0.0.1 are a load test, not an attack
     STRIPE_SECRET_KEY: stripe.secretKey,
     STRIPE_API_BASE: stripe.url,

@@ -25,6 +25,13 @@ const MAX_NAMED = 500;
 const preparing = new WeakSet<object>();
 const names = new Map<string, string>();
 let generation = 0;
+/**
+ * Set once a named statement failed the way it does behind a transaction pooler (the statement missing on, or
+ * already defined by someone else on, the server connection the pooler picked): this process then stops naming
+ * statements. A misconfigured `auto` (a pooled DATABASE_URL without DATABASE_DIRECT_URL) then costs the
+ * statement that failed (retried at once outside a transaction), not every request.
+ */
+let behindTransactionPooler = false;
 
 /** Lets `pool` and every client it connects from now on keep named statements (see createDb). */
 export function preparesStatements(pool: {
@@ -55,17 +62,23 @@ interface Internals {
   };
 }
 
-/** PostgreSQL's refusal of a cached plan, as pg reports it or wrapped by drizzle (`cause`). */
-function isStalePlan(error: unknown): boolean {
-  for (
-    let e = error as { code?: string; message?: string; cause?: unknown } | undefined;
-    e;
-    e = e.cause as never
-  ) {
-    if (e.code === '0A000' && /cached plan must not change result type/.test(e.message ?? '')) return true;
-  }
+type PgErrorLike = { code?: string; message?: string; cause?: unknown } | undefined;
+
+/** Whether an error in `error`'s cause chain (pg's own, or wrapped by drizzle) matches. */
+function someCause(error: unknown, match: (e: NonNullable<PgErrorLike>) => boolean): boolean {
+  for (let e = error as PgErrorLike; e; e = e.cause as PgErrorLike) if (match(e)) return true;
   return false;
 }
+
+/** PostgreSQL's refusal of a cached plan. */
+const isStalePlan = (error: unknown) =>
+  someCause(
+    error,
+    (e) => e.code === '0A000' && /cached plan must not change result type/.test(e.message ?? ''),
+  );
+
+/** A named statement missing on the server connection (26000), or defined there by another client (42P05). */
+const isLostStatement = (error: unknown) => someCause(error, (e) => e.code === '26000' || e.code === '42P05');
 
 /**
  * Runs raw SQL on `executor` (a database or a transaction) and returns its rows, as a named prepared statement
@@ -74,12 +87,14 @@ function isStalePlan(error: unknown): boolean {
 export async function executeRows<T>(executor: Executor, query: SQL): Promise<T[]> {
   const { dialect, session } = executor as unknown as Internals;
   const built = dialect.sqlToQuery(query);
-  const name = preparing.has(session.client) ? nameOf(built.sql) : undefined;
+  const name = preparing.has(session.client) && !behindTransactionPooler ? nameOf(built.sql) : undefined;
   try {
     const result = await session.prepareQuery(built, undefined, name, false).execute();
     return result.rows as T[];
   } catch (error) {
-    if (name === undefined || !isStalePlan(error)) throw error;
+    if (name === undefined) throw error;
+    if (isLostStatement(error)) behindTransactionPooler = true;
+    else if (!isStalePlan(error)) throw error;
     generation++;
     names.clear();
     // Inside a transaction the error has aborted it: the caller's retry (or next request) uses the new names.

@@ -75,6 +75,20 @@ describe('named prepared statements (issue 14)', () => {
   });
 });
 
+// Last in this file: the fallback it proves switches naming off for the rest of the process (this file's workers).
+describe('behind a transaction pooler by mistake', () => {
+  it('a statement lost on the server connection is re-run unnamed, and naming stops', async () => {
+    const probe = sql`select label from statement_probe where id = ${2}`;
+    expect(await executeRows(named.db, probe)).toEqual([{ label: 'two' }]);
+    // What a transaction pooler does: the next execution lands on a server connection that never saw the
+    // statement. Here the statement is dropped behind pg's back (pg still believes it is parsed).
+    await named.pool.query('deallocate all');
+    expect(await executeRows(named.db, probe)).toEqual([{ label: 'two' }]);
+    expect(await executeRows(named.db, probe)).toEqual([{ label: 'two' }]);
+    expect(await preparedOn(named)).toEqual([]);
+  });
+});
+
 describe('DATABASE_PREPARED_STATEMENTS', () => {
   const direct = 'postgres://u@db:5432/shop';
   const pooled = 'postgres://u@pooler:6543/shop';

@@ -5,6 +5,7 @@ export interface PgErrorInfo {
   table?: string;
   column?: string;
   detail?: string;
+  message?: string;
 }
 
 /**
@@ -22,6 +23,7 @@ export function pgError(err: unknown): PgErrorInfo | null {
         ...optionalString('table', candidate.table),
         ...optionalString('column', candidate.column),
         ...optionalString('detail', candidate.detail),
+        ...optionalString('message', candidate.message),
       };
     }
     current = candidate.cause;
@@ -49,6 +51,16 @@ export const isUniqueViolation = byCode('23505');
 export const isForeignKeyViolation = byCode('23503', '23001');
 /** 23514 */
 export const isCheckViolation = byCode('23514');
+/**
+ * 26000 invalid_sql_statement_name or 42P05 duplicate_prepared_statement: a named prepared statement missing on
+ * the server connection, or defined there by another client: what a transaction pooler does to them.
+ */
+export const isLostPreparedStatement = byCode('26000', '42P05');
+/** 0A000 "cached plan must not change result type": a migration changed a prepared statement's result. */
+export const isStalePreparedPlan = (err: unknown): boolean => {
+  const info = pgError(err);
+  return info?.code === '0A000' && /cached plan must not change result type/.test(info.message ?? '');
+};
 /** 55P03 lock_not_available: a lock wait ran past `lock_timeout` (or a NOWAIT lock was refused). */
 export const isLockNotAvailable = byCode('55P03');
 

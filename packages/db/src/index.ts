@@ -14,6 +14,8 @@ export {
   isDatabaseUnavailable,
   isForeignKeyViolation,
   isLockNotAvailable,
+  isLostPreparedStatement,
+  isStalePreparedPlan,
   isUniqueViolation,
   pgError,
   type PgErrorInfo,

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { SQL } from 'drizzle-orm';
 import type { PgDialect } from 'drizzle-orm/pg-core';
+import pg from 'pg';
 import type { Executor } from './client.js';
+import { isLostPreparedStatement, isStalePreparedPlan } from './errors.js';
 
 /**
  * Named prepared statements for the application's raw SQL (issue 14).
@@ -62,24 +64,6 @@ interface Internals {
   };
 }
 
-type PgErrorLike = { code?: string; message?: string; cause?: unknown } | undefined;
-
-/** Whether an error in `error`'s cause chain (pg's own, or wrapped by drizzle) matches. */
-function someCause(error: unknown, match: (e: NonNullable<PgErrorLike>) => boolean): boolean {
-  for (let e = error as PgErrorLike; e; e = e.cause as PgErrorLike) if (match(e)) return true;
-  return false;
-}
-
-/** PostgreSQL's refusal of a cached plan. */
-const isStalePlan = (error: unknown) =>
-  someCause(
-    error,
-    (e) => e.code === '0A000' && /cached plan must not change result type/.test(e.message ?? ''),
-  );
-
-/** A named statement missing on the server connection (26000), or defined there by another client (42P05). */
-const isLostStatement = (error: unknown) => someCause(error, (e) => e.code === '26000' || e.code === '42P05');
-
 /**
  * Runs raw SQL on `executor` (a database or a transaction) and returns its rows, as a named prepared statement
  * where the executor's pool allows it. Results are those of `executor.execute(query)`.
@@ -93,12 +77,12 @@ export async function executeRows<T>(executor: Executor, query: SQL): Promise<T[
     return result.rows as T[];
   } catch (error) {
     if (name === undefined) throw error;
-    if (isLostStatement(error)) behindTransactionPooler = true;
-    else if (!isStalePlan(error)) throw error;
+    if (isLostPreparedStatement(error)) behindTransactionPooler = true;
+    else if (!isStalePreparedPlan(error)) throw error;
     generation++;
     names.clear();
     // Inside a transaction the error has aborted it: the caller's retry (or next request) uses the new names.
-    if (!('totalCount' in session.client)) throw error;
+    if (!(session.client instanceof pg.Pool)) throw error;
     const result = await session.prepareQuery(built, undefined, undefined, false).execute();
     return result.rows as T[];
   }

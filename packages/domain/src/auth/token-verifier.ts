@@ -4,10 +4,7 @@ import { DEV_ISSUER, SUPABASE_AUDIENCE } from '@popbox/domain/dev-token';
 /** The dev token's rules live in a dependency-free module `pnpm admin:token` runs without a compile. */
 export { DEV_ISSUER, SUPABASE_AUDIENCE, signDevToken } from '@popbox/domain/dev-token';
 
-/**
- * Verifies a staff access token and returns its subject. Throws on any problem. jose is imported on the
- * first token (issue 14, lean memory): a process that never sees a staff request never loads it.
- */
+/** Verifies a staff access token and returns its subject. Throws on any problem. */
 export interface TokenVerifier {
   verify(token: string): Promise<{ subject: string }>;
 }
@@ -15,7 +12,8 @@ export interface TokenVerifier {
 /**
  * Supabase access tokens (B12): JWKS from `{SUPABASE_URL}/auth/v1/.well-known/jwks.json` (jose caches the
  * keys), or the project's HS256 JWT secret when that is what is configured. Issuer `{SUPABASE_URL}/auth/v1`,
- * audience `authenticated`, subject required.
+ * audience `authenticated`, subject required. jose is imported on the first token (issue 14, lean memory): a
+ * process that never sees a staff request never loads it.
  */
 export function supabaseTokenVerifier(opts: {
   supabaseUrl: string;

@@ -56,7 +56,6 @@ export function trendingPageSql(now: Date, f: TrendingFilter): SQL {
     where.push(sql`exists (select 1 from product_inventory i
                           where i.product_id = p.id and i.on_hand - i.reserved > 0)`);
   }
-  const limit = f.limit;
   // A cursor is "strictly after (score, created_at, id)" in the ranking order.
   const after = (score: SQL) =>
     f.cursor
@@ -71,19 +70,19 @@ export function trendingPageSql(now: Date, f: TrendingFilter): SQL {
           select p.id, p.created_at, d.score from d join products p on p.id = d.product_id
           where ${allOf(where)} ${after(sql`d.score`)}
           order by d.score desc, p.created_at desc, p.id desc
-          limit ${limit}
+          limit ${f.limit}
         ), rest as (
           select p.id, p.created_at, 0::bigint as score from products p
           where ${allOf(where)} and not exists (select 1 from d where d.product_id = p.id)
             ${after(sql`0::bigint`)}
           order by p.created_at desc, p.id desc
-          limit ${limit}
+          limit ${f.limit}
         ), page as (
           select id, created_at, score from scored
           union all
           select id, created_at, score from rest
           order by score desc, created_at desc, id desc
-          limit ${limit}
+          limit ${f.limit}
         )
         -- The cards are joined to the page only, not to every ranked product.
         select p.id, p.score, ${isoUs(sql`p.created_at`)} as "createdAt", ${cardColumns}

@@ -83,6 +83,8 @@ describe.skipIf(!haveChromium)('the kuji verify page in a real browser', () => {
         cache: 'public, max-age=31536000, immutable',
       },
     ]);
+    // Any other hash (a page cached from an older build) is not this bundle.
+    expect((await fetch(`${app.url}/kuji/verifier.0000000000000000.js`)).status).toBe(404);
     expect(problems).toEqual([]);
     await page.close();
   });

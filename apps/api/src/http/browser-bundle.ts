@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import type { NextFunction, Request, Response } from 'express';
 
 /** A page's browser script, as served: its code and the hash in its URL. */
 export interface BrowserBundle {
@@ -46,4 +47,17 @@ export function loadOnce(load: () => Promise<BrowserBundle>): () => Promise<Brow
       cached = undefined;
       throw error;
     }));
+}
+
+/**
+ * The route handler of a bundle's hashed URL (`…/name.:hash.js`): the current bundle, cached for a year (a new
+ * build has a new hash); any other hash falls through to 404. A failed build goes to the error handler.
+ */
+export function hashedBundleHandler(load: () => Promise<BrowserBundle>) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const bundle = await load();
+    if (req.params.hash !== bundle.hash) return next();
+    res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    res.type('text/javascript').send(bundle.code);
+  };
 }

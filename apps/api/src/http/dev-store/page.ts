@@ -1,6 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { html, raw } from '@popbox/domain';
 import { storeBundle } from './bundle.js';
+import { hashedBundleHandler } from '../browser-bundle.js';
 
 /** Where the storefront lives; the dev default of CLIENT_BASE_URL points here (config.ts). */
 export const DEV_STORE_BASE = '/shop';
@@ -78,16 +79,8 @@ export function devStoreRouter(): Router {
   const r = Router();
   // Belt and braces: production config already refuses the embedded providers this router is mounted with.
   if (process.env.NODE_ENV === 'production') return r;
-  r.get(`${DEV_STORE_BASE}/app.:hash.js`, async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      const bundle = await storeBundle();
-      if (req.params.hash !== bundle.hash) return next();
-      res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-      res.type('text/javascript').send(bundle.code);
-    } catch (error) {
-      next(error);
-    }
-  });
+  // Express 5 passes a rejected handler (a failed build) on to the error handler.
+  r.get(`${DEV_STORE_BASE}/app.:hash.js`, hashedBundleHandler(storeBundle));
   r.get(`${DEV_STORE_BASE}/orders/:publicId`, (req, res, next) => {
     const token = req.query.token;
     if (typeof token !== 'string' || !token) return next();

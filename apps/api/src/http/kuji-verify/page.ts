@@ -1,6 +1,7 @@
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import { findKujiBoard, html, raw, type Deps, type RawHtml } from '@popbox/domain';
 import { verifierBundle } from './bundle.js';
+import { hashedBundleHandler } from '../browser-bundle.js';
 import type { PlainPaths } from '../openapi.js';
 import { errorResponses } from '../openapi/responses.js';
 import { PUBLIC_SECURITY } from '../openapi/security.js';
@@ -145,16 +146,8 @@ function notFoundPage(): string {
  */
 export function kujiVerifyRouter(deps: Pick<Deps, 'db' | 'clock'>): Router {
   const r = Router();
-  r.get('/kuji/verifier.:hash.js', async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      const bundle = await verifierBundle();
-      if (req.params.hash !== bundle.hash) return next();
-      res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-      res.type('text/javascript').send(bundle.code);
-    } catch (error) {
-      next(error);
-    }
-  });
+  // Express 5 passes a rejected handler (a failed build) on to the error handler.
+  r.get('/kuji/verifier.:hash.js', hashedBundleHandler(verifierBundle));
   r.get('/kuji/:slug/verify', async (req: Request, res: Response, next: NextFunction) => {
     try {
       const slug = String(req.params.slug);

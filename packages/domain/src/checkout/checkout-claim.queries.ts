@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { products, Tx } from '@popbox/db';
+import type { Executor, products, Tx } from '@popbox/db';
 import { rows, uuidArray } from '../shared/sql.js';
 import { IDEMPOTENCY_KEY_TTL_MS } from '../shared/constants.js';
 import { SHIPPING_KEY } from '../content/shipping-settings.js';
@@ -25,6 +25,8 @@ export interface CartProduct extends Pick<
 > {
   /** Set when the product has an inventory row (every sellable product has one). */
   inventoryProductId: string | null;
+  /** The row's version (its xmin): the ordinary path checks, under the lock, that it priced this version. */
+  version: string;
 }
 
 /** What the first statement of a checkout's transaction found. */
@@ -43,20 +45,34 @@ export type CheckoutClaim =
   /** The key conflicted but was deleted before it could be read: try again. */
   | { kind: 'vanished' };
 
-interface ClaimRow extends Record<string, unknown> {
-  claim_id: string | null;
+/** A used key's columns, as the checkout functions return them. */
+export interface KeyColumns {
   key_id: string | null;
   key_fingerprint: string | null;
   key_state: 'in_progress' | 'completed' | null;
   key_response_status: number | null;
   key_response_body: unknown;
   key_resource_id: string | null;
+}
+
+export const keyRecordOf = (row: KeyColumns): CheckoutKeyRecord => ({
+  id: row.key_id!,
+  fingerprint: row.key_fingerprint!,
+  state: row.key_state!,
+  responseStatus: row.key_response_status,
+  responseBody: row.key_response_body,
+  resourceId: row.key_resource_id,
+});
+
+interface ClaimRow extends KeyColumns, Record<string, unknown> {
+  claim_id: string | null;
   products: CartProductJson[] | null;
   shipping: unknown;
 }
 
 interface CartProductJson {
   id: string;
+  version: string;
   name: string;
   slug: string;
   description: string | null;
@@ -99,17 +115,7 @@ export async function claimCheckout(
       shipping: row.shipping ?? undefined,
     };
   }
-  return {
-    kind: 'taken',
-    key: {
-      id: row.key_id!,
-      fingerprint: row.key_fingerprint!,
-      state: row.key_state!,
-      responseStatus: row.key_response_status,
-      responseBody: row.key_response_body,
-      resourceId: row.key_resource_id,
-    },
-  };
+  return { kind: 'taken', key: keyRecordOf(row) };
 }
 
 const cartProduct = (r: CartProductJson): CartProduct => ({
@@ -126,4 +132,20 @@ const cartProduct = (r: CartProductJson): CartProduct => ({
   maxPerOrder: r.max_per_order,
   maxPerBuyer: r.max_per_buyer,
   inventoryProductId: r.has_inventory ? r.id : null,
+  version: r.version,
 });
+
+/**
+ * The ordinary path's read (no lock, no transaction): the cart's products that exist, in id order, with their
+ * versions, and the stored shipping setting (undefined when the row is missing).
+ */
+export async function readCheckoutCart(
+  db: Executor,
+  productIds: readonly string[],
+): Promise<{ products: CartProduct[]; shipping: unknown }> {
+  const [row] = await rows<{ products: CartProductJson[]; shipping: unknown }>(
+    db,
+    sql`select * from public.checkout_cart(${uuidArray(productIds)}, ${SHIPPING_KEY})`,
+  );
+  return { products: (row?.products ?? []).map(cartProduct), shipping: row?.shipping ?? undefined };
+}

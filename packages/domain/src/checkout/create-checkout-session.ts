@@ -15,6 +15,7 @@ import { dropStaleOrphanKey, type CheckoutKeyRecord } from './checkout-key.queri
 import { claimCheckout } from './checkout-claim.queries.js';
 import { shippingSettingsFrom } from '../content/shipping-settings.js';
 import { placePendingOrder, type PlacedOrder } from './place-pending-order.js';
+import { placeAtOnce } from './place-at-once.js';
 import { openPaymentSession, type CheckoutSessionResult } from './open-payment-session.js';
 import { resumeCheckout, sessionExpiryFor } from './resume-checkout.js';
 import { guardCappedCheckout, type CheckoutClient } from '../caps/check-checkout-caps.js';
@@ -42,6 +43,13 @@ export async function createCheckoutSession(
   const key = parseIdempotencyKey(idempotencyKeyHeader);
   const checkout = normaliseCheckout(request);
   const fingerprint = checkoutFingerprint(checkout);
+  // Issue 14: an ordinary cart is placed in one statement; anything else, or anything unusual, takes the full path.
+  const atOnce = await placeAtOnce(deps, checkout, key, fingerprint);
+  if (atOnce.kind === 'placed') return openSessionFor(deps, checkout, atOnce.placed);
+  if (atOnce.kind === 'taken') {
+    const answer = await answerExistingKey(deps, atOnce.key, fingerprint);
+    if (answer) return answer;
+  }
   let guarded = false;
   for (let attempt = 0; attempt < 4; attempt++) {
     const step = await placeWithKey(deps, checkout, key, fingerprint, guarded);
@@ -58,28 +66,36 @@ export async function createCheckoutSession(
       guarded = true;
       continue;
     }
-    const { placed } = step;
-    closeSessionsInBackground(
-      deps,
-      placed.expiredElsewhere.map((o) => o.stripeCheckoutSessionId),
-    );
-    const result = await openPaymentSession(
-      deps,
-      {
-        orderId: placed.orderId,
-        publicId: placed.publicId,
-        shippingCents: placed.shippingCents,
-        lines: placed.lines,
-        email: checkout.email,
-        name: checkout.name,
-        sessionExpiresAt: sessionExpiryFor(placed.reservationExpiresAt),
-      },
-      placed.claimId,
-      'first',
-    );
-    return { result, replayed: false };
+    return openSessionFor(deps, checkout, step.placed);
   }
   throw inFlight();
+}
+
+/** After the order committed: close what F16 expired on the way, then open the payment session. */
+async function openSessionFor(
+  deps: Deps,
+  checkout: NormalisedCheckout,
+  placed: PlacedOrder & { claimId: string },
+): Promise<Outcome> {
+  closeSessionsInBackground(
+    deps,
+    placed.expiredElsewhere.map((o) => o.stripeCheckoutSessionId),
+  );
+  const result = await openPaymentSession(
+    deps,
+    {
+      orderId: placed.orderId,
+      publicId: placed.publicId,
+      shippingCents: placed.shippingCents,
+      lines: placed.lines,
+      email: checkout.email,
+      name: checkout.name,
+      sessionExpiresAt: sessionExpiryFor(placed.reservationExpiresAt),
+    },
+    placed.claimId,
+    'first',
+  );
+  return { result, replayed: false };
 }
 
 type PlaceStep =
@@ -121,15 +137,13 @@ async function placeWithKey(
       });
       if (claim.kind !== 'claimed') throw new Unplaced(claim);
       if (!guarded) {
-        const caps = claim.products.filter(isCapped).map(
-          (p): ProductCaps => ({
-            productId: p.id,
-            name: p.name,
-            maxPerOrder: p.maxPerOrder,
-            maxPerBuyer: p.maxPerBuyer,
-            salesStartAt: p.salesStartAt,
-          }),
-        );
+        const caps = claim.products.filter(isCapped).map((p): ProductCaps => ({
+          productId: p.id,
+          name: p.name,
+          maxPerOrder: p.maxPerOrder,
+          maxPerBuyer: p.maxPerBuyer,
+          salesStartAt: p.salesStartAt,
+        }));
         if (caps.length) throw new Unplaced({ kind: 'guard', caps });
       }
       // Default-inserted, in this transaction, when the shop has no shipping setting yet.

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { isUniqueViolation, type Tx } from '@popbox/db';
 import { rows } from '../shared/sql.js';
 import type { Deps } from '../shared/deps.js';
@@ -74,12 +74,66 @@ export function priceLines(lines: NormalisedCheckout['lines'], rows: CartProduct
   });
 }
 
-interface PendingOrder {
+export interface PendingOrder {
   orderId: string;
   publicId: string;
   subtotalCents: number;
   shippingCents: number;
   totalCents: number;
+  /** End of the stock hold (B3: 10 minutes). */
+  reservationExpiresAt: Date;
+}
+
+/** B3 step 9: what a priced cart becomes: totals with shipping, a public id, the end of its hold. */
+export function pendingOrderFor(
+  deps: Pick<Deps, 'random'>,
+  orderId: string,
+  lines: PlacedLine[],
+  shipping: ShippingSettings,
+  now: Date,
+): PendingOrder {
+  const subtotalCents = lines.reduce((s, l) => s + l.unitPriceCents * l.quantity, 0);
+  const shippingCents = shippingCentsFor(shipping, subtotalCents);
+  return {
+    orderId,
+    publicId: generatePublicId(deps.random),
+    subtotalCents,
+    shippingCents,
+    totalCents: subtotalCents + shippingCents,
+    reservationExpiresAt: new Date(now.getTime() + RESERVATION_TTL_MS),
+  };
+}
+
+/**
+ * The pending order's rows as `checkout_place_pending_order` takes them (and `checkout_place_at_once` after its
+ * own arguments): the order, then one array per line column, in the cart's (product id) order.
+ */
+export function pendingOrderArgs(
+  order: PendingOrder,
+  checkout: NormalisedCheckout,
+  lines: PlacedLine[],
+  idempotencyKey: string,
+): SQL {
+  // A JS array bound as ONE parameter (drizzle would otherwise expand it into a list).
+  const column = <T>(pick: (l: PlacedLine) => T) => sql.param(lines.map(pick));
+  return sql`${order.orderId}::uuid, ${order.publicId}, ${CURRENCY}, ${order.subtotalCents}::int,
+    ${order.shippingCents}::int, ${order.totalCents}::int, ${idempotencyKey}, ${checkout.email}::text,
+    ${checkout.name}::text, ${emailKey(checkout.email)}::text,
+    ${column((l) => l.productId)}::uuid[], ${column((l) => l.name)}::text[],
+    ${column((l) => l.productType)}::product_type[], ${column((l) => l.unitPriceCents)}::int[],
+    ${column((l) => l.quantity)}::int[], ${column((l) => l.slug)}::text[],
+    ${column((l) => l.description)}::text[], ${order.reservationExpiresAt.toISOString()}::timestamptz`;
+}
+
+/** A second use of a key another checkout's order already holds (F3). */
+export function rethrowKeyOfAnotherOrder(error: unknown): never {
+  if (isUniqueViolation(error)?.constraint === 'orders_checkout_idempotency_key_key') {
+    throw new DomainError(
+      'CHECKOUT_NOT_REUSABLE',
+      'This Idempotency-Key already belongs to another checkout; use a new key',
+    );
+  }
+  throw error;
 }
 
 /**
@@ -95,31 +149,15 @@ async function insertPendingOrderAndHold(
   checkout: NormalisedCheckout,
   lines: PlacedLine[],
   idempotencyKey: string,
-  reservationExpiresAt: Date,
 ): Promise<number> {
-  // A JS array bound as ONE parameter (drizzle would otherwise expand it into a list).
-  const column = <T>(pick: (l: PlacedLine) => T) => sql.param(lines.map(pick));
   try {
     const [row] = await rows<{ short_at: number }>(
       tx,
-      sql`select public.checkout_place_pending_order(
-        ${order.orderId}::uuid, ${order.publicId}, ${CURRENCY}, ${order.subtotalCents}::int,
-        ${order.shippingCents}::int, ${order.totalCents}::int, ${idempotencyKey}, ${checkout.email}::text,
-        ${checkout.name}::text, ${emailKey(checkout.email)}::text,
-        ${column((l) => l.productId)}::uuid[], ${column((l) => l.name)}::text[],
-        ${column((l) => l.productType)}::product_type[], ${column((l) => l.unitPriceCents)}::int[],
-        ${column((l) => l.quantity)}::int[], ${column((l) => l.slug)}::text[],
-        ${column((l) => l.description)}::text[], ${reservationExpiresAt.toISOString()}::timestamptz) as short_at`,
+      sql`select public.checkout_place_pending_order(${pendingOrderArgs(order, checkout, lines, idempotencyKey)}) as short_at`,
     );
     return row!.short_at;
   } catch (error) {
-    if (isUniqueViolation(error)?.constraint === 'orders_checkout_idempotency_key_key') {
-      throw new DomainError(
-        'CHECKOUT_NOT_REUSABLE',
-        'This Idempotency-Key already belongs to another checkout; use a new key',
-      );
-    }
-    throw error;
+    rethrowKeyOfAnotherOrder(error);
   }
 }
 
@@ -192,9 +230,7 @@ export async function placePendingOrder(
 ): Promise<PlacedOrder> {
   const now = deps.clock.now();
   const lines = priceLines(checkout.lines, products, now);
-  const hiddenDrops = new Set(
-    products.filter((r) => r.preSaleVisibility === 'hidden').map((r) => r.id),
-  );
+  const hiddenDrops = new Set(products.filter((r) => r.preSaleVisibility === 'hidden').map((r) => r.id));
   // Issue 13: purchase caps, under per-(product, email) locks taken before any stock row (lock order).
   await assertBuyerCaps(
     tx,
@@ -209,24 +245,8 @@ export async function placePendingOrder(
     checkout,
   );
   await assertKujiBoardsSellable(tx, deps, lines, hiddenDrops);
-  const subtotalCents = lines.reduce((s, l) => s + l.unitPriceCents * l.quantity, 0);
-  const shippingCents = shippingCentsFor(shipping, subtotalCents);
-  const order: PendingOrder = {
-    orderId: ids.orderId,
-    publicId: generatePublicId(deps.random),
-    subtotalCents,
-    shippingCents,
-    totalCents: subtotalCents + shippingCents,
-  };
-  const reservationExpiresAt = new Date(now.getTime() + RESERVATION_TTL_MS);
-  const shortAt = await insertPendingOrderAndHold(
-    tx,
-    order,
-    checkout,
-    lines,
-    ids.idempotencyKey,
-    reservationExpiresAt,
-  );
+  const order = pendingOrderFor(deps, ids.orderId, lines, shipping, now);
+  const shortAt = await insertPendingOrderAndHold(tx, order, checkout, lines, ids.idempotencyKey);
   const expiredElsewhere = shortAt === 0 ? [] : await holdRemainingStock(tx, lines.slice(shortAt - 1), now);
-  return { ...order, lines, reservationExpiresAt, expiredElsewhere };
+  return { ...order, lines, expiredElsewhere };
 }

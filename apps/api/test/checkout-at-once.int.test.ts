@@ -24,14 +24,16 @@ afterAll(() => h?.close());
 const db = () => h.app.database.db;
 const checkoutStatements = () =>
   h.app.queries!.statements.filter((s) => /checkout_|^begin|^commit|^rollback/i.test(s.trim()));
+const statementNames = () =>
+  checkoutStatements().map((s) => /public\.(checkout_\w+)/.exec(s)?.[1] ?? s.trim());
 
 /** Calls the function as the API does, with one line of `quantity` units of `productId` at `version`. */
 async function placeAtOnce(productId: string, version: string, quantity = 1) {
   const key = `key-${randomUUID()}`;
   const [row] = await sql(
     h.app,
-    `select * from public.checkout_place_at_once('checkout', $1, now() + interval '1 day', $2::text[], now(),
-       gen_random_uuid(), $3, 'CAD', 2500, 1200, 3700, $4, null, null, null, $5::uuid[], array['A figure'],
+    `select * from public.checkout_place_at_once('checkout', $1, now() + interval '1 day', $2::text[], 'shipping',
+       (select xmin::text from store_settings where key = 'shipping'), now(), gen_random_uuid(), $3, 'CAD', 2500, 1200, 3700, $4, null, null, null, $5::uuid[], array['A figure'],
        array['standard']::product_type[], array[2500], $6::int[], array['a-figure'], array[null]::text[],
        now() + interval '10 minutes')`,
     ['f'.repeat(64), [version], `PBX-${randomUUID().slice(0, 10)}`, key, [productId], [quantity]],
@@ -47,17 +49,57 @@ const orderRows = async (key: string) =>
   sql(h.app, `select id from orders where checkout_idempotency_key = $1`, [key]);
 
 describe('the ordinary checkout path', () => {
-  it('costs three statements and no transaction block: the cart read, the order, the session', async () => {
+  it('costs three statements and no transaction block; two once the cart was read', async () => {
+    // A shop's first checkout default-inserts its shipping setting (then reads the cart again): not this one.
+    const warmUp = await makeProduct(db());
+    expect((await postCheckout(h.app, { items: [{ productId: warmUp.id, quantity: 1 }] })).status).toBe(201);
     const p = await makeProduct(db(), { inventory: { onHand: 5 } });
     h.app.queries!.reset();
     const res = await postCheckout(h.app, { items: [{ productId: p.id, quantity: 2 }] });
     expect(res.status).toBe(201);
-    expect(checkoutStatements().map((s) => /public\.(checkout_\w+)/.exec(s)?.[1] ?? s.trim())).toEqual([
+    expect(statementNames()).toEqual(['checkout_cart', 'checkout_place_at_once', 'checkout_attach_session']);
+    h.app.queries!.reset();
+    expect((await postCheckout(h.app, { items: [{ productId: p.id, quantity: 1 }] })).status).toBe(201);
+    expect(statementNames()).toEqual(['checkout_place_at_once', 'checkout_attach_session']);
+    expect((await inventoryOf(db(), p.id)).reserved).toBe(3);
+  });
+
+  it('prices from the current row after an edit: the kept row is stale, read again, and the order takes the new price', async () => {
+    const p = await makeProduct(db(), { inventory: { onHand: 5 } });
+    expect((await postCheckout(h.app, { items: [{ productId: p.id, quantity: 1 }] })).status).toBe(201);
+    await sql(h.app, `update products set price_cents = 4321 where id = $1`, [p.id]);
+    h.app.queries!.reset();
+    const res = await postCheckout(h.app, { items: [{ productId: p.id, quantity: 1 }] });
+    expect(res.status).toBe(201);
+    expect(statementNames()).toEqual([
+      'checkout_place_at_once',
       'checkout_cart',
       'checkout_place_at_once',
       'checkout_attach_session',
     ]);
-    expect((await inventoryOf(db(), p.id)).reserved).toBe(2);
+    const [order] = await sql(h.app, `select subtotal_cents from orders where id = $1`, [
+      (await json(res)).orderId,
+    ]);
+    expect(order!.subtotal_cents).toBe(4321);
+  });
+
+  it('charges the current shipping after the setting changed', async () => {
+    const p = await makeProduct(db(), { product: { priceCents: 1000 }, inventory: { onHand: 5 } });
+    expect((await postCheckout(h.app, { items: [{ productId: p.id, quantity: 1 }] })).status).toBe(201);
+    const [before] = await sql(h.app, `select value from store_settings where key = 'shipping'`);
+    await sql(h.app, `update store_settings set value = $1 where key = 'shipping'`, [
+      { ...(before!.value as object), flatShippingCents: 777, freeShippingThresholdCents: 1_000_000 },
+    ]);
+    try {
+      const res = await postCheckout(h.app, { items: [{ productId: p.id, quantity: 1 }] });
+      expect(res.status).toBe(201);
+      const [order] = await sql(h.app, `select shipping_cents from orders where id = $1`, [
+        (await json(res)).orderId,
+      ]);
+      expect(order!.shipping_cents).toBe(777);
+    } finally {
+      await sql(h.app, `update store_settings set value = $1 where key = 'shipping'`, [before!.value]);
+    }
   });
 
   it('takes the full path for a capped product (its guard and per-buyer locks)', async () => {
@@ -113,8 +155,8 @@ describe('the ordinary checkout path', () => {
     const first = await placeAtOnce(p.id, version);
     const [again] = await sql(
       h.app,
-      `select * from public.checkout_place_at_once('checkout', $1, now() + interval '1 day', $2::text[], now(),
-         gen_random_uuid(), 'PBX-OTHER0001', 'CAD', 2500, 1200, 3700, $3, null, null, null, $4::uuid[],
+      `select * from public.checkout_place_at_once('checkout', $1, now() + interval '1 day', $2::text[], 'shipping',
+         (select xmin::text from store_settings where key = 'shipping'), now(), gen_random_uuid(), 'PBX-OTHER0001', 'CAD', 2500, 1200, 3700, $3, null, null, null, $4::uuid[],
          array['A figure'], array['standard']::product_type[], array[2500], array[1], array['a-figure'],
          array[null]::text[], now() + interval '10 minutes')`,
       ['e'.repeat(64), [version], first.key, [p.id]],

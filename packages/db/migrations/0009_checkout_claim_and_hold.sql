@@ -20,9 +20,11 @@
 --    first short line and returns its 1-based position (0: every line is held); the caller then releases that
 --    product's lapsed holds and tries again.
 --
--- The ordinary path, for a cart of standard products without caps: `checkout_cart` reads the cart (no lock), the
--- API prices it, and `checkout_place_at_once` does the whole transaction in one autocommitted statement: share-lock
--- the products and check their versions are the ones priced (else 'stale', nothing written: the full path runs),
+-- The ordinary path, for a cart of standard products without caps: `checkout_cart` reads the cart and the shipping
+-- setting with their versions (no lock; the API keeps what it read and reads again only for products it has not
+-- seen or after a 'stale'), the API prices it, and `checkout_place_at_once` does the whole transaction in one
+-- autocommitted statement: share-lock the products and check they, and the shipping setting, are the versions
+-- priced (else 'stale', nothing written: the API reads again, then the full path runs),
 -- claim the key ('taken' answers with its record), then step 2. A short line undoes the claim and the order
 -- ('short': nothing written) and says which line, and whether its product has lapsed holds a release could free.
 
@@ -41,10 +43,11 @@ $$;
 --> statement-breakpoint
 
 CREATE FUNCTION public.checkout_cart(p_product_ids uuid[], p_shipping_key text)
-RETURNS TABLE (products json, shipping jsonb)
+RETURNS TABLE (products json, shipping jsonb, shipping_version text)
 LANGUAGE sql STABLE SET search_path = '' AS $$
-  SELECT public.checkout_cart_json(p_product_ids),
-         (SELECT s.value FROM public.store_settings s WHERE s.key = p_shipping_key)
+  SELECT public.checkout_cart_json(p_product_ids), s.value, s.xmin::text
+    FROM (VALUES (1)) AS one (x)
+    LEFT JOIN public.store_settings s ON s.key = p_shipping_key
 $$;
 --> statement-breakpoint
 
@@ -116,7 +119,8 @@ END;
 $$;
 --> statement-breakpoint
 CREATE FUNCTION public.checkout_place_at_once(
-  p_scope text, p_fingerprint text, p_key_expires_at timestamptz, p_versions text[], p_now timestamptz,
+  p_scope text, p_fingerprint text, p_key_expires_at timestamptz, p_versions text[], p_shipping_key text,
+  p_shipping_version text, p_now timestamptz,
   -- the arguments of checkout_place_pending_order; p_idempotency_key is the key claimed
   p_order_id uuid, p_public_id text, p_currency text, p_subtotal_cents integer, p_shipping_cents integer,
   p_total_cents integer, p_idempotency_key text, p_email text, p_name text, p_email_key text,
@@ -134,7 +138,9 @@ BEGIN
   -- Under the lock (a new snapshot: a change committed while this waited is seen), every row must be the version
   -- the caller priced.
   IF (SELECT count(*) FROM public.products p JOIN unnest(p_product_ids, p_versions) AS v (id, version)
-        ON v.id = p.id AND p.xmin::text = v.version) <> cardinality(p_product_ids) THEN
+        ON v.id = p.id AND p.xmin::text = v.version) <> cardinality(p_product_ids)
+     OR (SELECT s.xmin::text FROM public.store_settings s WHERE s.key = p_shipping_key)
+          IS DISTINCT FROM p_shipping_version THEN
     RETURN QUERY SELECT 'stale'::text, NULL::uuid, NULL::uuid, NULL::text, NULL::text, NULL::integer, NULL::jsonb,
                         NULL::uuid, NULL::integer, NULL::boolean;
     RETURN;

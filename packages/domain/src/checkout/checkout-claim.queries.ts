@@ -135,17 +135,24 @@ const cartProduct = (r: CartProductJson): CartProduct => ({
   version: r.version,
 });
 
-/**
- * The ordinary path's read (no lock, no transaction): the cart's products that exist, in id order, with their
- * versions, and the stored shipping setting (undefined when the row is missing).
- */
-export async function readCheckoutCart(
-  db: Executor,
-  productIds: readonly string[],
-): Promise<{ products: CartProduct[]; shipping: unknown }> {
-  const [row] = await rows<{ products: CartProductJson[]; shipping: unknown }>(
-    db,
-    sql`select * from public.checkout_cart(${uuidArray(productIds)}, ${SHIPPING_KEY})`,
-  );
-  return { products: (row?.products ?? []).map(cartProduct), shipping: row?.shipping ?? undefined };
+export interface CheckoutCart {
+  /** The cart's products that exist, in id order, with their versions. */
+  products: CartProduct[];
+  /** The stored shipping setting (undefined when the row is missing) and its version (null then). */
+  shipping: unknown;
+  shippingVersion: string | null;
+}
+
+/** The ordinary path's read (no lock, no transaction), through `checkout_cart` (migration 0009). */
+export async function readCheckoutCart(db: Executor, productIds: readonly string[]): Promise<CheckoutCart> {
+  const [row] = await rows<{
+    products: CartProductJson[];
+    shipping: unknown;
+    shipping_version: string | null;
+  }>(db, sql`select * from public.checkout_cart(${uuidArray(productIds)}, ${SHIPPING_KEY})`);
+  return {
+    products: (row?.products ?? []).map(cartProduct),
+    shipping: row?.shipping ?? undefined,
+    shippingVersion: row?.shipping_version ?? null,
+  };
 }

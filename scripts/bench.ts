@@ -27,6 +27,9 @@
  * concurrency (16), BENCH_BUILD=always|never|auto (auto) the build. BENCH_STATEMENTS=1 loads pg_stat_statements
  * into the embedded server (tracking statements inside functions, and planning) and prints each path's costliest
  * statements: where the database time goes (the extension's own overhead then inflates the CPU figures a little).
+ * BENCH_ONLY=writes runs the ceilings and the checkout and finalisation paths only. PostgreSQL CPU is also split:
+ * "of it background" is what the server spent outside its client backends (autovacuum, WAL writer, checkpointer,
+ * exited processes), i.e. the deferred cost of the writes rather than the statements themselves.
  * Results go to .data/bench/latest.json.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -47,6 +50,8 @@ import { API_NODE_FLAGS } from './api-node-flags.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
+/** BENCH_ONLY=writes: the database ceilings and the checkout/finalisation paths only (a quick loop). */
+const writesOnly = process.env.BENCH_ONLY === 'writes';
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
 
 type Phase = 'db' | 'cold' | 'warm' | 'write' | 'prod' | 'dealer';
@@ -64,6 +69,11 @@ interface Row {
   /** CPU milliseconds per completed request (API process; all PostgreSQL server processes). */
   apiCpuMs?: number;
   pgCpuMs?: number;
+  /**
+   * The part of pgCpuMs spent outside the client backends: autovacuum, WAL writer, checkpointer, background
+   * writer, and exited processes (the postmaster's reaped children: autovacuum workers, closed backends).
+   */
+  pgBackgroundCpuMs?: number;
   /** Peak RSS of the API while this path ran (MB). */
   rssMaxMb?: number;
   note?: string;
@@ -125,12 +135,28 @@ function processCpuMs(pid: number): number {
   return s ? ticksToMs(s.own) : NaN;
 }
 
+/** Whether a postgres process is a client backend: its title is "postgres: <user> <database> <client> …". */
+function isClientBackend(pid: number): boolean {
+  try {
+    const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+    return /^postgres: \S+ \S+ (\d|\[local\])/.test(title);
+  } catch {
+    return false;
+  }
+}
+
+interface PostgresCpu {
+  total: number;
+  /** Everything but the live client backends (see Row.pgBackgroundCpuMs). */
+  background: number;
+}
+
 /**
  * CPU ms used so far by a PostgreSQL cluster: the postmaster (own + reaped children, so backends that exited
  * still count) plus its live children. Without a known postmaster, every `postgres` process on the machine,
  * each root's reaped children included.
  */
-function postgresCpuMs(postmasterPid: number | undefined): number {
+function postgresCpu(postmasterPid: number | undefined): PostgresCpu {
   const all: ProcStat[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -138,17 +164,24 @@ function postgresCpuMs(postmasterPid: number | undefined): number {
     if (s?.comm === 'postgres') all.push(s);
   }
   let ticks = 0;
+  let background = 0;
+  const add = (s: ProcStat, own: number) => {
+    ticks += own;
+    if (!isClientBackend(s.pid)) background += own;
+  };
   if (postmasterPid !== undefined) {
     for (const s of all) {
-      if (s.pid === postmasterPid) ticks += s.own + s.reaped;
-      else if (s.ppid === postmasterPid) ticks += s.own;
+      if (s.pid === postmasterPid) add(s, s.own + s.reaped);
+      else if (s.ppid === postmasterPid) add(s, s.own);
     }
   } else {
     const pids = new Set(all.map((s) => s.pid));
-    for (const s of all) ticks += s.own + (pids.has(s.ppid) ? 0 : s.reaped);
+    for (const s of all) add(s, s.own + (pids.has(s.ppid) ? 0 : s.reaped));
   }
-  return ticksToMs(ticks);
+  return { total: ticksToMs(ticks), background: ticksToMs(background) };
 }
+
+const postgresCpuMs = (postmasterPid: number | undefined) => postgresCpu(postmasterPid).total;
 
 function rssMb(pid: number): number {
   try {
@@ -361,6 +394,7 @@ interface Measured {
   /** CPU ms used during the run. */
   apiCpu: number;
   pgCpu: number;
+  pgBackgroundCpu: number;
   rssMaxMb: number;
   statements?: { calls: number; planMs: number; execMs: number; query: string }[];
 }
@@ -384,16 +418,17 @@ async function measure(api: Api, run: () => Promise<autocannon.Result>): Promise
   api.resetPeak();
   await statementStats?.query('select pg_stat_statements_reset()');
   const a0 = processCpuMs(api.pid);
-  const p0 = postgresCpuMs(postmasterPid);
+  const p0 = postgresCpu(postmasterPid);
   const result = await run();
   // Let the last backends' work settle into the counters (10 ms ticks).
   await new Promise((r) => setTimeout(r, 50));
   const apiCpu = processCpuMs(api.pid) - a0;
-  const pgCpu = postgresCpuMs(postmasterPid) - p0;
+  const p1 = postgresCpu(postmasterPid);
   return {
     result,
     apiCpu,
-    pgCpu,
+    pgCpu: p1.total - p0.total,
+    pgBackgroundCpu: p1.background - p0.background,
     rssMaxMb: Math.max(api.pathPeakRssMb, rssMb(api.pid)),
     statements: await topStatements(),
   };
@@ -419,6 +454,7 @@ function fromCannon(
     ...(reference ? { ceiling: reference.name, ratio: perSecond / reference.perSecond } : {}),
     apiCpuMs: m.apiCpu / per,
     pgCpuMs: m.pgCpu / per,
+    pgBackgroundCpuMs: m.pgBackgroundCpu / per,
     rssMaxMb: m.rssMaxMb,
     ...(m.statements
       ? {
@@ -624,6 +660,7 @@ function targetsOf(rows: Row[], production: Api | undefined, prodRow: Row | unde
   const targets: Target[] = [];
   const find = (phase: Phase, name: string) => rows.find((r) => r.phase === phase && r.name === name);
   const check = (what: string, value: number | undefined, limit: string, ok: (v: number) => boolean) =>
+    (writesOnly && value === undefined) ||
     targets.push({ what, value, limit, pass: value !== undefined && Number.isFinite(value) && ok(value) });
   for (const r of rows.filter((r) => r.phase === 'warm' && r.name !== NO_DB)) {
     check(`warm ${r.name}: throughput ÷ no-DB route`, r.ratio, '≥ 0.60', (v) => v >= 0.6);
@@ -745,30 +782,32 @@ async function main() {
     };
     const cold = await startApi('cold (PUBLIC_READ_CACHE=off)', { ...devEnv, PUBLIC_READ_CACHE: 'off' });
     apis.push(cold);
-    rows.push(...(await readPhase(cold, 'cold', reads)));
+    if (!writesOnly) rows.push(...(await readPhase(cold, 'cold', reads)));
     rows.push(
       ...(await writePaths(cold, standard, {
         write: { name: 'commit', perSecond: ceilings.commit },
         hotRow: { name: 'hot row', perSecond: ceilings.hotRow },
       })),
     );
-    rows.push(...(await kujiDealer(cold, databaseUrl)));
+    if (!writesOnly) rows.push(...(await kujiDealer(cold, databaseUrl)));
     await cold.stop();
 
-    await settle(databaseUrl);
-    const warm = await startApi('warm (PUBLIC_READ_CACHE=on)', { ...devEnv, PUBLIC_READ_CACHE: 'on' });
-    apis.push(warm);
-    rows.push(...(await readPhase(warm, 'warm', reads)));
-    await warm.stop();
+    if (!writesOnly) {
+      await settle(databaseUrl);
+      const warm = await startApi('warm (PUBLIC_READ_CACHE=on)', { ...devEnv, PUBLIC_READ_CACHE: 'on' });
+      apis.push(warm);
+      rows.push(...(await readPhase(warm, 'warm', reads)));
+      await warm.stop();
 
-    production = await startApi('production (NODE_ENV=production)', {
-      ...PRODUCTION_ENV,
-      DATABASE_URL: databaseUrl,
-    });
-    apis.push(production);
-    prodRow = await productionLoad(production, reads);
-    rows.push(prodRow);
-    await production.stop();
+      production = await startApi('production (NODE_ENV=production)', {
+        ...PRODUCTION_ENV,
+        DATABASE_URL: databaseUrl,
+      });
+      apis.push(production);
+      prodRow = await productionLoad(production, reads);
+      rows.push(prodRow);
+      await production.stop();
+    }
   } finally {
     await Promise.all(apis.map((a) => a.stop()));
     await statementStats?.end();
@@ -789,12 +828,12 @@ async function main() {
       '\n',
   );
   console.log(
-    '| path | phase | per second | ratio | to | p50 ms | p99 ms | API CPU ms/req | PG CPU ms/req | errors | RSS peak MB |',
+    '| path | phase | per second | ratio | to | p50 ms | p99 ms | API CPU ms/req | PG CPU ms/req | of it background | errors | RSS peak MB |',
   );
-  console.log('|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     console.log(
-      `| ${r.name} | ${r.phase} | ${fmt(r.perSecond)} | ${fmt(r.ratio, 3)} | ${r.ceiling ?? r.note ?? ''} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.apiCpuMs, 2)} | ${fmt(r.pgCpuMs, 2)} | ${r.errors ?? ''} | ${fmt(r.rssMaxMb)} |`,
+      `| ${r.name} | ${r.phase} | ${fmt(r.perSecond)} | ${fmt(r.ratio, 3)} | ${r.ceiling ?? r.note ?? ''} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.apiCpuMs, 2)} | ${fmt(r.pgCpuMs, 2)} | ${fmt(r.pgBackgroundCpuMs, 2)} | ${r.errors ?? ''} | ${fmt(r.rssMaxMb)} |`,
     );
   }
   for (const r of rows.filter((r) => r.statements?.length)) {

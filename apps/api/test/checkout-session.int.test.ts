@@ -241,6 +241,47 @@ describe('POST /api/v1/checkout/session', () => {
     await expect.poll(() => h.stripe.sessions.get(first.sessionId)?.status).toBe('expired');
   });
 
+  // Issue 14: the order's statement takes the holds line by line and stops at the first short one; the lines
+  // from there on are taken one by one after the F16 release.
+  const threeProductsById = async () =>
+    (
+      await Promise.all([makeProduct(db()), makeProduct(db()), makeProduct(db(), { inventory: { onHand: 1 } })])
+    ).sort((a, b) => (a.id < b.id ? -1 : 1));
+
+  it('holds every line of a cart whose middle line looked short once a lapsed hold is released (F16)', async () => {
+    const [a, b, c] = await threeProductsById();
+    await sql(h.app, `update product_inventory set on_hand = 1 where product_id = $1`, [b!.id]);
+    const first = await json(await postCheckout(h.app, { items: [{ productId: b!.id, quantity: 1 }] }));
+    await sql(
+      h.app,
+      `update inventory_reservations set expires_at = now() - interval '1 second' where order_id = $1`,
+      [first.orderId],
+    );
+    const res = await postCheckout(h.app, {
+      items: [a, b, c].map((p) => ({ productId: p!.id, quantity: 1 })),
+    });
+    expect(res.status).toBe(201);
+    const placed = await orderOf(db(), (await json(res)).orderId);
+    expect(placed.reservations.map((r) => r.productId).sort()).toEqual([a!.id, b!.id, c!.id]);
+    for (const p of [a, b, c]) expect(await activeReservedUnits(db(), p!.id)).toBe(1);
+    expect((await inventoryOf(db(), b!.id)).reserved).toBe(1);
+    expect((await orderOf(db(), first.orderId)).order.status).toBe('expired');
+  });
+
+  it('holds nothing of a cart whose last line is short: the earlier lines give their units back', async () => {
+    const [a, b, c] = await threeProductsById();
+    await sql(h.app, `update product_inventory set on_hand = 0 where product_id = $1`, [c!.id]);
+    const res = await postCheckout(h.app, {
+      items: [a, b, c].map((p) => ({ productId: p!.id, quantity: 1 })),
+    });
+    expect(res.status).toBe(409);
+    expect((await json(res)).error).toMatchObject({ code: 'OUT_OF_STOCK', details: { productId: c!.id } });
+    for (const p of [a, b, c]) expect((await inventoryOf(db(), p!.id)).reserved).toBe(0);
+    expect(
+      await db().query.orderItems.findMany({ where: (t, { inArray }) => inArray(t.productId, [a!.id, b!.id]) }),
+    ).toHaveLength(0);
+  });
+
   it('compensates a Stripe failure: stock released, order cancelled, payment failed, 502; the key is spent', async () => {
     const p = await makeProduct(db(), { inventory: { onHand: 4 } });
     h.stripe.failCreate = Infinity;

@@ -5,6 +5,7 @@ export interface PgErrorInfo {
   table?: string;
   column?: string;
   detail?: string;
+  hint?: string;
   message?: string;
 }
 
@@ -23,6 +24,7 @@ export function pgError(err: unknown): PgErrorInfo | null {
         ...optionalString('table', candidate.table),
         ...optionalString('column', candidate.column),
         ...optionalString('detail', candidate.detail),
+        ...optionalString('hint', candidate.hint),
         ...optionalString('message', candidate.message),
       };
     }

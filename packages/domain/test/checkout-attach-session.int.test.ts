@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { idempotencyKeys, orders, payments } from '@popbox/db';
 import { createTestDatabase, makeOrder, makeProduct, type TestDatabase } from '@popbox/db/testing';
 import { attachSessionToOrder } from '../src/checkout/attach-session.queries.js';
-import { loadCheckoutContext } from '../src/checkout/checkout-context.queries.js';
+import { claimCheckout } from '../src/checkout/checkout-claim.queries.js';
 import type { CheckoutSession } from '../src/ports/payments.js';
 
 /**
@@ -140,24 +140,73 @@ describe('attachSessionToOrder (one statement)', () => {
   });
 });
 
-describe('loadCheckoutContext (one statement)', () => {
-  it('reads the key record, only the capped products of the cart, and the shipping setting', async () => {
-    const { claim, key, product } = await pendingCheckout();
+describe('claimCheckout (the first statement of the order transaction)', () => {
+  it('claims a fresh key naming the order, and share-locks the existing products of the cart, in id order', async () => {
+    const plain = await makeProduct(db());
     const capped = await makeProduct(db(), { product: { maxPerBuyer: 2 } });
-    const context = await loadCheckoutContext(db(), key, [product.id, capped.id]);
-    expect(context.key).toEqual({
-      id: claim.id,
-      fingerprint: 'f'.repeat(64),
-      state: 'in_progress',
-      responseStatus: null,
-      responseBody: null,
-      resourceId: claim.resourceId,
+    const missing = randomUUID();
+    const key = `key-${randomUUID()}`;
+    const orderId = randomUUID();
+    const now = new Date('2026-12-06T06:00:00Z');
+    const rollback = new Error('roll back');
+    await expect(
+      db().transaction(async (tx) => {
+        const claim = await claimCheckout(tx, {
+          key,
+          fingerprint: 'f'.repeat(64),
+          orderId,
+          now,
+          productIds: [plain.id, missing, capped.id],
+        });
+        if (claim.kind !== 'claimed') throw new Error(`expected a claim, got ${claim.kind}`);
+        expect(claim.products.map((p) => p.id)).toEqual([plain.id, capped.id].sort());
+        expect(claim.products.find((p) => p.id === capped.id)).toMatchObject({
+          maxPerBuyer: 2,
+          maxPerOrder: null,
+          inventoryProductId: capped.id,
+          status: 'active',
+          priceCents: capped.priceCents,
+        });
+        const [row] = await tx.select().from(idempotencyKeys).where(eq(idempotencyKeys.id, claim.claimId));
+        expect(row).toMatchObject({ key, state: 'in_progress', resourceId: orderId });
+        expect(row!.expiresAt.getTime()).toBe(now.getTime() + 86_400_000);
+        // The share lock: another transaction cannot change the price until this one ends.
+        const locks = await tx.execute(
+          sql`select count(*)::int as n from pg_locks l join pg_class c on c.oid = l.relation
+               where c.relname = 'products' and l.pid = pg_backend_pid() and l.mode = 'RowShareLock'`,
+        );
+        expect((locks.rows[0] as { n: number }).n).toBe(1);
+        throw rollback;
+      }),
+    ).rejects.toBe(rollback);
+    // Rolled back: the key is free again.
+    const left = await db().select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
+    expect(left).toEqual([]);
+  });
+
+  it("answers a used key with its record and claims nothing", async () => {
+    const { claim, key, product } = await pendingCheckout();
+    const found = await db().transaction((tx) =>
+      claimCheckout(tx, {
+        key,
+        fingerprint: 'e'.repeat(64),
+        orderId: randomUUID(),
+        now: new Date(),
+        productIds: [product.id],
+      }),
+    );
+    expect(found).toEqual({
+      kind: 'taken',
+      key: {
+        id: claim.id,
+        fingerprint: 'f'.repeat(64),
+        state: 'in_progress',
+        responseStatus: null,
+        responseBody: null,
+        resourceId: claim.resourceId,
+      },
     });
-    expect(context.caps).toEqual([
-      expect.objectContaining({ productId: capped.id, maxPerBuyer: 2, maxPerOrder: null }),
-    ]);
-    const fresh = await loadCheckoutContext(db(), `key-${randomUUID()}`, [product.id]);
-    expect(fresh.key).toBeUndefined();
-    expect(fresh.caps).toEqual([]);
+    const rows = await db().select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
+    expect(rows).toHaveLength(1);
   });
 });

@@ -11,10 +11,13 @@ export interface CheckoutHarness {
 }
 
 /** A test app whose payments adapter is the real Stripe adapter pointed at the fake Stripe server. */
-export async function startCheckoutHarness(opts: { clock?: Clock } = {}): Promise<CheckoutHarness> {
+export async function startCheckoutHarness(
+  opts: { clock?: Clock; countQueries?: boolean } = {},
+): Promise<CheckoutHarness> {
   const stripe = await startFakeStripe();
   const app = await startTestApp({
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.countQueries ? { countQueries: true } : {}),
     deps: {
       payments: stripePayments({
         secretKey: stripe.secretKey,

@@ -11,14 +11,15 @@ import {
   type CheckoutRequest,
   type NormalisedCheckout,
 } from './cart.rules.js';
-import { claimCheckoutKey, dropStaleOrphanKey, type CheckoutKeyRecord } from './checkout-key.queries.js';
-import { loadCheckoutContext } from './checkout-context.queries.js';
+import { dropStaleOrphanKey, type CheckoutKeyRecord } from './checkout-key.queries.js';
+import { claimCheckout } from './checkout-claim.queries.js';
 import { shippingSettingsFrom } from '../content/shipping-settings.js';
 import { placePendingOrder, type PlacedOrder } from './place-pending-order.js';
-import type { ShippingSettings } from '../content/shipping.rules.js';
+import { placeAtOnce } from './place-at-once.js';
 import { openPaymentSession, type CheckoutSessionResult } from './open-payment-session.js';
 import { resumeCheckout, sessionExpiryFor } from './resume-checkout.js';
 import { guardCappedCheckout, type CheckoutClient } from '../caps/check-checkout-caps.js';
+import { isCapped, type ProductCaps } from '../caps/caps.rules.js';
 
 export type { CheckoutSessionResult } from './open-payment-session.js';
 
@@ -42,62 +43,126 @@ export async function createCheckoutSession(
   const key = parseIdempotencyKey(idempotencyKeyHeader);
   const checkout = normaliseCheckout(request);
   const fingerprint = checkoutFingerprint(checkout);
+  // Issue 14: an ordinary cart is placed in one statement; anything else, or anything unusual, takes the full path.
+  const atOnce = await placeAtOnce(deps, checkout, key, fingerprint);
+  if (atOnce.kind === 'placed') return openSessionFor(deps, checkout, atOnce.placed);
+  if (atOnce.kind === 'taken') {
+    const answer = await answerExistingKey(deps, atOnce.key, fingerprint);
+    if (answer) return answer;
+  }
   let guarded = false;
-  const productIds = checkout.lines.map((l) => l.productId);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    // Issue 14: the key's record, the caps and the shipping setting in one round trip.
-    const context = await loadCheckoutContext(deps.db, key, productIds);
-    if (context.key) {
-      const answer = await answerExistingKey(deps, context.key, fingerprint);
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const step = await placeWithKey(deps, checkout, key, fingerprint, guarded);
+    if (step.kind === 'taken') {
+      const answer = await answerExistingKey(deps, step.key, fingerprint);
       if (answer) return answer;
       continue; // an orphan of a dead request was dropped: the key is free
     }
-    // Only a request that will place an order is challenged and counted (a replay is not: its token is spent).
-    if (!guarded) await guardCappedCheckout(deps, checkout, client, context.caps);
-    guarded = true;
-    const shipping = await shippingSettingsFrom(deps, context.shipping);
-    const placed = await placeWithKey(deps, checkout, key, fingerprint, shipping);
-    if (!placed) continue; // a concurrent request committed the key first: answer from its record
-    closeSessionsInBackground(
-      deps,
-      placed.expiredElsewhere.map((o) => o.stripeCheckoutSessionId),
-    );
-    const result = await openPaymentSession(
-      deps,
-      {
-        orderId: placed.orderId,
-        publicId: placed.publicId,
-        shippingCents: placed.shippingCents,
-        lines: placed.lines,
-        email: checkout.email,
-        name: checkout.name,
-        sessionExpiresAt: sessionExpiryFor(placed.reservationExpiresAt),
-      },
-      placed.claimId,
-      'first',
-    );
-    return { result, replayed: false };
+    if (step.kind === 'vanished') continue;
+    if (step.kind === 'guard') {
+      // Only a request that will place an order is challenged and counted (a replay is not: its token is
+      // spent), and the guard may call the challenge provider: outside any transaction, then place again.
+      await guardCappedCheckout(deps, checkout, client, step.caps);
+      guarded = true;
+      continue;
+    }
+    return openSessionFor(deps, checkout, step.placed);
   }
   throw inFlight();
 }
 
-/** The key, the order and the stock hold, all or nothing. Null when the key is already someone else's. */
+/** After the order committed: close what F16 expired on the way, then open the payment session. */
+async function openSessionFor(
+  deps: Deps,
+  checkout: NormalisedCheckout,
+  placed: PlacedOrder & { claimId: string },
+): Promise<Outcome> {
+  closeSessionsInBackground(
+    deps,
+    placed.expiredElsewhere.map((o) => o.stripeCheckoutSessionId),
+  );
+  const result = await openPaymentSession(
+    deps,
+    {
+      orderId: placed.orderId,
+      publicId: placed.publicId,
+      shippingCents: placed.shippingCents,
+      lines: placed.lines,
+      email: checkout.email,
+      name: checkout.name,
+      sessionExpiresAt: sessionExpiryFor(placed.reservationExpiresAt),
+    },
+    placed.claimId,
+    'first',
+  );
+  return { result, replayed: false };
+}
+
+type PlaceStep =
+  | { kind: 'placed'; placed: PlacedOrder & { claimId: string } }
+  | { kind: 'taken'; key: CheckoutKeyRecord }
+  | { kind: 'vanished' }
+  /** The cart has capped products and the request was not guarded yet: nothing was written. */
+  | { kind: 'guard'; caps: ProductCaps[] };
+
+/** Rolls the transaction back with what the caller needs to know (nothing of it may be kept). */
+class Unplaced extends Error {
+  constructor(readonly step: Exclude<PlaceStep, { kind: 'placed' }>) {
+    super('checkout not placed');
+  }
+}
+
+/**
+ * The key, the order and the stock hold, all or nothing, in one transaction whose first statement claims the
+ * key and share-locks the cart (`claimCheckout`). When the key is someone else's, or the cart needs the capped
+ * products' guard first, the transaction is rolled back and the caller is told.
+ */
 async function placeWithKey(
   deps: Deps,
   checkout: NormalisedCheckout,
   key: string,
   fingerprint: string,
-  shipping: ShippingSettings,
-): Promise<(PlacedOrder & { claimId: string }) | null> {
+  guarded: boolean,
+): Promise<PlaceStep> {
   // Chosen before the transaction, so the key names its order in the statement that claims it.
   const orderId = deps.random.uuid();
-  return deps.db.transaction(async (tx) => {
-    // Waits while another open transaction inserts the same key, then sees its outcome.
-    const claimId = await claimCheckoutKey(tx, { key, fingerprint, now: deps.clock.now(), orderId });
-    if (!claimId) return null;
-    const placed = await placePendingOrder(deps, tx, checkout, { orderId, idempotencyKey: key }, shipping);
-    return { ...placed, claimId };
-  });
+  try {
+    const placed = await deps.db.transaction(async (tx) => {
+      const claim = await claimCheckout(tx, {
+        key,
+        fingerprint,
+        orderId,
+        now: deps.clock.now(),
+        productIds: checkout.lines.map((l) => l.productId),
+      });
+      if (claim.kind !== 'claimed') throw new Unplaced(claim);
+      if (!guarded) {
+        const caps = claim.products.filter(isCapped).map((p): ProductCaps => ({
+          productId: p.id,
+          name: p.name,
+          maxPerOrder: p.maxPerOrder,
+          maxPerBuyer: p.maxPerBuyer,
+          salesStartAt: p.salesStartAt,
+        }));
+        if (caps.length) throw new Unplaced({ kind: 'guard', caps });
+      }
+      // Default-inserted, in this transaction, when the shop has no shipping setting yet.
+      const shipping = await shippingSettingsFrom({ db: tx }, claim.shipping);
+      const order = await placePendingOrder(
+        deps,
+        tx,
+        checkout,
+        { orderId, idempotencyKey: key },
+        shipping,
+        claim.products,
+      );
+      return { ...order, claimId: claim.claimId };
+    });
+    return { kind: 'placed', placed };
+  } catch (error) {
+    if (error instanceof Unplaced) return error.step;
+    throw error;
+  }
 }
 
 /** F3: 422 for another request; the stored answer; or the unfinished checkout of a request that died. */

@@ -1,6 +1,6 @@
-import { sql } from 'drizzle-orm';
-import { isUniqueViolation, type products, type Tx } from '@popbox/db';
-import { rows, uuidArray } from '../shared/sql.js';
+import { sql, type SQL } from 'drizzle-orm';
+import { isUniqueViolation, type Tx } from '@popbox/db';
+import { rows } from '../shared/sql.js';
 import type { Deps } from '../shared/deps.js';
 import { CURRENCY, RESERVATION_TTL_MS } from '../shared/constants.js';
 import { DomainError } from '../shared/errors.js';
@@ -17,6 +17,7 @@ import type { NormalisedCheckout } from './cart.rules.js';
 import { shippingCentsFor, type ShippingSettings } from '../content/shipping.rules.js';
 import { assertBuyerCaps } from '../caps/check-checkout-caps.js';
 import { emailKey } from '../caps/buyer-keys.rules.js';
+import type { CartProduct } from './checkout-claim.queries.js';
 
 export interface PlacedLine {
   productId: string;
@@ -39,72 +40,6 @@ export interface PlacedOrder {
   reservationExpiresAt: Date;
   /** Orders F16 expired on the way (their payment sessions are closed after commit, F6). */
   expiredElsewhere: ExpiredElsewhere[];
-}
-
-type ProductRow = typeof products.$inferSelect;
-
-/** A cart product as checkout prices and validates it. */
-export interface CartProduct extends Pick<
-  ProductRow,
-  | 'id'
-  | 'name'
-  | 'slug'
-  | 'description'
-  | 'status'
-  | 'productType'
-  | 'priceCents'
-  | 'salesStartAt'
-  | 'salesEndAt'
-  | 'preSaleVisibility'
-  | 'maxPerOrder'
-  | 'maxPerBuyer'
-> {
-  /** Set when the product has an inventory row (every sellable product has one). */
-  inventoryProductId: string | null;
-}
-
-interface CartProductRow extends Record<string, unknown> {
-  id: string;
-  name: string;
-  slug: string;
-  description: string | null;
-  status: ProductRow['status'];
-  product_type: ProductRow['productType'];
-  price_cents: number;
-  sales_start_at: string | null;
-  sales_end_at: string | null;
-  pre_sale_visibility: ProductRow['preSaleVisibility'];
-  max_per_order: number | null;
-  max_per_buyer: number | null;
-  has_inventory: boolean;
-}
-
-/**
- * The cart's products, FOR SHARE OF products (prices and status are read from rows no admin edit can change
- * under us, security rule 3; share locks never make two checkouts wait for each other), in id order, through
- * `checkout_products_for_share` (migration 0006: its plan is kept; planning this join over a dozen indexes
- * cost more than running it).
- */
-async function loadProducts(tx: Tx, ids: string[]): Promise<CartProduct[]> {
-  const found = await rows<CartProductRow>(
-    tx,
-    sql`select * from public.checkout_products_for_share(${uuidArray(ids)})`,
-  );
-  return found.map((r) => ({
-    id: r.id,
-    name: r.name,
-    slug: r.slug,
-    description: r.description,
-    status: r.status,
-    productType: r.product_type,
-    priceCents: r.price_cents,
-    salesStartAt: r.sales_start_at === null ? null : new Date(r.sales_start_at),
-    salesEndAt: r.sales_end_at === null ? null : new Date(r.sales_end_at),
-    preSaleVisibility: r.pre_sale_visibility,
-    maxPerOrder: r.max_per_order,
-    maxPerBuyer: r.max_per_buyer,
-    inventoryProductId: r.has_inventory ? r.id : null,
-  }));
 }
 
 /**
@@ -139,86 +74,136 @@ export function priceLines(lines: NormalisedCheckout['lines'], rows: CartProduct
   });
 }
 
-interface PendingOrder {
+export interface PendingOrder {
   orderId: string;
   publicId: string;
   subtotalCents: number;
   shippingCents: number;
   totalCents: number;
+  /** End of the stock hold (B3: 10 minutes). */
+  reservationExpiresAt: Date;
+}
+
+/** B3 step 9: what a priced cart becomes: totals with shipping, a public id, the end of its hold. */
+export function pendingOrderFor(
+  deps: Pick<Deps, 'random'>,
+  orderId: string,
+  lines: PlacedLine[],
+  shipping: ShippingSettings,
+  now: Date,
+): PendingOrder {
+  const subtotalCents = lines.reduce((s, l) => s + l.unitPriceCents * l.quantity, 0);
+  const shippingCents = shippingCentsFor(shipping, subtotalCents);
+  return {
+    orderId,
+    publicId: generatePublicId(deps.random),
+    subtotalCents,
+    shippingCents,
+    totalCents: subtotalCents + shippingCents,
+    reservationExpiresAt: new Date(now.getTime() + RESERVATION_TTL_MS),
+  };
 }
 
 /**
- * B3 step 10: order (no customer, F2), items with snapshots, one reservation per line, pending payment —
- * one call of `checkout_insert_pending_order` (migration 0006; issue 14: four inserts were four round trips,
- * each costing the database more to receive, parse and plan than to run; the function's plans are kept).
+ * The pending order's rows as `checkout_place_pending_order` takes them (and `checkout_place_at_once` after its
+ * own arguments): the order, then one array per line column, in the cart's (product id) order.
  */
-async function insertPendingOrder(
+export function pendingOrderArgs(
+  order: PendingOrder,
+  checkout: NormalisedCheckout,
+  lines: PlacedLine[],
+  idempotencyKey: string,
+): SQL {
+  // A JS array bound as ONE parameter (drizzle would otherwise expand it into a list).
+  const column = <T>(pick: (l: PlacedLine) => T) => sql.param(lines.map(pick));
+  return sql`${order.orderId}::uuid, ${order.publicId}, ${CURRENCY}, ${order.subtotalCents}::int,
+    ${order.shippingCents}::int, ${order.totalCents}::int, ${idempotencyKey}, ${checkout.email}::text,
+    ${checkout.name}::text, ${emailKey(checkout.email)}::text,
+    ${column((l) => l.productId)}::uuid[], ${column((l) => l.name)}::text[],
+    ${column((l) => l.productType)}::product_type[], ${column((l) => l.unitPriceCents)}::int[],
+    ${column((l) => l.quantity)}::int[], ${column((l) => l.slug)}::text[],
+    ${column((l) => l.description)}::text[], ${order.reservationExpiresAt.toISOString()}::timestamptz`;
+}
+
+/** A second use of a key another checkout's order already holds (F3). */
+export function rethrowKeyOfAnotherOrder(error: unknown): never {
+  if (isUniqueViolation(error)?.constraint === 'orders_checkout_idempotency_key_key') {
+    throw new DomainError(
+      'CHECKOUT_NOT_REUSABLE',
+      'This Idempotency-Key already belongs to another checkout; use a new key',
+    );
+  }
+  throw error;
+}
+
+/**
+ * B3 steps 10–11: order (no customer, F2), items with snapshots, one reservation per line, pending payment, and
+ * then the stock, taken by the guarded updates LAST, in the cart's (product id) order — one call of
+ * `checkout_place_pending_order` (migration 0009; issue 14: these were five round trips, each costing the
+ * database more to receive and run than the write itself; the function's plans are kept). Returns 0 when every
+ * line is held, else the 1-based position of the first short line (nothing after it was tried).
+ */
+async function insertPendingOrderAndHold(
   tx: Tx,
   order: PendingOrder,
   checkout: NormalisedCheckout,
   lines: PlacedLine[],
   idempotencyKey: string,
-  reservationExpiresAt: Date,
-): Promise<void> {
-  // A JS array bound as ONE parameter (drizzle would otherwise expand it into a list).
-  const column = <T>(pick: (l: PlacedLine) => T) => sql.param(lines.map(pick));
+): Promise<number> {
   try {
-    await rows(
+    const [row] = await rows<{ short_at: number }>(
       tx,
-      sql`select public.checkout_insert_pending_order(
-        ${order.orderId}::uuid, ${order.publicId}, ${CURRENCY}, ${order.subtotalCents}::int,
-        ${order.shippingCents}::int, ${order.totalCents}::int, ${idempotencyKey}, ${checkout.email}::text,
-        ${checkout.name}::text, ${emailKey(checkout.email)}::text,
-        ${column((l) => l.productId)}::uuid[], ${column((l) => l.name)}::text[],
-        ${column((l) => l.productType)}::product_type[], ${column((l) => l.unitPriceCents)}::int[],
-        ${column((l) => l.quantity)}::int[], ${column((l) => l.slug)}::text[],
-        ${column((l) => l.description)}::text[], ${reservationExpiresAt.toISOString()}::timestamptz)`,
+      sql`select public.checkout_place_pending_order(${pendingOrderArgs(order, checkout, lines, idempotencyKey)}) as short_at`,
     );
+    return row!.short_at;
   } catch (error) {
-    if (isUniqueViolation(error)?.constraint === 'orders_checkout_idempotency_key_key') {
-      throw new DomainError(
-        'CHECKOUT_NOT_REUSABLE',
-        'This Idempotency-Key already belongs to another checkout; use a new key',
-      );
-    }
-    throw error;
+    rethrowKeyOfAnotherOrder(error);
   }
 }
 
 /**
- * The guarded updates, LAST in the transaction and in product-id order. F16: a product that looks short
- * first gets its expired-but-unswept reservations released, then one more try.
+ * Issue 12/13: every kuji line's board must have an open epoch whose commitment is published before a ticket can
+ * be held; checked for all kuji lines before the order is written (an ordinary cart costs no query here).
  */
-async function holdStock(
+async function assertKujiBoardsSellable(
   tx: Tx,
   deps: Pick<Deps, 'clock' | 'random' | 'beacon'>,
   lines: PlacedLine[],
   hiddenDrops: Set<string>,
-  now: Date,
-): Promise<ExpiredElsewhere[]> {
-  const expiredElsewhere: ExpiredElsewhere[] = [];
+): Promise<void> {
   for (const line of lines) {
+    if (line.productType !== 'kuji') continue;
     // Issue 13: a HIDDEN drop's board publishes its commitment at its start. The jobs app's sweep does it
     // within a minute; should a buyer come first, the epoch is opened here, under the board lock, before the
     // buyer's line is logged into it. This is the one lazy path, and it is sound because nothing of the
     // board could be bought before its start (priceLines refused it), so a commitment written now, in this
     // transaction, is still published before any ticket. Announced boards committed when announced.
-    if (line.productType === 'kuji' && hiddenDrops.has(line.productId)) {
-      if (!(await openEpochOf(tx, line.productId))) {
-        await lockKujiBoard(tx, line.productId);
-        await syncKujiBoard(tx, deps, line.productId);
-      }
+    if (hiddenDrops.has(line.productId) && !(await openEpochOf(tx, line.productId))) {
+      await lockKujiBoard(tx, line.productId);
+      await syncKujiBoard(tx, deps, line.productId);
     }
     // Issue 12: a kuji board is sold only from an open epoch whose commitment is already published (it is
     // opened when the board goes on sale); a board without one cannot be sold.
-    if (line.productType === 'kuji' && !(await openEpochOf(tx, line.productId))) {
+    if (!(await openEpochOf(tx, line.productId))) {
       throw new DomainError(
         'PRODUCT_UNAVAILABLE',
         `${line.name} has not published its fairness commitment yet and cannot be sold`,
         { productId: line.productId },
       );
     }
-    if (await reserveStock(tx, line.productId, line.quantity)) continue;
+  }
+}
+
+/**
+ * The lines from the first short one on (rare: only when a line looked short), one guarded update each, still
+ * last and in product-id order. F16: a product that looks short first gets its expired-but-unswept
+ * reservations released, then one more try.
+ */
+async function holdRemainingStock(tx: Tx, lines: PlacedLine[], now: Date): Promise<ExpiredElsewhere[]> {
+  const expiredElsewhere: ExpiredElsewhere[] = [];
+  for (const [index, line] of lines.entries()) {
+    // The first line was just tried by the order's own statement.
+    if (index > 0 && (await reserveStock(tx, line.productId, line.quantity))) continue;
     const freed = await releaseExpiredReservationsOfProduct(tx, line.productId, now);
     expiredElsewhere.push(...freed.expiredOrders);
     if (freed.units > 0 && (await reserveStock(tx, line.productId, line.quantity))) continue;
@@ -231,8 +216,9 @@ async function holdStock(
 }
 
 /**
- * B3 steps 6–11 in the caller's transaction: validate and price the cart from the current rows, write the
- * pending order, then hold the stock (guarded updates last).
+ * B3 steps 6–11 in the caller's transaction, after the key was claimed and the cart's products share-locked
+ * (`claimCheckout`): validate and price the cart from those rows, check the caps, write the pending order, then
+ * hold the stock (guarded updates last).
  */
 export async function placePendingOrder(
   deps: Pick<Deps, 'clock' | 'random' | 'beacon'>,
@@ -240,19 +226,16 @@ export async function placePendingOrder(
   checkout: NormalisedCheckout,
   ids: { orderId: string; idempotencyKey: string },
   shipping: ShippingSettings,
+  products: CartProduct[],
 ): Promise<PlacedOrder> {
   const now = deps.clock.now();
-  const rows = await loadProducts(
-    tx,
-    checkout.lines.map((l) => l.productId),
-  );
-  const lines = priceLines(checkout.lines, rows, now);
-  const hiddenDrops = new Set(rows.filter((r) => r.preSaleVisibility === 'hidden').map((r) => r.id));
+  const lines = priceLines(checkout.lines, products, now);
+  const hiddenDrops = new Set(products.filter((r) => r.preSaleVisibility === 'hidden').map((r) => r.id));
   // Issue 13: purchase caps, under per-(product, email) locks taken before any stock row (lock order).
   await assertBuyerCaps(
     tx,
     now,
-    rows.map((r) => ({
+    products.map((r) => ({
       productId: r.id,
       name: r.name,
       maxPerOrder: r.maxPerOrder,
@@ -261,17 +244,9 @@ export async function placePendingOrder(
     })),
     checkout,
   );
-  const subtotalCents = lines.reduce((s, l) => s + l.unitPriceCents * l.quantity, 0);
-  const shippingCents = shippingCentsFor(shipping, subtotalCents);
-  const order: PendingOrder = {
-    orderId: ids.orderId,
-    publicId: generatePublicId(deps.random),
-    subtotalCents,
-    shippingCents,
-    totalCents: subtotalCents + shippingCents,
-  };
-  const reservationExpiresAt = new Date(now.getTime() + RESERVATION_TTL_MS);
-  await insertPendingOrder(tx, order, checkout, lines, ids.idempotencyKey, reservationExpiresAt);
-  const expiredElsewhere = await holdStock(tx, deps, lines, hiddenDrops, now);
-  return { ...order, lines, reservationExpiresAt, expiredElsewhere };
+  await assertKujiBoardsSellable(tx, deps, lines, hiddenDrops);
+  const order = pendingOrderFor(deps, ids.orderId, lines, shipping, now);
+  const shortAt = await insertPendingOrderAndHold(tx, order, checkout, lines, ids.idempotencyKey);
+  const expiredElsewhere = shortAt === 0 ? [] : await holdRemainingStock(tx, lines.slice(shortAt - 1), now);
+  return { ...order, lines, expiredElsewhere };
 }

@@ -282,6 +282,30 @@ describe('POST /api/v1/checkout/session', () => {
     ).toHaveLength(0);
   });
 
+  it('holds nothing when a line stays short after the lapsed holds were released (the full path)', async () => {
+    const [a, b] = (await threeProductsById()).slice(0, 2);
+    await sql(h.app, `update product_inventory set on_hand = 2 where product_id = $1`, [b!.id]);
+    const lapsed = await json(await postCheckout(h.app, { items: [{ productId: b!.id, quantity: 1 }] }));
+    expect((await postCheckout(h.app, { items: [{ productId: b!.id, quantity: 1 }] })).status).toBe(201);
+    await sql(
+      h.app,
+      `update inventory_reservations set expires_at = now() - interval '1 second' where order_id = $1`,
+      [lapsed.orderId],
+    );
+    const res = await postCheckout(h.app, {
+      items: [
+        { productId: a!.id, quantity: 1 },
+        { productId: b!.id, quantity: 2 },
+      ],
+    });
+    expect(res.status).toBe(409);
+    expect((await json(res)).error).toMatchObject({ code: 'OUT_OF_STOCK', details: { productId: b!.id } });
+    expect((await inventoryOf(db(), a!.id)).reserved).toBe(0);
+    // The release was part of the failed transaction: the lapsed order is still pending, its unit still held.
+    expect(await inventoryOf(db(), b!.id)).toMatchObject({ onHand: 2, reserved: 2 });
+    expect((await orderOf(db(), lapsed.orderId)).order.status).toBe('pending_payment');
+  });
+
   it('compensates a Stripe failure: stock released, order cancelled, payment failed, 502; the key is spent', async () => {
     const p = await makeProduct(db(), { inventory: { onHand: 4 } });
     h.stripe.failCreate = Infinity;

@@ -2,9 +2,12 @@
 -- Issue 14, a cheaper checkout. Measured on these machines, every round trip between the API and PostgreSQL costs
 -- both processes far more CPU than the single-row writes it carries (a socket write wakes the other side; with
 -- 16 buyers on 2 cores that wake-up, not the work, was most of a checkout's CPU). So an ordinary checkout is now
--- three round trips (it was eight), and one with capped or kuji products five, with the same decisions, the same
--- order of locks and the same guarantees. None of these functions decides anything the TypeScript caller has not:
--- it prices, validates, caps and answers keys; they write what it decided and check what it read is still so.
+-- two round trips once the API knows the cart's rows, three the first time (it was eight), and one with capped or
+-- kuji products five, with the same decisions and the same guarantees. None of these functions decides anything
+-- the TypeScript caller has not: it prices, validates, caps and answers keys; they write what it decided and
+-- check what it read is still so. The functions they replace (checkout_context, checkout_products_for_share,
+-- checkout_insert_pending_order) stay until a later migration, so API processes still running the previous
+-- release keep working during a rolling deploy.
 --
 -- `checkout_cart_json(ids)`: the cart's products as the checkout prices them, with each row's version (xmin: a new
 -- value for every transaction that changes the row).
@@ -121,6 +124,7 @@ $$;
 CREATE FUNCTION public.checkout_place_at_once(
   p_scope text, p_fingerprint text, p_key_expires_at timestamptz, p_versions text[], p_shipping_key text,
   p_shipping_version text, p_now timestamptz,
+  -- p_versions are the rows' xmin as read; p_unit_prices (below) must also still be their prices
   -- the arguments of checkout_place_pending_order; p_idempotency_key is the key claimed
   p_order_id uuid, p_public_id text, p_currency text, p_subtotal_cents integer, p_shipping_cents integer,
   p_total_cents integer, p_idempotency_key text, p_email text, p_name text, p_email_key text,
@@ -136,9 +140,13 @@ DECLARE
 BEGIN
   PERFORM 1 FROM public.products p WHERE p.id = ANY (p_product_ids) ORDER BY p.id FOR SHARE;
   -- Under the lock (a new snapshot: a change committed while this waited is seen), every row must be the version
-  -- the caller priced.
-  IF (SELECT count(*) FROM public.products p JOIN unnest(p_product_ids, p_versions) AS v (id, version)
-        ON v.id = p.id AND p.xmin::text = v.version) <> cardinality(p_product_ids)
+  -- the caller priced, and still say what made it an ordinary line at that price (belt and braces: an xmin is a
+  -- version only within one cluster's history).
+  IF (SELECT count(*) FROM public.products p
+        JOIN unnest(p_product_ids, p_versions, p_unit_prices) AS v (id, version, price)
+          ON v.id = p.id AND p.xmin::text = v.version AND p.price_cents = v.price AND p.status = 'active'
+         AND p.product_type = 'standard' AND p.max_per_order IS NULL AND p.max_per_buyer IS NULL)
+      <> cardinality(p_product_ids)
      OR (SELECT s.xmin::text FROM public.store_settings s WHERE s.key = p_shipping_key)
           IS DISTINCT FROM p_shipping_version THEN
     RETURN QUERY SELECT 'stale'::text, NULL::uuid, NULL::uuid, NULL::text, NULL::text, NULL::integer, NULL::jsonb,
@@ -179,10 +187,3 @@ BEGIN
                       NULL::uuid, NULL::integer, NULL::boolean;
 END;
 $$;
---> statement-breakpoint
-DROP FUNCTION public.checkout_context(text, text, uuid[], text);
---> statement-breakpoint
-DROP FUNCTION public.checkout_products_for_share(uuid[]);
---> statement-breakpoint
-DROP FUNCTION public.checkout_insert_pending_order(uuid, text, text, integer, integer, integer, text, text, text,
-  text, uuid[], text[], public.product_type[], integer[], integer[], text[], text[], timestamptz);

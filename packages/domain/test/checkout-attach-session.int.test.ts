@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { idempotencyKeys, orders, payments } from '@popbox/db';
 import { createTestDatabase, makeOrder, makeProduct, type TestDatabase } from '@popbox/db/testing';
 import { attachSessionToOrder } from '../src/checkout/attach-session.queries.js';
@@ -170,12 +170,15 @@ describe('claimCheckout (the first statement of the order transaction)', () => {
         const [row] = await tx.select().from(idempotencyKeys).where(eq(idempotencyKeys.id, claim.claimId));
         expect(row).toMatchObject({ key, state: 'in_progress', resourceId: orderId });
         expect(row!.expiresAt.getTime()).toBe(now.getTime() + 86_400_000);
-        // The share lock: another transaction cannot change the price until this one ends.
-        const locks = await tx.execute(
-          sql`select count(*)::int as n from pg_locks l join pg_class c on c.oid = l.relation
-               where c.relname = 'products' and l.pid = pg_backend_pid() and l.mode = 'RowShareLock'`,
-        );
-        expect((locks.rows[0] as { n: number }).n).toBe(1);
+        // The share lock: another transaction cannot lock the row for an edit until this one ends.
+        const other = await database.pool.connect();
+        try {
+          await expect(
+            other.query('select 1 from products where id = $1 for update nowait', [capped.id]),
+          ).rejects.toMatchObject({ code: '55P03' });
+        } finally {
+          other.release();
+        }
         throw rollback;
       }),
     ).rejects.toBe(rollback);
@@ -184,7 +187,7 @@ describe('claimCheckout (the first statement of the order transaction)', () => {
     expect(left).toEqual([]);
   });
 
-  it("answers a used key with its record and claims nothing", async () => {
+  it('answers a used key with its record and claims nothing', async () => {
     const { claim, key, product } = await pendingCheckout();
     const found = await db().transaction((tx) =>
       claimCheckout(tx, {

@@ -52,9 +52,11 @@ export async function checkoutCartOf(
   return { ...cart, fromSnapshots: false };
 }
 
-/** After a 'stale' answer: the cart's products and the shipping setting are read again next time. */
-export function forgetCartSnapshots(db: Executor, productIds: readonly string[]): void {
+/** What a retry must read again: the cart's products, the shipping setting, or both (after a 'stale'). */
+export type Forget = 'products' | 'shipping' | 'all';
+
+export function forgetCartSnapshots(db: Executor, productIds: readonly string[], what: Forget): void {
   const snapshots = snapshotsOf(db);
-  for (const id of productIds) snapshots.products.delete(id);
-  snapshots.shipping = undefined;
+  if (what !== 'shipping') for (const id of productIds) snapshots.products.delete(id);
+  if (what !== 'products') snapshots.shipping = undefined;
 }

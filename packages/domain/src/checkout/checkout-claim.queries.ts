@@ -7,7 +7,10 @@ import { CHECKOUT_SCOPE, type CheckoutKeyRecord } from './checkout-key.queries.j
 
 type ProductRow = typeof products.$inferSelect;
 
-/** A cart product as checkout prices and validates it, read under a share lock. */
+/**
+ * A cart product as checkout prices and validates it: read under the share lock (full path), or read without one
+ * and checked under it by version (ordinary path).
+ */
 export interface CartProduct extends Pick<
   ProductRow,
   | 'id'

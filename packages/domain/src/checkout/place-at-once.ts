@@ -7,7 +7,7 @@ import { SHIPPING_KEY, shippingSettingsFrom } from '../content/shipping-settings
 import type { NormalisedCheckout } from './cart.rules.js';
 import { CHECKOUT_SCOPE, type CheckoutKeyRecord } from './checkout-key.queries.js';
 import { keyRecordOf, type CheckoutCart, type KeyColumns } from './checkout-claim.queries.js';
-import { checkoutCartOf, forgetCartSnapshots, isOrdinaryProduct } from './cart-snapshots.js';
+import { checkoutCartOf, forgetCartSnapshots, isOrdinaryProduct, type Forget } from './cart-snapshots.js';
 import {
   pendingOrderArgs,
   pendingOrderFor,
@@ -54,9 +54,9 @@ export async function placeAtOnce(
     if (!cart.fromSnapshots) freshReads++;
     const outcome = await tryAtOnce(deps, checkout, key, fingerprint, cart);
     if (outcome.kind !== 'again') return outcome;
-    forgetCartSnapshots(deps.db, ids);
     // Kept rows get one fresh read; so does a shop whose shipping setting was only just default-inserted.
-    if (freshReads >= (outcome.shippingCreated ? 2 : 1)) return { kind: 'full' };
+    forgetCartSnapshots(deps.db, ids, outcome.forget);
+    if (freshReads >= (outcome.forget === 'shipping' ? 2 : 1)) return { kind: 'full' };
   }
 }
 
@@ -66,22 +66,28 @@ async function tryAtOnce(
   key: string,
   fingerprint: string,
   cart: CheckoutCart,
-): Promise<AtOnceOutcome | { kind: 'again'; shippingCreated?: boolean }> {
+): Promise<AtOnceOutcome | { kind: 'again'; forget: Forget }> {
   if (cart.shipping === undefined) {
     await shippingSettingsFrom(deps, undefined); // default-inserts the missing setting: its version is new
-    return { kind: 'again', shippingCreated: true };
+    return { kind: 'again', forget: 'shipping' };
   }
+  // Products that are not ordinary are never kept, so a cart with one was read just now: the full path.
   const ordinary = cart.products.length === checkout.lines.length && cart.products.every(isOrdinaryProduct);
-  if (!ordinary) return { kind: 'again' };
+  if (!ordinary) return { kind: 'full' };
   const now = deps.clock.now();
   let lines;
   try {
     lines = priceLines(checkout.lines, cart.products, now);
   } catch (error) {
-    if (error instanceof DomainError) return { kind: 'again' };
+    if (error instanceof DomainError) return { kind: 'again', forget: 'products' };
     throw error;
   }
-  const shipping = await shippingSettingsFrom(deps, cart.shipping);
+  let shipping;
+  try {
+    shipping = await shippingSettingsFrom(deps, cart.shipping);
+  } catch {
+    return { kind: 'full' }; // an invalid stored setting: the full path answers the key first, then fails
+  }
   const order = pendingOrderFor(deps, deps.random.uuid(), lines, shipping, now);
   const versions = sql.param(cart.products.map((p) => p.version));
   let row: AtOnceRow | undefined;
@@ -98,7 +104,7 @@ async function tryAtOnce(
   }
   if (!row) return { kind: 'full' }; // the key that was taken vanished before it could be read
   if (row.outcome === 'taken') return { kind: 'taken', key: keyRecordOf(row) };
-  if (row.outcome === 'stale') return { kind: 'again' };
+  if (row.outcome === 'stale') return { kind: 'again', forget: 'all' };
   if (row.outcome === 'short') {
     if (row.lapsed_holds) return { kind: 'full' };
     const line = lines[row.short_at! - 1]!;

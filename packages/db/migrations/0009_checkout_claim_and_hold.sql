@@ -5,9 +5,10 @@
 -- two round trips once the API knows the cart's rows, three the first time (it was eight), and one with capped or
 -- kuji products five, with the same decisions and the same guarantees. None of these functions decides anything
 -- the TypeScript caller has not: it prices, validates, caps and answers keys; they write what it decided and
--- check what it read is still so. The functions they replace (checkout_context, checkout_products_for_share,
--- checkout_insert_pending_order) stay until a later migration, so API processes still running the previous
--- release keep working during a rolling deploy.
+-- check what it read is still so. `checkout_place_pending_order` writes the order's rows through migration
+-- 0006's `checkout_insert_pending_order`; the two functions no longer called (checkout_context,
+-- checkout_products_for_share) stay until a later migration, so API processes still running the previous release
+-- keep working during a rolling deploy.
 --
 -- `checkout_cart_json(ids)`: the cart's products as the checkout prices them, with each row's version (xmin: a new
 -- value for every transaction that changes the row).
@@ -54,11 +55,14 @@ LANGUAGE sql STABLE SET search_path = '' AS $$
 $$;
 --> statement-breakpoint
 
-CREATE FUNCTION public.checkout_claim(
-  p_scope text, p_key text, p_fingerprint text, p_order_id uuid, p_expires_at timestamptz, p_product_ids uuid[],
-  p_shipping_key text
+-- The Idempotency-Key claim both paths make (F3): inserted naming the order it will place, or, when the key is
+-- taken (waiting, as before, while another open transaction inserts it), that key's record. A volatile function's
+-- statement takes a new snapshot, so the key that conflicted is visible then; no row at all when it was deleted in
+-- between (the caller tries again).
+CREATE FUNCTION public.checkout_claim_key(
+  p_scope text, p_key text, p_fingerprint text, p_order_id uuid, p_expires_at timestamptz
 ) RETURNS TABLE (claim_id uuid, key_id uuid, key_fingerprint text, key_state text, key_response_status integer,
-                 key_response_body jsonb, key_resource_id uuid, products json, shipping jsonb)
+                 key_response_body jsonb, key_resource_id uuid)
 LANGUAGE plpgsql SET search_path = '' AS $$
 DECLARE
   v_claim uuid;
@@ -67,19 +71,39 @@ BEGIN
   VALUES (p_scope, p_key, p_fingerprint, 'in_progress', p_order_id, p_expires_at)
   ON CONFLICT (scope, key) DO NOTHING
   RETURNING id INTO v_claim;
-  IF v_claim IS NULL THEN
-    -- A volatile function's statement takes a new snapshot: the key that conflicted is visible now (no row when
-    -- it was deleted in between; the caller then tries again).
-    RETURN QUERY
-    SELECT NULL::uuid, k.id, k.fingerprint::text, k.state, k.response_status, k.response_body, k.resource_id,
-           NULL::json, NULL::jsonb
-      FROM public.idempotency_keys k
-     WHERE k.scope = p_scope AND k.key = p_key;
+  IF v_claim IS NOT NULL THEN
+    RETURN QUERY SELECT v_claim, NULL::uuid, NULL::text, NULL::text, NULL::integer, NULL::jsonb, NULL::uuid;
+    RETURN;
+  END IF;
+  RETURN QUERY
+  SELECT NULL::uuid, k.id, k.fingerprint::text, k.state, k.response_status, k.response_body, k.resource_id
+    FROM public.idempotency_keys k
+   WHERE k.scope = p_scope AND k.key = p_key;
+END;
+$$;
+--> statement-breakpoint
+
+CREATE FUNCTION public.checkout_claim(
+  p_scope text, p_key text, p_fingerprint text, p_order_id uuid, p_expires_at timestamptz, p_product_ids uuid[],
+  p_shipping_key text
+) RETURNS TABLE (claim_id uuid, key_id uuid, key_fingerprint text, key_state text, key_response_status integer,
+                 key_response_body jsonb, key_resource_id uuid, products json, shipping jsonb)
+LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+  v_key record;
+BEGIN
+  SELECT * INTO v_key FROM public.checkout_claim_key(p_scope, p_key, p_fingerprint, p_order_id, p_expires_at);
+  IF NOT FOUND THEN
+    RETURN; -- the key conflicted and vanished: no row
+  END IF;
+  IF v_key.claim_id IS NULL THEN
+    RETURN QUERY SELECT NULL::uuid, v_key.key_id, v_key.key_fingerprint, v_key.key_state, v_key.key_response_status,
+                        v_key.key_response_body, v_key.key_resource_id, NULL::json, NULL::jsonb;
     RETURN;
   END IF;
   PERFORM 1 FROM public.products p WHERE p.id = ANY (p_product_ids) ORDER BY p.id FOR SHARE;
   RETURN QUERY
-  SELECT v_claim, NULL::uuid, NULL::text, NULL::text, NULL::integer, NULL::jsonb, NULL::uuid,
+  SELECT v_key.claim_id, NULL::uuid, NULL::text, NULL::text, NULL::integer, NULL::jsonb, NULL::uuid,
          public.checkout_cart_json(p_product_ids),
          (SELECT s.value FROM public.store_settings s WHERE s.key = p_shipping_key);
 END;
@@ -94,21 +118,11 @@ CREATE FUNCTION public.checkout_place_pending_order(
 ) RETURNS integer
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
-  INSERT INTO public.orders (id, public_id, status, currency, subtotal_cents, tax_cents, shipping_cents,
-                             total_cents, checkout_idempotency_key, checkout_email, checkout_name, buyer_email_key)
-  VALUES (p_order_id, p_public_id, 'pending_payment', p_currency, p_subtotal_cents, 0, p_shipping_cents,
-          p_total_cents, p_idempotency_key, p_email, p_name, p_email_key);
-  INSERT INTO public.order_items (order_id, product_id, product_name, product_type, unit_price_cents, quantity,
-                                  line_total_cents, metadata)
-  SELECT p_order_id, l.product_id, l.name, l.product_type, l.unit_price, l.quantity, l.unit_price * l.quantity,
-         jsonb_build_object('slug', l.slug, 'description', l.description)
-    FROM unnest(p_product_ids, p_names, p_types, p_unit_prices, p_quantities, p_slugs, p_descriptions)
-         AS l (product_id, name, product_type, unit_price, quantity, slug, description);
-  INSERT INTO public.inventory_reservations (order_id, product_id, quantity, expires_at)
-  SELECT p_order_id, l.product_id, l.quantity, p_expires_at
-    FROM unnest(p_product_ids, p_quantities) AS l (product_id, quantity);
-  INSERT INTO public.payments (order_id, amount_cents, currency, status)
-  VALUES (p_order_id, p_total_cents, p_currency, 'pending');
+  -- The order's rows, as migration 0006 writes them (order, items with snapshots, holds, pending payment).
+  PERFORM public.checkout_insert_pending_order(
+    p_order_id, p_public_id, p_currency, p_subtotal_cents, p_shipping_cents, p_total_cents, p_idempotency_key,
+    p_email, p_name, p_email_key, p_product_ids, p_names, p_types, p_unit_prices, p_quantities, p_slugs,
+    p_descriptions, p_expires_at);
   -- The guarded updates, last (B3 step 11): a line is held only while on hand minus reserved covers it.
   FOR i IN 1 .. cardinality(p_product_ids) LOOP
     UPDATE public.product_inventory SET reserved = reserved + p_quantities[i]
@@ -135,7 +149,7 @@ CREATE FUNCTION public.checkout_place_at_once(
                  lapsed_holds boolean)
 LANGUAGE plpgsql SET search_path = '' AS $$
 DECLARE
-  v_claim uuid;
+  v_key record;
   v_short integer;
 BEGIN
   PERFORM 1 FROM public.products p WHERE p.id = ANY (p_product_ids) ORDER BY p.id FOR SHARE;
@@ -156,16 +170,15 @@ BEGIN
   -- The claim and the order are undone together when a line is short (the exception block is a subtransaction:
   -- an error raised to the client would make node-postgres' pool drop the connection).
   BEGIN
-    INSERT INTO public.idempotency_keys (scope, key, fingerprint, state, resource_id, expires_at)
-    VALUES (p_scope, p_idempotency_key, p_fingerprint, 'in_progress', p_order_id, p_key_expires_at)
-    ON CONFLICT (scope, key) DO NOTHING
-    RETURNING id INTO v_claim;
-    IF v_claim IS NULL THEN
-      RETURN QUERY
-      SELECT 'taken'::text, NULL::uuid, k.id, k.fingerprint::text, k.state, k.response_status, k.response_body,
-             k.resource_id, NULL::integer, NULL::boolean
-        FROM public.idempotency_keys k
-       WHERE k.scope = p_scope AND k.key = p_idempotency_key;
+    SELECT * INTO v_key
+      FROM public.checkout_claim_key(p_scope, p_idempotency_key, p_fingerprint, p_order_id, p_key_expires_at);
+    IF NOT FOUND THEN
+      RETURN; -- the key conflicted and vanished: no row
+    END IF;
+    IF v_key.claim_id IS NULL THEN
+      RETURN QUERY SELECT 'taken'::text, NULL::uuid, v_key.key_id, v_key.key_fingerprint, v_key.key_state,
+                          v_key.key_response_status, v_key.key_response_body, v_key.key_resource_id, NULL::integer,
+                          NULL::boolean;
       RETURN;
     END IF;
     v_short := public.checkout_place_pending_order(
@@ -183,7 +196,7 @@ BEGIN
                     WHERE r.product_id = p_product_ids[v_short] AND r.status = 'active' AND r.expires_at <= p_now);
     RETURN;
   END;
-  RETURN QUERY SELECT 'placed'::text, v_claim, NULL::uuid, NULL::text, NULL::text, NULL::integer, NULL::jsonb,
+  RETURN QUERY SELECT 'placed'::text, v_key.claim_id, NULL::uuid, NULL::text, NULL::text, NULL::integer, NULL::jsonb,
                       NULL::uuid, NULL::integer, NULL::boolean;
 END;
 $$;

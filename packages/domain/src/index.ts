@@ -22,6 +22,7 @@ export * from './ports/beacon.js';
 export * from './adapters/beacon/index.js';
 export * from './shared/keyset.js';
 export * from './shared/locks.js';
+export * from './shared/load-once.js';
 export * from './kuji/index.js';
 export * from './kuji-live/index.js';
 export * from './adapters/payments/index.js';

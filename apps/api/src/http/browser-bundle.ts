@@ -39,16 +39,6 @@ export const browserBundle = (code: string): BrowserBundle => ({
   code,
 });
 
-/** Loads once per process, on first use; a failure is retried on the next call. */
-export function loadOnce(load: () => Promise<BrowserBundle>): () => Promise<BrowserBundle> {
-  let cached: Promise<BrowserBundle> | undefined;
-  return () =>
-    (cached ??= load().catch((error: unknown) => {
-      cached = undefined;
-      throw error;
-    }));
-}
-
 /**
  * The route handler of a bundle's hashed URL (`…/name.:hash.js`): the current bundle, cached for a year (a new
  * build has a new hash); any other hash falls through to 404. A failed build goes to the error handler.

@@ -1,4 +1,5 @@
 import type { Executor } from '@popbox/db';
+import { isCapped } from '../caps/caps.rules.js';
 import { readCheckoutCart, type CartProduct, type CheckoutCart } from './checkout-claim.queries.js';
 
 /**
@@ -25,10 +26,7 @@ function snapshotsOf(db: Executor): Snapshots {
 }
 
 export const isOrdinaryProduct = (p: CartProduct) =>
-  p.productType === 'standard' &&
-  p.inventoryProductId !== null &&
-  p.maxPerOrder == null &&
-  p.maxPerBuyer == null;
+  p.productType === 'standard' && p.inventoryProductId !== null && !isCapped(p);
 
 /** The cart from the snapshots when every product of it is known, else read (and remembered). */
 export async function checkoutCartOf(

@@ -4,6 +4,7 @@ import { rows, uuidArray } from '../shared/sql.js';
 import { IDEMPOTENCY_KEY_TTL_MS } from '../shared/constants.js';
 import { SHIPPING_KEY } from '../content/shipping-settings.js';
 import { CHECKOUT_SCOPE, type CheckoutKeyRecord } from './checkout-key.queries.js';
+import type { ProductCaps } from '../caps/caps.rules.js';
 
 type ProductRow = typeof products.$inferSelect;
 
@@ -31,6 +32,15 @@ export interface CartProduct extends Pick<
   /** The row's version (its xmin): the ordinary path checks, under the lock, that it priced this version. */
   version: string;
 }
+
+/** A cart product's purchase caps, as the guards and the per-buyer check take them (issue 13). */
+export const capsOf = (p: CartProduct): ProductCaps => ({
+  productId: p.id,
+  name: p.name,
+  maxPerOrder: p.maxPerOrder,
+  maxPerBuyer: p.maxPerBuyer,
+  salesStartAt: p.salesStartAt,
+});
 
 /** What the first statement of a checkout's transaction found. */
 export type CheckoutClaim =

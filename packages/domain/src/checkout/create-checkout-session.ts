@@ -12,7 +12,7 @@ import {
   type NormalisedCheckout,
 } from './cart.rules.js';
 import { dropStaleOrphanKey, type CheckoutKeyRecord } from './checkout-key.queries.js';
-import { claimCheckout } from './checkout-claim.queries.js';
+import { capsOf, claimCheckout } from './checkout-claim.queries.js';
 import { shippingSettingsFrom } from '../content/shipping-settings.js';
 import { placePendingOrder, type PlacedOrder } from './place-pending-order.js';
 import { placeAtOnce } from './place-at-once.js';
@@ -137,13 +137,7 @@ async function placeWithKey(
       });
       if (claim.kind !== 'claimed') throw new Unplaced(claim);
       if (!guarded) {
-        const caps = claim.products.filter(isCapped).map((p): ProductCaps => ({
-          productId: p.id,
-          name: p.name,
-          maxPerOrder: p.maxPerOrder,
-          maxPerBuyer: p.maxPerBuyer,
-          salesStartAt: p.salesStartAt,
-        }));
+        const caps = claim.products.filter(isCapped).map(capsOf);
         if (caps.length) throw new Unplaced({ kind: 'guard', caps });
       }
       // Default-inserted, in this transaction, when the shop has no shipping setting yet.

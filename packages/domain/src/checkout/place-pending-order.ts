@@ -17,7 +17,7 @@ import type { NormalisedCheckout } from './cart.rules.js';
 import { shippingCentsFor, type ShippingSettings } from '../content/shipping.rules.js';
 import { assertBuyerCaps } from '../caps/check-checkout-caps.js';
 import { emailKey } from '../caps/buyer-keys.rules.js';
-import type { CartProduct } from './checkout-claim.queries.js';
+import { capsOf, type CartProduct } from './checkout-claim.queries.js';
 
 export interface PlacedLine {
   productId: string;
@@ -232,18 +232,7 @@ export async function placePendingOrder(
   const lines = priceLines(checkout.lines, products, now);
   const hiddenDrops = new Set(products.filter((r) => r.preSaleVisibility === 'hidden').map((r) => r.id));
   // Issue 13: purchase caps, under per-(product, email) locks taken before any stock row (lock order).
-  await assertBuyerCaps(
-    tx,
-    now,
-    products.map((r) => ({
-      productId: r.id,
-      name: r.name,
-      maxPerOrder: r.maxPerOrder,
-      maxPerBuyer: r.maxPerBuyer,
-      salesStartAt: r.salesStartAt,
-    })),
-    checkout,
-  );
+  await assertBuyerCaps(tx, now, products.map(capsOf), checkout);
   await assertKujiBoardsSellable(tx, deps, lines, hiddenDrops);
   const order = pendingOrderFor(deps, ids.orderId, lines, shipping, now);
   const shortAt = await insertPendingOrderAndHold(tx, order, checkout, lines, ids.idempotencyKey);

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { browserBundle, bundleBrowserScript, loadOnce } from '../browser-bundle.js';
+import { loadOnce } from '@popbox/domain';
+import { browserBundle, bundleBrowserScript } from '../browser-bundle.js';
 
 const fromSource = import.meta.url.endsWith('.ts');
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { browserBundle, bundleBrowserScript, loadOnce } from '../browser-bundle.js';
+import { loadOnce } from '@popbox/domain';
+import { browserBundle, bundleBrowserScript } from '../browser-bundle.js';
 
 /** Beside the compiled bundle.js: the script `pnpm build` bundled (scripts/prebuild-verifier.mjs). */
 export const PREBUILT_VERIFIER = new URL('./browser.bundle.js', import.meta.url);

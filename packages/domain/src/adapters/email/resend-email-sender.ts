@@ -1,4 +1,5 @@
 import type { Resend } from 'resend';
+import { loadOnce } from '../../shared/load-once.js';
 import { EmailDeliveryError, type EmailSender } from '../../ports/email.js';
 
 export interface ResendSenderOptions {
@@ -37,11 +38,11 @@ export function isPermanentResendError(error: { statusCode: number | null; name:
 /** Production email adapter (B18): the `resend` SDK with the outbox row id as the idempotency key. */
 export function resendEmailSender(opts: ResendSenderOptions): EmailSender {
   // Issue 14 (lean memory): the SDK loads on the first send, not at startup.
-  let loading: Promise<Resend> | undefined;
-  const client = () =>
-    (loading ??= import('resend').then(
+  const client = loadOnce(() =>
+    import('resend').then(
       ({ Resend }) => new Resend(opts.apiKey, { baseUrl: opts.baseUrl ?? 'https://api.resend.com' }),
-    ));
+    ),
+  );
   const timeoutMs = opts.timeoutMs ?? 10_000;
   return {
     kind: 'resend',

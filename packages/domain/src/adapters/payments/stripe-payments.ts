@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { loadOnce } from '../../shared/load-once.js';
 import {
   PaymentProviderError,
   type CheckoutSession,
@@ -75,8 +76,7 @@ async function call<T>(action: string, fn: () => Promise<T>): Promise<T> {
 /** The production payments adapter: Stripe Checkout Sessions, refunds and signed webhooks. */
 export function stripePayments(opts: StripePaymentsOptions): PaymentsPort {
   // Created on the first call (issue 14): the SDK is not loaded until a payment needs it.
-  let client: Promise<Stripe> | undefined;
-  const stripe = () => (client ??= createStripeClient(opts));
+  const stripe = loadOnce(() => createStripeClient(opts));
 
   return {
     kind: 'stripe',

@@ -1,21 +1,18 @@
 import type Stripe from 'stripe';
+import { loadOnce } from '../../shared/load-once.js';
 import { PaymentProviderError, type PaymentWebhookEvent } from '../../ports/payments.js';
 import { toWebhookEvent } from './stripe-mapping.js';
 
 /** Stripe's default and ours (B5): a signature older than 5 minutes is refused (replay protection). */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
 
-let sdk: Promise<typeof Stripe> | undefined;
 let loaded: typeof Stripe | undefined;
 
 /**
  * The Stripe SDK, loaded on first use (issue 14, lean memory): its ~220 modules cost the API ~30 MB of RSS,
  * and a process that serves reads never needs them.
  */
-export function loadStripe(): Promise<typeof Stripe> {
-  sdk ??= import('stripe').then((module) => (loaded = module.default));
-  return sdk;
-}
+export const loadStripe = loadOnce(() => import('stripe').then((module) => (loaded = module.default)));
 
 /** The SDK if something has loaded it already: before that, no error can be one of its errors. */
 export function loadedStripe(): typeof Stripe | undefined {

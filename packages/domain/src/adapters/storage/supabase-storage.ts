@@ -1,4 +1,4 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
+import { loadOnce } from '../../shared/load-once.js';
 import { StorageError, type ObjectStorage } from '../../ports/storage.js';
 
 interface ProviderError {
@@ -35,13 +35,13 @@ function storageError(action: string, key: string, error: unknown): StorageError
  */
 export function supabaseStorage(opts: { url: string; secretKey: string; bucket: string }): ObjectStorage {
   // Issue 14 (lean memory): the SDK loads on the first write, not at startup (reads only derive URLs).
-  let loading: Promise<ReturnType<SupabaseClient['storage']['from']>> | undefined;
-  const bucket = () =>
-    (loading ??= import('@supabase/supabase-js').then(({ createClient }) =>
+  const bucket = loadOnce(() =>
+    import('@supabase/supabase-js').then(({ createClient }) =>
       createClient(opts.url, opts.secretKey, {
         auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
       }).storage.from(opts.bucket),
-    ));
+    ),
+  );
   const publicBaseUrl = `${opts.url.replace(/\/+$/, '')}/storage/v1/object/public/${opts.bucket}/`;
   const clean = (key: string) => key.replace(/^\/+/, '');
   return {
